@@ -1,0 +1,45 @@
+# A thin wrapper around meson. The README's quick start:
+#   make tutorials   build, then run every tutorial
+#   make test        build, then run the whole test suite
+# Both first install missing Debian packages (as root), or print the line to run.
+
+BUILD_DIR ?= build
+PACKAGES := g++ make meson ninja-build pkg-config cmake libfmt-dev doctest-dev
+# CI treats warnings as errors.
+MESON_OPTIONS := $(if $(CI),-Dwerror=true)
+
+.PHONY: tutorials test bench deps setup clean
+
+tutorials: setup
+	meson compile -C $(BUILD_DIR)
+	@set -e; found=0; \
+	for t in $(BUILD_DIR)/tutorials/[0-9][0-9]_*; do \
+	  [ -x "$$t" ] || continue; found=1; \
+	  printf '\n==================== %s ====================\n' "$${t##*/}"; "$$t"; \
+	done; \
+	[ $$found = 1 ] || echo "No tutorials are built yet."
+
+test: setup
+	meson test -C $(BUILD_DIR) --print-errorlogs
+
+# Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
+bench: setup
+	meson compile -C $(BUILD_DIR)
+	$(BUILD_DIR)/tests/bench/bench
+
+setup: deps
+	@[ -f $(BUILD_DIR)/build.ninja ] || meson setup $(BUILD_DIR) $(MESON_OPTIONS)
+
+deps:
+	@command -v dpkg >/dev/null || { echo "Not a Debian system: install $(PACKAGES) yourself."; exit 0; }; \
+	missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "attograd needs these packages. Run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y $$missing"; exit 1; \
+	fi; \
+	echo "Installing $$missing"; \
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+clean:
+	rm -rf $(BUILD_DIR)

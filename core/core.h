@@ -1,0 +1,13 @@
+// Everything in core: the tensor, its kernels, and printing.
+#pragma once
+
+#include "core/elementwise.h"
+#include "core/errors.h"
+#include "core/format.h"
+#include "core/matmul.h"
+#include "core/parallel.h"
+#include "core/random.h"
+#include "core/reduce.h"
+#include "core/shape_ops.h"
+#include "core/softmax.h"
+#include "core/tensor.h"

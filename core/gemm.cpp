@@ -1,0 +1,196 @@
+// The matmul kernel, organised as in BLIS (Van Zee and van de Geijn, 2015).
+//
+// C is computed in tiles. For each block of KC columns of op(A) (and rows of
+// op(B)) the operands are copied ("packed") into small contiguous panels laid
+// out in exactly the order the micro-kernel reads them:
+//   * op(B)'s panel is split into strips of NR columns, stored k-major;
+//   * op(A)'s block is split into strips of MR rows, stored k-major;
+//   * the micro-kernel keeps an MR x NR tile of C in vector registers and, for
+//     each k, multiplies one broadcast value of A by the NR values of B.
+// Packing makes every inner-loop load sequential, and lets one kernel serve
+// all four transpose combinations.
+//
+// Determinism: every element of C is summed over k in the same order (KC
+// blocks in sequence, k in sequence within the block) whichever thread
+// computes it, so results are bitwise identical for any thread count.
+#include "core/gemm.h"
+
+#include "core/parallel.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include <omp.h>
+
+namespace atto {
+
+namespace {
+
+// One SIMD register of Reals (GCC/Clang vector extension): 16 floats or 8
+// doubles with AVX-512; the compiler splits it on narrower machines.
+constexpr int kVectorBytes = 64;
+using Vec = Real __attribute__((vector_size(kVectorBytes)));
+constexpr int kLanes = kVectorBytes / sizeof(Real);
+
+constexpr Index MR = 8;              // rows of the register tile
+constexpr Index NR = 3 * kLanes;     // columns of the register tile
+constexpr Index KC = 256;            // depth of one packed block
+constexpr Index MC = 96;             // rows of A packed at once (fits in L2)
+constexpr Index NC = 4032;           // columns of B packed at once
+
+// x - 0 is exactly x for every x (even -0), so this compiles to one broadcast.
+inline Vec broadcast(Real x) { return x - Vec{}; }
+
+// Below this many multiply-adds the product runs on one thread.
+constexpr Index kParallelFlops = 1 << 17;
+
+Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Index& capacity, Index size) {
+  if (size > capacity) {
+    const size_t bytes = (static_cast<size_t>(size) * sizeof(Real) + 63) / 64 * 64;
+    buffer.reset(static_cast<Real*>(std::aligned_alloc(64, bytes)));
+    capacity = size;
+  }
+  return buffer.get();
+}
+
+// Per-thread packing buffers, grown on demand and kept between calls.
+struct PackBuffers {
+  std::unique_ptr<Real[], decltype(&std::free)> a{nullptr, &std::free};
+  std::unique_ptr<Real[], decltype(&std::free)> b{nullptr, &std::free};
+  Index a_capacity = 0, b_capacity = 0;
+};
+thread_local PackBuffers tls_buffers;
+
+inline Real element(const GemmOperand& x, Index row, Index col) {
+  return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
+}
+
+// Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into MR-row strips,
+// zero-padding the last strip.
+void pack_a(const GemmOperand& a, Index i0, Index mc, Index p0, Index kc, Real* out) {
+  for (Index strip = 0; strip < mc; strip += MR) {
+    const Index rows = std::min(MR, mc - strip);
+    for (Index p = 0; p < kc; ++p) {
+      for (Index r = 0; r < rows; ++r) out[p * MR + r] = element(a, i0 + strip + r, p0 + p);
+      for (Index r = rows; r < MR; ++r) out[p * MR + r] = 0;
+    }
+    out += kc * MR;
+  }
+}
+
+// Packs depth [p0, p0+kc) x columns [j0, j0+NR) of op(B) into one NR-wide strip.
+void pack_b_strip(const GemmOperand& b, Index p0, Index kc, Index j0, Index cols, Real* out) {
+  for (Index p = 0; p < kc; ++p) {
+    if (!b.transposed && cols == NR) {
+      std::memcpy(out + p * NR, b.data + (p0 + p) * b.ld + j0, NR * sizeof(Real));
+      continue;
+    }
+    for (Index c = 0; c < cols; ++c) out[p * NR + c] = element(b, p0 + p, j0 + c);
+    for (Index c = cols; c < NR; ++c) out[p * NR + c] = 0;
+  }
+}
+
+// C[0:rows, 0:cols] (+)= A_strip * B_strip over kc, the tile held in registers.
+void micro_kernel(Index kc, const Real* __restrict a, const Real* __restrict b, Real* c, Index ldc, Index rows,
+                  Index cols, bool accumulate) {
+  constexpr int kVecs = NR / kLanes;
+  Vec acc[MR][kVecs] = {};
+  for (Index p = 0; p < kc; ++p) {
+    Vec bv[kVecs];
+    for (int v = 0; v < kVecs; ++v) bv[v] = *reinterpret_cast<const Vec*>(b + p * NR + v * kLanes);
+    for (int r = 0; r < MR; ++r) {
+      const Vec av = broadcast(a[p * MR + r]);
+      for (int v = 0; v < kVecs; ++v) acc[r][v] += av * bv[v];
+    }
+  }
+  if (rows == MR && cols == NR) {
+    for (int r = 0; r < MR; ++r) {
+      for (int v = 0; v < kVecs; ++v) {
+        Vec out = acc[r][v];
+        Real* dst = c + r * ldc + v * kLanes;
+        if (accumulate) {
+          Vec old;
+          std::memcpy(&old, dst, sizeof(Vec));
+          out += old;
+        }
+        std::memcpy(dst, &out, sizeof(Vec));
+      }
+    }
+    return;
+  }
+  alignas(64) Real tile[MR][NR];
+  std::memcpy(tile, acc, sizeof(tile));
+  for (Index r = 0; r < rows; ++r) {
+    for (Index col = 0; col < cols; ++col) c[r * ldc + col] = (accumulate ? c[r * ldc + col] : Real(0)) + tile[r][col];
+  }
+}
+
+// One MC x NC tile of C against an already packed B panel.
+void tile_product(const GemmOperand& a, const Real* packed_b, Index i0, Index mc, Index j0, Index nc, Index p0,
+                  Index kc, Real* c, Index ldc, bool accumulate) {
+  PackBuffers& buffers = tls_buffers;
+  Real* packed_a = aligned_buffer(buffers.a, buffers.a_capacity, ((mc + MR - 1) / MR) * MR * kc);
+  pack_a(a, i0, mc, p0, kc, packed_a);
+  for (Index jr = 0; jr < nc; jr += NR) {
+    const Index cols = std::min(NR, nc - jr);
+    for (Index ir = 0; ir < mc; ir += MR) {
+      micro_kernel(kc, packed_a + ir * kc, packed_b + jr * kc, c + (i0 + ir) * ldc + j0 + jr, ldc,
+                   std::min(MR, mc - ir), cols, accumulate);
+    }
+  }
+}
+
+void zero_or_keep(Index m, Index n, Real* c, Index ldc, bool accumulate) {
+  if (accumulate) return;
+  for (Index i = 0; i < m; ++i) std::fill_n(c + i * ldc, n, Real(0));
+}
+
+// The loop nest. `parallel` says whether this call may open a parallel region.
+void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate,
+               bool parallel) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) return zero_or_keep(m, n, c, ldc, accumulate);
+  const int threads = parallel && m * n * k >= kParallelFlops ? num_threads() : 1;
+  // Rows per tile: at most MC, with the tile count a multiple of the thread
+  // count so no thread idles at the end. The split changes who computes an
+  // element, never the order it is summed in.
+  const Index row_tiles_wanted = ((m + MC - 1) / MC + threads - 1) / threads * threads;
+  const Index mc = std::clamp(((m + row_tiles_wanted - 1) / row_tiles_wanted + MR - 1) / MR * MR, MR, MC);
+  std::unique_ptr<Real[], decltype(&std::free)> shared_b{nullptr, &std::free};
+  Index shared_b_capacity = 0;
+  Real* packed_b = aligned_buffer(shared_b, shared_b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
+  const Index row_tiles = (m + mc - 1) / mc;
+  // One parallel region for the whole product: every thread walks the same
+  // block loops, and the two `omp for` loops (with their barriers) share out
+  // the packing of B and then the tiles of C.
+#pragma omp parallel num_threads(threads) if (threads > 1)
+  for (Index j0 = 0; j0 < n; j0 += NC) {
+    const Index nc = std::min(NC, n - j0);
+    const Index strips = (nc + NR - 1) / NR;
+    for (Index p0 = 0; p0 < k; p0 += KC) {
+      const Index kc = std::min(KC, k - p0);
+#pragma omp for schedule(static)
+      for (Index s = 0; s < strips; ++s) {
+        pack_b_strip(b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), packed_b + s * NR * kc);
+      }
+#pragma omp for schedule(static)
+      for (Index t = 0; t < row_tiles; ++t) {
+        tile_product(a, packed_b, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc, accumulate || p0 > 0);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void gemm(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate) {
+  gemm_impl(m, n, k, a, b, c, ldc, accumulate, true);
+}
+
+void gemm_serial(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate) {
+  gemm_impl(m, n, k, a, b, c, ldc, accumulate, false);
+}
+
+}  // namespace atto

@@ -1,0 +1,102 @@
+// map: apply a scalar function to every element, or to every pair of
+// elements of two tensors under NumPy broadcasting.
+//
+// Every elementwise op in core is one line on top of these templates, and so
+// is every elementwise backward in autograd (e.g. tanh's g * (1 - y*y)).
+#pragma once
+
+#include "core/errors.h"
+#include "core/parallel.h"
+#include "core/tensor.h"
+
+#include <array>
+#include <string_view>
+
+namespace atto {
+
+template <class F>
+Tensor map(const Tensor& x, F f) {
+  Tensor out = Tensor::empty(x.shape());
+  const Real* in = x.data();
+  Real* o = out.data();
+  parallel_for(x.numel(), 1, [&](Index begin, Index end) {
+    for (Index i = begin; i < end; ++i) o[i] = f(in[i]);
+  });
+  return out;
+}
+
+namespace detail {
+
+// Strides of `shape` seen from a broadcast result of rank `rank`: 0 along the
+// dims where it is 1 or missing, so the same element is read again.
+inline std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int rank) {
+  std::array<Index, kMaxRank> strides{};
+  const auto own = contiguous_strides(shape);
+  const int shift = rank - shape.rank();
+  for (int i = 0; i < shape.rank(); ++i) strides[i + shift] = shape[i] == 1 ? 0 : own[i];
+  return strides;
+}
+
+// Offset, under `strides`, of the first element of row `row` of `shape`
+// (rows run along the last axis).
+inline Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides) {
+  Index offset = 0;
+  for (int axis = shape.rank() - 2; axis >= 0; --axis) {
+    offset += (row % shape[axis]) * strides[axis];
+    row /= shape[axis];
+  }
+  return offset;
+}
+
+}  // namespace detail
+
+// out[i] = f(a[i], b[i]) with a and b broadcast to a common shape. `op` names
+// the caller in shape errors.
+template <class F>
+Tensor map(std::string_view op, const Tensor& a, const Tensor& b, F f) {
+  const Shape shape = a.shape() == b.shape() ? a.shape() : broadcast_shapes(op, a.shape(), b.shape());
+  Tensor out = Tensor::empty(shape);
+  const Real* pa = a.data();
+  const Real* pb = b.data();
+  Real* o = out.data();
+  const Index n = out.numel();
+  if (a.shape() == b.shape()) {
+    parallel_for(n, 1, [&](Index begin, Index end) {
+      for (Index i = begin; i < end; ++i) o[i] = f(pa[i], pb[i]);
+    });
+    return out;
+  }
+  if (b.numel() == 1 && a.numel() == n) {
+    const Real vb = pb[0];
+    parallel_for(n, 1, [&](Index begin, Index end) {
+      for (Index i = begin; i < end; ++i) o[i] = f(pa[i], vb);
+    });
+    return out;
+  }
+  if (a.numel() == 1 && b.numel() == n) {
+    const Real va = pa[0];
+    parallel_for(n, 1, [&](Index begin, Index end) {
+      for (Index i = begin; i < end; ++i) o[i] = f(va, pb[i]);
+    });
+    return out;
+  }
+  // General case: walk the output row by row (rows along the last axis); each
+  // operand steps along a row with stride 1, or 0 where it is broadcast.
+  const int rank = shape.rank();
+  const auto sa = detail::broadcast_strides(a.shape(), rank);
+  const auto sb = detail::broadcast_strides(b.shape(), rank);
+  const Index cols = shape[rank - 1];
+  const Index rows = cols == 0 ? 0 : n / cols;
+  parallel_for(rows, cols, [&](Index begin, Index end) {
+    for (Index row = begin; row < end; ++row) {
+      const Real* ra = pa + detail::row_offset(row, shape, sa);
+      const Real* rb = pb + detail::row_offset(row, shape, sb);
+      Real* ro = o + row * cols;
+      const Index step_a = sa[rank - 1], step_b = sb[rank - 1];
+      for (Index j = 0; j < cols; ++j) ro[j] = f(ra[j * step_a], rb[j * step_b]);
+    }
+  });
+  return out;
+}
+
+}  // namespace atto

@@ -1,0 +1,90 @@
+#include "core/shape.h"
+
+#include "core/errors.h"
+
+#include <algorithm>
+
+namespace atto {
+
+Shape::Shape(std::initializer_list<Index> dims) : Shape(std::span<const Index>(dims.begin(), dims.size())) {}
+
+Shape::Shape(std::span<const Index> dims) {
+  if (dims.size() > static_cast<size_t>(kMaxRank)) {
+    throw_shape_error("Shape", "rank {} exceeds the maximum rank {}", dims.size(), kMaxRank);
+  }
+  for (Index d : dims) push_back(d);
+}
+
+Index Shape::numel() const {
+  Index n = 1;
+  for (Index d : *this) n *= d;
+  return n;
+}
+
+void Shape::push_back(Index dim) {
+  if (rank_ == kMaxRank) throw_shape_error("Shape", "rank exceeds the maximum rank {}", kMaxRank);
+  if (dim < 0) throw_shape_error("Shape", "negative dimension {}", dim);
+  dims_[rank_++] = dim;
+}
+
+Shape Shape::without_axis(int axis) const {
+  Shape out;
+  for (int i = 0; i < rank_; ++i) {
+    if (i != axis) out.push_back(dims_[i]);
+  }
+  return out;
+}
+
+Shape Shape::with_axis(int axis, Index dim) const {
+  Shape out = *this;
+  out.dims_[axis] = dim;
+  return out;
+}
+
+bool operator==(const Shape& a, const Shape& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+std::array<Index, kMaxRank> contiguous_strides(const Shape& shape) {
+  std::array<Index, kMaxRank> strides{};
+  Index stride = 1;
+  for (int i = shape.rank() - 1; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+int normalize_axis(std::string_view op, int axis, int rank) {
+  if (axis < -rank || axis >= rank) {
+    throw_shape_error(op, "axis {} is out of range for rank {}", axis, rank);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b) {
+  const int rank = std::max(a.rank(), b.rank());
+  Shape out;
+  for (int i = 0; i < rank; ++i) {
+    const int ia = i - (rank - a.rank());
+    const int ib = i - (rank - b.rank());
+    const Index da = ia >= 0 ? a[ia] : 1;
+    const Index db = ib >= 0 ? b[ib] : 1;
+    if (da != db && da != 1 && db != 1) {
+      throw_shape_error(op, "{} and {} do not broadcast: dim {} vs {}", a, b, da, db);
+    }
+    out.push_back(da == 1 ? db : da);
+  }
+  return out;
+}
+
+std::string to_string(const Shape& shape) {
+  std::string text = "(";
+  for (int i = 0; i < shape.rank(); ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string(shape[i]);
+  }
+  return text + ")";
+}
+
+}  // namespace atto

@@ -1,0 +1,65 @@
+// Shape: the sizes of a tensor's dimensions, outermost first.
+//
+// Stored inline (no heap allocation) because every op builds a few of these,
+// and at tutorial scale the cost of an op is mostly such bookkeeping.
+#pragma once
+
+#include "core/real.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace atto {
+
+inline constexpr int kMaxRank = 8;
+
+class Shape {
+ public:
+  Shape() = default;
+  Shape(std::initializer_list<Index> dims);
+  explicit Shape(std::span<const Index> dims);
+
+  int rank() const { return rank_; }
+  Index operator[](int axis) const { return dims_[axis]; }
+  Index& operator[](int axis) { return dims_[axis]; }
+  const Index* begin() const { return dims_.data(); }
+  const Index* end() const { return dims_.data() + rank_; }
+
+  Index numel() const;
+  void push_back(Index dim);
+  Shape without_axis(int axis) const;
+  Shape with_axis(int axis, Index dim) const;  // replaces dims_[axis] by dim
+
+  friend bool operator==(const Shape& a, const Shape& b);
+
+ private:
+  std::array<Index, kMaxRank> dims_{};
+  int rank_ = 0;
+};
+
+// Row-major strides in elements: the last axis has stride 1.
+std::array<Index, kMaxRank> contiguous_strides(const Shape& shape);
+
+// Maps a possibly negative axis (-1 = last) into [0, rank); throws naming `op`.
+int normalize_axis(std::string_view op, int axis, int rank);
+
+// NumPy broadcasting: align trailing dims; each pair must be equal or contain a 1.
+Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b);
+
+// "(2,3)", "()" for a scalar, "(5,)" is written "(5)".
+std::string to_string(const Shape& shape);
+
+}  // namespace atto
+
+template <>
+struct fmt::formatter<atto::Shape> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+  auto format(const atto::Shape& shape, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "{}", atto::to_string(shape));
+  }
+};

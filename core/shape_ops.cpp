@@ -1,0 +1,204 @@
+#include "core/shape_ops.h"
+
+#include "core/errors.h"
+#include "core/map.h"
+#include "core/parallel.h"
+
+#include <algorithm>
+
+namespace atto {
+
+Tensor permute(const Tensor& x, std::initializer_list<int> axes) {
+  return permute(x, std::span<const int>(axes.begin(), axes.size()));
+}
+
+Tensor permute(const Tensor& x, std::span<const int> axes) {
+  const int rank = x.rank();
+  if (static_cast<int>(axes.size()) != rank) {
+    throw_shape_error("permute", "{} axes given for shape {}", axes.size(), x.shape());
+  }
+  std::array<bool, kMaxRank> seen{};
+  Shape shape;
+  std::array<Index, kMaxRank> source_strides{};
+  const auto strides = contiguous_strides(x.shape());
+  for (int i = 0; i < rank; ++i) {
+    const int axis = normalize_axis("permute", axes[i], rank);
+    if (seen[axis]) throw_shape_error("permute", "axis {} repeated for shape {}", axes[i], x.shape());
+    seen[axis] = true;
+    shape.push_back(x.shape()[axis]);
+    source_strides[i] = strides[axis];
+  }
+  Tensor out = Tensor::empty(shape);
+  if (out.numel() == 0) return out;
+  const Real* in = x.data();
+  Real* o = out.data();
+  const Index cols = shape[rank - 1];
+  const Index rows = out.numel() / cols;
+  // One output row at a time: the source walks with the permuted strides.
+  parallel_for(rows, cols, [&](Index begin, Index end) {
+    for (Index row = begin; row < end; ++row) {
+      const Index offset = detail::row_offset(row, shape, source_strides);
+      const Index step = source_strides[rank - 1];
+      Real* dst = o + row * cols;
+      for (Index j = 0; j < cols; ++j) dst[j] = in[offset + j * step];
+    }
+  });
+  return out;
+}
+
+Tensor transpose(const Tensor& x, int axis0, int axis1) {
+  const int rank = x.rank();
+  const int a0 = normalize_axis("transpose", axis0, rank);
+  const int a1 = normalize_axis("transpose", axis1, rank);
+  std::array<int, kMaxRank> axes{};
+  for (int i = 0; i < rank; ++i) axes[i] = i;
+  std::swap(axes[a0], axes[a1]);
+  return permute(x, std::span<const int>(axes.data(), rank));
+}
+
+namespace {
+
+// The (outer, axis, inner) view of a contiguous tensor around one axis: every
+// op here copies runs of `inner` contiguous elements.
+struct AxisView {
+  Index outer = 1, inner = 1;
+};
+
+AxisView around_axis(const Shape& shape, int axis) {
+  AxisView v;
+  for (int i = 0; i < axis; ++i) v.outer *= shape[i];
+  for (int i = axis + 1; i < shape.rank(); ++i) v.inner *= shape[i];
+  return v;
+}
+
+}  // namespace
+
+Tensor slice(const Tensor& x, int axis, Index start, Index stop, Index step) {
+  const int a = normalize_axis("slice", axis, x.rank());
+  if (step <= 0) throw_argument_error("slice", "{} axis {}: step {} must be positive", x.shape(), axis, step);
+  const Index n = x.shape()[a];
+  auto clamp = [n](Index i) { return std::clamp(i < 0 ? i + n : i, Index{0}, n); };
+  start = clamp(start);
+  stop = std::max(clamp(stop), start);
+  const Index count = (stop - start + step - 1) / step;
+  Tensor out = Tensor::empty(x.shape().with_axis(a, count));
+  const AxisView v = around_axis(x.shape(), a);
+  const Real* in = x.data();
+  Real* o = out.data();
+  parallel_for(v.outer, count * v.inner, [&](Index begin, Index end) {
+    for (Index outer = begin; outer < end; ++outer) {
+      for (Index k = 0; k < count; ++k) {
+        std::copy_n(in + (outer * n + start + k * step) * v.inner, v.inner, o + (outer * count + k) * v.inner);
+      }
+    }
+  });
+  return out;
+}
+
+Tensor concat(std::initializer_list<Tensor> parts, int axis) {
+  return concat(std::span<const Tensor>(parts.begin(), parts.size()), axis);
+}
+
+Tensor concat(std::span<const Tensor> parts, int axis) {
+  if (parts.empty()) throw_argument_error("concat", "no tensors to join");
+  const Shape& first = parts[0].shape();
+  const int a = normalize_axis("concat", axis, first.rank());
+  Index total = 0;
+  for (const Tensor& part : parts) {
+    if (!(part.shape().without_axis(a) == first.without_axis(a)) || part.rank() != first.rank()) {
+      throw_shape_error("concat", "{} and {} differ outside axis {}", first, part.shape(), axis);
+    }
+    total += part.shape()[a];
+  }
+  Tensor out = Tensor::empty(first.with_axis(a, total));
+  const AxisView v = around_axis(first, a);
+  Real* o = out.data();
+  parallel_for(v.outer, total * v.inner, [&](Index begin, Index end) {
+    for (Index outer = begin; outer < end; ++outer) {
+      Real* dst = o + outer * total * v.inner;
+      for (const Tensor& part : parts) {
+        const Index run = part.shape()[a] * v.inner;
+        dst = std::copy_n(part.data() + outer * run, run, dst);
+      }
+    }
+  });
+  return out;
+}
+
+Tensor stack(std::initializer_list<Tensor> parts, int axis) {
+  return stack(std::span<const Tensor>(parts.begin(), parts.size()), axis);
+}
+
+Tensor stack(std::span<const Tensor> parts, int axis) {
+  if (parts.empty()) throw_argument_error("stack", "no tensors to stack");
+  const int a = normalize_axis("stack", axis, parts[0].rank() + 1);
+  std::vector<Tensor> expanded;
+  expanded.reserve(parts.size());
+  for (const Tensor& part : parts) {
+    if (!(part.shape() == parts[0].shape())) {
+      throw_shape_error("stack", "{} and {} differ", parts[0].shape(), part.shape());
+    }
+    expanded.push_back(unsqueeze(part, a));
+  }
+  return concat(expanded, a);
+}
+
+std::vector<Tensor> split(const Tensor& x, int axis, std::span<const Index> sizes) {
+  const int a = normalize_axis("split", axis, x.rank());
+  Index total = 0;
+  for (Index size : sizes) {
+    if (size < 0) throw_argument_error("split", "negative piece size {}", size);
+    total += size;
+  }
+  if (total != x.shape()[a]) {
+    throw_shape_error("split", "{} axis {}: piece sizes add up to {}, not {}", x.shape(), axis, total, x.shape()[a]);
+  }
+  std::vector<Tensor> pieces;
+  Index start = 0;
+  for (Index size : sizes) {
+    pieces.push_back(slice(x, a, start, start + size));
+    start += size;
+  }
+  return pieces;
+}
+
+Tensor expand(const Tensor& x, const Shape& shape) {
+  if (x.shape() == shape) return x;
+  if (!(broadcast_shapes("expand", x.shape(), shape) == shape)) {
+    throw_shape_error("expand", "{} cannot be broadcast to {}", x.shape(), shape);
+  }
+  Tensor out = Tensor::empty(shape);
+  if (out.numel() == 0) return out;
+  const int rank = shape.rank();
+  const auto strides = detail::broadcast_strides(x.shape(), rank);
+  const Index cols = shape[rank - 1];
+  const Real* in = x.data();
+  Real* o = out.data();
+  parallel_for(out.numel() / cols, cols, [&](Index begin, Index end) {
+    for (Index row = begin; row < end; ++row) {
+      const Real* src = in + detail::row_offset(row, shape, strides);
+      Real* dst = o + row * cols;
+      for (Index j = 0; j < cols; ++j) dst[j] = src[j * strides[rank - 1]];
+    }
+  });
+  return out;
+}
+
+Tensor unsqueeze(const Tensor& x, int axis) {
+  const int a = normalize_axis("unsqueeze", axis, x.rank() + 1);
+  Shape shape;
+  for (int i = 0; i < x.rank(); ++i) {
+    if (i == a) shape.push_back(1);
+    shape.push_back(x.shape()[i]);
+  }
+  if (a == x.rank()) shape.push_back(1);
+  return x.reshape(shape);
+}
+
+Tensor squeeze(const Tensor& x, int axis) {
+  const int a = normalize_axis("squeeze", axis, x.rank());
+  if (x.shape()[a] != 1) throw_shape_error("squeeze", "{} axis {} has size {}, not 1", x.shape(), axis, x.shape()[a]);
+  return x.reshape(x.shape().without_axis(a));
+}
+
+}  // namespace atto

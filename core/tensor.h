@@ -1,0 +1,101 @@
+// Tensor: an N-dimensional array of Real in contiguous row-major order.
+//
+// A Tensor is a handle: copying it is cheap and the copy shares the same
+// storage, so writing through one is visible through the other (like a
+// NumPy array assigned to a second name). clone() makes an independent copy.
+// Every tensor is contiguous; ops that rearrange elements (permute, slice)
+// return new tensors, and only reshape returns a view of the same storage.
+#pragma once
+
+#include "core/real.h"
+#include "core/shape.h"
+
+#include <initializer_list>
+#include <memory>
+#include <type_traits>
+
+namespace atto {
+
+class Tensor {
+ public:
+  // An empty 1-D tensor of shape (0).
+  Tensor();
+
+  // A tensor of the given shape whose elements are not initialised: for
+  // kernels that write every element before reading any.
+  static Tensor empty(const Shape& shape);
+
+  const Shape& shape() const { return shape_; }
+  int rank() const { return shape_.rank(); }
+  Index numel() const { return numel_; }
+  Index dim(int axis) const;  // negative axes count from the end
+
+  Real* data() { return storage_.get(); }
+  const Real* data() const { return storage_.get(); }
+
+  // The single element of a tensor with numel() == 1.
+  Real item() const;
+
+  // Bounds-checked element access: t.at({i, j}).
+  Real& at(std::initializer_list<Index> index);
+  Real at(std::initializer_list<Index> index) const;
+
+  Tensor clone() const;
+
+  // A view of the same storage with another shape of the same size. One
+  // dimension may be -1, meaning "whatever makes the sizes agree".
+  Tensor reshape(std::initializer_list<Index> dims) const;
+  Tensor reshape(const Shape& shape) const;
+
+  bool shares_storage_with(const Tensor& other) const { return storage_ == other.storage_; }
+
+  void fill(Real value);
+
+ private:
+  Tensor(const Shape& shape, std::shared_ptr<Real[]> storage);
+  Index flat_index(std::string_view op, std::initializer_list<Index> index) const;
+
+  Shape shape_;
+  Index numel_ = 0;
+  std::shared_ptr<Real[]> storage_;
+};
+
+// Creation.
+Tensor zeros(const Shape& shape);
+Tensor ones(const Shape& shape);
+Tensor full(const Shape& shape, Real value);
+Tensor zeros_like(const Tensor& t);
+Tensor ones_like(const Tensor& t);
+Tensor scalar(Real value);  // rank 0
+
+// [start, stop) in steps of `step`, like numpy.arange.
+Tensor arange(Real stop);
+Tensor arange(Real start, Real stop, Real step = 1);
+
+// From nested braces, like torch.tensor: tensor({{1, 2}, {3, 4}}) is (2,2).
+//
+// NestedList is either one number or a braced list of NestedLists. C++ reads
+// braces with an initializer-list constructor first, so {x} is always a
+// one-element list: tensor({{1}, {2}}) is (2,1), and tensor(5) is a scalar.
+// It only borrows the braces' elements, so it lives as a parameter and no longer.
+class NestedList {
+ public:
+  NestedList() = default;  // {}: an empty list
+  NestedList(std::initializer_list<NestedList> items) : items_(items), is_list_(true) {}
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  NestedList(T value) : value_(static_cast<Real>(value)), is_list_(false) {}
+
+  bool is_list() const { return is_list_; }
+  Real value() const { return value_; }
+  const std::initializer_list<NestedList>& items() const { return items_; }
+
+ private:
+  std::initializer_list<NestedList> items_;
+  Real value_ = 0;
+  bool is_list_ = true;
+};
+
+Tensor tensor(const NestedList& values);
+
+}  // namespace atto

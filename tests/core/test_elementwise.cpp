@@ -1,0 +1,107 @@
+#include "core/core.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+using namespace atto;
+
+namespace {
+
+// A naive broadcast reference: index every output element explicitly.
+Real broadcast_read(const Tensor& t, const Shape& out_shape, Index flat) {
+  const auto out_strides = contiguous_strides(out_shape);
+  const auto strides = contiguous_strides(t.shape());
+  const int shift = out_shape.rank() - t.rank();
+  Index offset = 0;
+  for (int axis = 0; axis < out_shape.rank(); ++axis) {
+    const Index i = flat / out_strides[axis] % out_shape[axis];
+    if (axis >= shift && t.shape()[axis - shift] != 1) offset += i * strides[axis - shift];
+  }
+  return t.data()[offset];
+}
+
+}  // namespace
+
+TEST_CASE("elementwise: every binary op against a naive broadcast on many patterns") {
+  Generator gen(7);
+  const std::vector<std::pair<Shape, Shape>> patterns = {
+      {{2, 3}, {2, 3}},       {{2, 3}, {}},           {{}, {2, 3}},        {{2, 3}, {3}},
+      {{2, 3}, {2, 1}},       {{2, 1}, {1, 3}},       {{4, 1, 3}, {2, 1}}, {{5, 2, 3}, {1, 2, 3}},
+      {{0, 3}, {3}},          {{2, 0}, {2, 1}},       {{1}, {0}},          {{3, 1, 1, 2}, {1, 4, 1}},
+      {{70, 600}, {600}},     {{600, 70}, {600, 1}},
+  };
+  for (const auto& [sa, sb] : patterns) {
+    CAPTURE(to_string(sa));
+    CAPTURE(to_string(sb));
+    const Tensor a = gen.uniform(sa, -2, 2);
+    const Tensor b = gen.uniform(sb, 0.5, 2);
+    const Shape out = broadcast_shapes("test", sa, sb);
+    const auto check = [&](const Tensor& got, auto reference) {
+      REQUIRE(got.shape() == out);
+      for (Index i = 0; i < got.numel(); ++i) {
+        REQUIRE(got.data()[i] == reference(broadcast_read(a, out, i), broadcast_read(b, out, i)));
+      }
+    };
+    check(add(a, b), [](Real x, Real y) { return x + y; });
+    check(sub(a, b), [](Real x, Real y) { return x - y; });
+    check(mul(a, b), [](Real x, Real y) { return x * y; });
+    check(div(a, b), [](Real x, Real y) { return x / y; });
+    check(maximum(a, b), [](Real x, Real y) { return x > y ? x : y; });
+    check(minimum(a, b), [](Real x, Real y) { return x < y ? x : y; });
+    check(greater(a, b), [](Real x, Real y) { return Real(x > y); });
+  }
+}
+
+TEST_CASE("elementwise: unary functions") {
+  const Tensor x = tensor({-2, -0.5, 0, 0.5, 3});
+  const Tensor r = relu(x);
+  CHECK(r.data()[0] == 0);
+  CHECK(r.data()[4] == 3);
+  CHECK(exp(x).data()[4] == doctest::Approx(std::exp(3.0)));
+  CHECK(tanh(x).data()[1] == doctest::Approx(std::tanh(-0.5)));
+  CHECK(abs(x).data()[0] == 2);
+  CHECK(pow(x, 2).data()[0] == 4);
+  CHECK(sqrt(tensor({9})).item() == 3);
+  CHECK(log(tensor({1})).item() == 0);
+  CHECK(neg(x).data()[4] == -3);
+}
+
+TEST_CASE("elementwise: sigmoid never overflows") {
+  const Real big = std::numeric_limits<Real>::max();
+  const Tensor s = sigmoid(tensor({-big, -1000, 0, 1000, big}));
+  CHECK(s.data()[0] == 0);
+  CHECK(s.data()[1] == 0);
+  CHECK(s.data()[2] == 0.5);
+  CHECK(s.data()[3] == 1);
+  CHECK(s.data()[4] == 1);
+}
+
+TEST_CASE("elementwise: NaN is never hidden by maximum and minimum") {
+  const Real nan = std::numeric_limits<Real>::quiet_NaN();
+  CHECK(std::isnan(maximum(tensor({nan}), tensor({1})).item()));
+  CHECK(std::isnan(maximum(tensor({1}), tensor({nan})).item()));
+  CHECK(std::isnan(minimum(tensor({nan}), tensor({1})).item()));
+}
+
+TEST_CASE("elementwise: where broadcasts condition and both branches") {
+  const Tensor cond = tensor({{1}, {0}});
+  const Tensor w = where(cond, tensor({1, 2, 3}), scalar(-1));
+  CHECK(w.shape() == Shape{2, 3});
+  CHECK(w.at({0, 2}) == 3);
+  CHECK(w.at({1, 0}) == -1);
+}
+
+TEST_CASE("elementwise: scalar operators") {
+  const Tensor x = tensor({1, 2});
+  CHECK((x + 1).data()[1] == 3);
+  CHECK((1 - x).data()[1] == -1);
+  CHECK((x * 3).data()[1] == 6);
+  CHECK((2 / x).data()[1] == 1);
+  CHECK((x / 2).data()[0] == 0.5);
+  CHECK((-x).data()[0] == -1);
+  CHECK(allclose(x * x, tensor({1, 4})));
+  CHECK_FALSE(allclose(x, tensor({1, 2.1})));
+  CHECK_FALSE(allclose(x, tensor({{1, 2}})));
+}

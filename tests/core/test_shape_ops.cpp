@@ -1,0 +1,66 @@
+#include "core/core.h"
+
+#include <doctest/doctest.h>
+
+using namespace atto;
+
+TEST_CASE("shape ops: permute and transpose move elements") {
+  const Tensor x = arange(24).reshape({2, 3, 4});
+  const Tensor p = permute(x, {2, 0, 1});
+  CHECK(p.shape() == Shape{4, 2, 3});
+  for (Index i = 0; i < 2; ++i)
+    for (Index j = 0; j < 3; ++j)
+      for (Index k = 0; k < 4; ++k) REQUIRE(p.at({k, i, j}) == x.at({i, j, k}));
+  const Tensor t = transpose(x);
+  CHECK(t.shape() == Shape{2, 4, 3});
+  CHECK(t.at({1, 3, 2}) == x.at({1, 2, 3}));
+  CHECK(transpose(x, 0, 2).at({3, 1, 0}) == x.at({0, 1, 3}));
+}
+
+TEST_CASE("shape ops: slice like python") {
+  const Tensor x = arange(10).reshape({2, 5});
+  const Tensor s = slice(x, 1, 1, 4);
+  CHECK(s.shape() == Shape{2, 3});
+  CHECK(s.at({1, 0}) == 6);
+  const Tensor stepped = slice(x, -1, 0, 5, 2);
+  CHECK(stepped.shape() == Shape{2, 3});
+  CHECK(stepped.at({0, 2}) == 4);
+  CHECK(slice(x, 1, -2, 100).shape() == Shape{2, 2});
+  CHECK(slice(x, 1, 4, 2).shape() == Shape{2, 0});
+  CHECK(slice(x, 0, 1, 2).at({0, 0}) == 5);
+}
+
+TEST_CASE("shape ops: concat, stack and split are inverse") {
+  const Tensor a = arange(6).reshape({2, 3});
+  const Tensor b = arange(6, 10).reshape({2, 2});
+  const Tensor c = concat({a, b}, 1);
+  CHECK(c.shape() == Shape{2, 5});
+  CHECK(c.at({1, 3}) == 8);
+  const Index sizes[] = {3, 2};
+  const auto parts = split(c, 1, sizes);
+  CHECK(allclose(parts[0], a, 0, 0));
+  CHECK(allclose(parts[1], b, 0, 0));
+  const Tensor s = stack({a, a * 2}, 0);
+  CHECK(s.shape() == Shape{2, 2, 3});
+  CHECK(s.at({1, 1, 2}) == 10);
+  CHECK(stack({a, a}, -1).shape() == Shape{2, 3, 2});
+  CHECK(concat({zeros({0, 3}), a}, 0).shape() == Shape{2, 3});
+}
+
+TEST_CASE("shape ops: expand repeats broadcast dims and returns x when nothing changes") {
+  const Tensor row = tensor({1, 2, 3});
+  const Tensor e = expand(row, {2, 3});
+  CHECK(e.shape() == Shape{2, 3});
+  CHECK(e.at({1, 2}) == 3);
+  CHECK(expand(row, {3}).shares_storage_with(row));
+  const Tensor col = tensor({{1}, {2}});
+  CHECK(expand(col, {4, 2, 3}).at({3, 1, 2}) == 2);
+  CHECK(expand(row, {0, 3}).numel() == 0);
+}
+
+TEST_CASE("shape ops: unsqueeze and squeeze") {
+  const Tensor x = zeros({2, 3});
+  CHECK(unsqueeze(x, 0).shape() == Shape{1, 2, 3});
+  CHECK(unsqueeze(x, -1).shape() == Shape{2, 3, 1});
+  CHECK(squeeze(unsqueeze(x, 1), 1).shape() == Shape{2, 3});
+}

@@ -1,0 +1,49 @@
+#include "core/core.h"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <functional>
+
+using namespace atto;
+
+namespace {
+
+// Runs `op` on 1 and on 2 threads and requires bitwise-identical results.
+void same_bits_on_1_and_2_threads(const char* name, const std::function<Tensor()>& op) {
+  CAPTURE(name);
+  set_num_threads(1);
+  const Tensor serial = op();
+  set_num_threads(2);
+  const Tensor parallel = op();
+  REQUIRE(serial.shape() == parallel.shape());
+  CHECK(std::memcmp(serial.data(), parallel.data(), sizeof(Real) * serial.numel()) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("threads: every kernel gives the same bits on 1 and 2 threads") {
+  const int saved = num_threads();
+  Generator gen(9);
+  const Tensor big = gen.normal({700, 900});
+  const Tensor other = gen.normal({900, 300});
+  const Tensor row = gen.normal({900});
+  same_bits_on_1_and_2_threads("matmul", [&] { return matmul(big, other); });
+  same_bits_on_1_and_2_threads("matmul A^T B", [&] { return matmul(big, big, true, false); });
+  same_bits_on_1_and_2_threads("matmul A B^T", [&] { return matmul(other, other, false, true); });
+  same_bits_on_1_and_2_threads("batched matmul", [&] {
+    return matmul(big.reshape({7, 100, 900}), other);
+  });
+  same_bits_on_1_and_2_threads("sum", [&] { return sum(big); });
+  same_bits_on_1_and_2_threads("sum axis 0", [&] { return sum(big, 0); });
+  same_bits_on_1_and_2_threads("sum axis 1", [&] { return sum(big, 1); });
+  same_bits_on_1_and_2_threads("mean", [&] { return mean(big); });
+  same_bits_on_1_and_2_threads("softmax", [&] { return softmax(big); });
+  same_bits_on_1_and_2_threads("log_softmax", [&] { return log_softmax(big); });
+  same_bits_on_1_and_2_threads("broadcast add", [&] { return big + row; });
+  same_bits_on_1_and_2_threads("tanh", [&] { return tanh(big); });
+  same_bits_on_1_and_2_threads("permute", [&] { return transpose(big); });
+  same_bits_on_1_and_2_threads("uniform", [&] { return Generator(4).uniform({1 << 18}); });
+  same_bits_on_1_and_2_threads("normal", [&] { return Generator(4).normal({1 << 18}); });
+  set_num_threads(saved);
+}

@@ -1,0 +1,58 @@
+#include "tutorials/common/options.h"
+
+#include "core/parallel.h"
+#include "core/random.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace atto::tutorial {
+
+namespace {
+
+template <class Number>
+bool parse_number(std::string_view text, Number& out) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+[[noreturn]] void fail(const char* program, const std::string& problem) {
+  fmt::print(stderr, "{}: {}\nusage: {} [--quick] [--threads N] [--seed S] [--help]\n", program, problem, program);
+  std::exit(2);
+}
+
+}  // namespace
+
+Options parse_options(int argc, char** argv, const std::string& what_it_teaches) {
+  Options options;
+  const char* program = argv[0];
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const bool takes_value = arg == "--threads" || arg == "--seed";
+    if (takes_value && i + 1 == argc) fail(program, fmt::format("{} needs a value", arg));
+    if (arg == "--quick") {
+      options.quick = true;
+    } else if (arg == "--threads") {
+      if (!parse_number(argv[++i], options.threads) || options.threads < 1 || options.threads > 1024) {
+        fail(program, fmt::format("--threads needs a whole number from 1 to 1024, got '{}'", argv[i]));
+      }
+    } else if (arg == "--seed") {
+      if (!parse_number(argv[++i], options.seed)) {
+        fail(program, fmt::format("--seed needs a non-negative whole number, got '{}'", argv[i]));
+      }
+    } else if (arg == "--help" || arg == "-h") {
+      fmt::print("{}\n\nusage: {} [--quick] [--threads N] [--seed S]\n", what_it_teaches, program);
+      std::exit(0);
+    } else {
+      fail(program, fmt::format("unknown flag '{}'", arg));
+    }
+  }
+  if (options.threads > 0) set_num_threads(options.threads);
+  manual_seed(options.seed);
+  return options;
+}
+
+}  // namespace atto::tutorial

@@ -1,0 +1,23 @@
+// The command-line flags every tutorial accepts:
+//   --quick      a smaller, faster run (what the test suite uses)
+//   --threads N  OpenMP threads for the kernels (default: all cores)
+//   --seed S     seed of the random generator (default 0)
+//   --help
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace atto::tutorial {
+
+struct Options {
+  bool quick = false;
+  int threads = 0;  // 0: leave the OpenMP default
+  std::uint64_t seed = 0;
+};
+
+// Parses argv and applies --threads and --seed. On --help it prints usage and
+// exits 0; on a bad flag it prints what is wrong and the usage, and exits 2.
+Options parse_options(int argc, char** argv, const std::string& what_it_teaches);
+
+}  // namespace atto::tutorial
