@@ -73,25 +73,60 @@ AxisView around_axis(const Shape& shape, int axis) {
 
 }  // namespace
 
-Tensor slice(const Tensor& x, int axis, Index start, Index stop, Index step) {
-  const int a = normalize_axis("slice", axis, x.rank());
-  if (step <= 0) throw_argument_error("slice", "{} axis {}: step {} must be positive", x.shape(), axis, step);
-  const Index n = x.shape()[a];
+namespace {
+
+// The elements a slice reads along its axis: start, start+step, ... (count of them).
+struct SliceRange {
+  Index start, count;
+};
+
+SliceRange slice_range(const Shape& shape, int axis, Index start, Index stop, Index step) {
+  if (step <= 0) throw_argument_error("slice", "{} axis {}: step {} must be positive", shape, axis, step);
+  const Index n = shape[axis];
   auto clamp = [n](Index i) { return std::clamp(i < 0 ? i + n : i, Index{0}, n); };
   start = clamp(start);
   stop = std::max(clamp(stop), start);
-  const Index count = (stop - start + step - 1) / step;
-  Tensor out = Tensor::empty(x.shape().with_axis(a, count));
-  const AxisView v = around_axis(x.shape(), a);
-  const Real* in = x.data();
-  Real* o = out.data();
-  parallel_for(v.outer, count * v.inner, [&](Index begin, Index end) {
+  return {start, (stop - start + step - 1) / step};
+}
+
+// Copies the sliced runs from a full tensor into its slice (kToSlice) or back.
+template <bool kToSlice>
+void copy_slice(const Real* from, Real* to, const Shape& shape, int axis, SliceRange range, Index step) {
+  const AxisView v = around_axis(shape, axis);
+  const Index n = shape[axis];
+  parallel_for(v.outer, range.count * v.inner, [&](Index begin, Index end) {
     for (Index outer = begin; outer < end; ++outer) {
-      for (Index k = 0; k < count; ++k) {
-        std::copy_n(in + (outer * n + start + k * step) * v.inner, v.inner, o + (outer * count + k) * v.inner);
+      for (Index k = 0; k < range.count; ++k) {
+        const Index in_full = (outer * n + range.start + k * step) * v.inner;
+        const Index in_slice = (outer * range.count + k) * v.inner;
+        if constexpr (kToSlice) {
+          std::copy_n(from + in_full, v.inner, to + in_slice);
+        } else {
+          std::copy_n(from + in_slice, v.inner, to + in_full);
+        }
       }
     }
   });
+}
+
+}  // namespace
+
+Tensor slice(const Tensor& x, int axis, Index start, Index stop, Index step) {
+  const int a = normalize_axis("slice", axis, x.rank());
+  const SliceRange range = slice_range(x.shape(), a, start, stop, step);
+  Tensor out = Tensor::empty(x.shape().with_axis(a, range.count));
+  copy_slice<true>(x.data(), out.data(), x.shape(), a, range, step);
+  return out;
+}
+
+Tensor unslice(const Tensor& values, const Shape& shape, int axis, Index start, Index stop, Index step) {
+  const int a = normalize_axis("unslice", axis, shape.rank());
+  const SliceRange range = slice_range(shape, a, start, stop, step);
+  if (!(values.shape() == shape.with_axis(a, range.count))) {
+    throw_shape_error("unslice", "values {} do not fit a slice of {} along axis {}", values.shape(), shape, axis);
+  }
+  Tensor out = zeros(shape);
+  copy_slice<false>(values.data(), out.data(), shape, a, range, step);
   return out;
 }
 

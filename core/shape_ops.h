@@ -20,6 +20,10 @@ Tensor transpose(const Tensor& x, int axis0 = -2, int axis1 = -1);
 // Out-of-range bounds are clamped as in Python; negative start/stop count from the end.
 Tensor slice(const Tensor& x, int axis, Index start, Index stop, Index step = 1);
 
+// The adjoint of slice: zeros of `shape`, with `values` written where
+// slice(x, axis, start, stop, step) would have read them.
+Tensor unslice(const Tensor& values, const Shape& shape, int axis, Index start, Index stop, Index step = 1);
+
 // Joins tensors along an existing axis (concat) or a new one (stack).
 Tensor concat(std::span<const Tensor> parts, int axis);
 Tensor concat(std::initializer_list<Tensor> parts, int axis);

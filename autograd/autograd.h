@@ -1,0 +1,12 @@
+// Everything in autograd: Var, the ops, gradient checks, graph export.
+#pragma once
+
+#include "autograd/composed.h"
+#include "autograd/dot.h"
+#include "autograd/grad_mode.h"
+#include "autograd/gradcheck.h"
+#include "autograd/op_checks.h"
+#include "autograd/ops.h"
+#include "autograd/record.h"
+#include "autograd/var.h"
+#include "core/core.h"

@@ -1,0 +1,115 @@
+// The backward pass: Var::backward(grad).
+//
+// 1. Order the graph: an iterative depth-first search lists every node that
+//    requires a gradient after all the nodes it was computed from (no
+//    recursion, so a graph of a million ops does not overflow the stack).
+// 2. Walk that list from the root back: each node's gradient is complete by
+//    the time it is reached (every consumer came before it), so its backward
+//    function is called exactly once, and the gradients it returns are added
+//    into its inputs' pending gradients.
+// 3. Leaves (and nodes with retain_grad) add their gradient to .grad().
+// 4. Unless retain_graph, each node's backward function (with the tensors it
+//    saved) and its links to its inputs are dropped as soon as it has run.
+#include "autograd/grad_mode.h"
+#include "autograd/record.h"
+#include "autograd/var.h"
+#include "core/elementwise.h"
+#include "core/errors.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+namespace atto {
+
+namespace {
+
+std::vector<std::shared_ptr<Node>> topological_order(const std::shared_ptr<Node>& root) {
+  std::vector<std::shared_ptr<Node>> order;
+  std::unordered_set<const Node*> visited{root.get()};
+  std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack{{root, 0}};
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->inputs.size()) {
+      const std::shared_ptr<Node>& input = node->inputs[next++];
+      if (input->requires_grad && visited.insert(input.get()).second) stack.emplace_back(input, 0);
+    } else {
+      order.push_back(std::move(node));
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+// Gradients are added out of place: a gradient tensor may be shared (add's
+// backward hands the same tensor to both inputs), so none is ever modified.
+void accumulate(Tensor& total, bool& has, const Tensor& grad) {
+  total = has ? add(total, grad) : grad;
+  has = true;
+}
+
+void check_gradient(const Node& node, size_t i, const Tensor& grad) {
+  const Node& input = *node.inputs[i];
+  if (!(grad.shape() == input.value.shape())) {
+    throw_shape_error("backward", "{} returned a gradient of shape {} for input {} of shape {}", node.op,
+                      grad.shape(), i, input.value.shape());
+  }
+  if (anomaly_mode() && !all_finite(grad)) {
+    throw AnomalyError(fmt::format("anomaly: backward of {} produced NaN or Inf in the gradient of input {} ({})",
+                                   node.describe(), i, input.describe()));
+  }
+}
+
+}  // namespace
+
+void Var::backward(const Tensor& grad, bool retain_graph) {
+  if (!node_->requires_grad) {
+    throw_argument_error("backward", "an output of shape {} that does not require grad: no leaf it was computed from "
+                         "requires grad, or it was computed under NoGradGuard", node_->value.shape());
+  }
+  if (!(grad.shape() == node_->value.shape())) {
+    throw_shape_error("backward", "gradient of shape {} for an output of shape {}", grad.shape(),
+                      node_->value.shape());
+  }
+  const NoGradGuard no_graph_for_gradients;
+  const std::vector<std::shared_ptr<Node>> order = topological_order(node_);
+  struct Pending {
+    Tensor grad;
+    bool has = false;
+  };
+  std::unordered_map<const Node*, Pending> pending;
+  pending[node_.get()] = {grad, true};
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    Node& node = **it;
+    const auto found = pending.find(&node);
+    if (found == pending.end()) continue;  // no gradient flows through here
+    const Tensor g = found->second.grad;
+    pending.erase(found);
+    if (node.is_leaf() || node.retains_grad) accumulate(node.grad, node.has_grad, g);
+    if (node.is_leaf()) continue;
+    if (!node.backward) {
+      throw_argument_error("backward", "the graph through {} was freed by an earlier backward(); pass "
+                           "retain_graph=true to that call to go backward through it again", node.describe());
+    }
+    std::vector<bool> needs_grad;
+    for (const auto& input : node.inputs) needs_grad.push_back(input->requires_grad);
+    const Grads grads = node.backward(g, needs_grad);
+    if (grads.size() != node.inputs.size()) {
+      throw_argument_error("backward", "{} returned {} gradients for {} inputs", node.op, grads.size(),
+                           node.inputs.size());
+    }
+    for (size_t i = 0; i < grads.size(); ++i) {
+      if (!needs_grad[i]) continue;
+      check_gradient(node, i, grads[i]);
+      Pending& target = pending[node.inputs[i].get()];
+      accumulate(target.grad, target.has, grads[i]);
+    }
+    if (!retain_graph) {
+      node.backward = nullptr;
+      node.inputs.clear();
+    }
+  }
+}
+
+}  // namespace atto

@@ -1,0 +1,54 @@
+// gradcheck: is the backward right? Compares the Jacobian that backward
+// computes with one measured by central differences,
+//
+//   numeric d out_j / d in_i = (f(in_i + eps) - f(in_i - eps)) / (2 eps),
+//
+// over every input element and every output element (the full Jacobian),
+// element by element with |analytic - numeric| <= atol + rtol * |numeric|
+// (PyTorch's test and defaults). Double precision only: in float the
+// rounding error of the differences is larger than the tolerance.
+//
+// A check can pass for the wrong reason, so it also fails when
+//  * every gradient, analytic and numeric, is zero (a vacuous check), unless
+//    the caller says zero is the expected answer;
+//  * any analytic gradient is NaN or Inf;
+//  * backward gives different bits when run twice on the same graph.
+#pragma once
+
+#include "autograd/var.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace atto {
+
+struct GradcheckOptions {
+  double eps = 1e-6;
+  double atol = 1e-5;
+  double rtol = 1e-3;
+  bool zero_gradient_expected = false;
+};
+
+struct GradcheckResult {
+  std::string op;
+  bool passed = false;
+  std::string failure;  // why it failed; empty when it passed
+  double max_abs_error = 0;
+  double max_rel_error = 0;
+  // The worst element: input number, element of that input, output element.
+  int worst_input = -1;
+  Index worst_element = -1, worst_output = -1;
+  double analytic = 0, numeric = 0;
+
+  // One paragraph naming the op, the verdict and the worst element.
+  std::string report() const;
+};
+
+using GradcheckFn = std::function<Var(const std::vector<Var>&)>;
+
+// Runs fn on leaves holding copies of `inputs` (all requiring grad).
+GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options = {});
+
+}  // namespace atto

@@ -1,0 +1,92 @@
+// The differentiable ops. Each takes and returns Vars; the forward runs core
+// kernels and the backward sits beside it in autograd/ops/*.cpp.
+//
+// Primitives (22): add sub mul div neg pow exp log tanh sigmoid relu sum mean
+// max matmul reshape permute slice concat expand where dropout.
+// Fused, with hand-written backward: softmax, log_softmax,
+// softmax_cross_entropy (each has a composed twin in autograd/composed.h).
+#pragma once
+
+#include "autograd/var.h"
+#include "core/random.h"
+
+#include <initializer_list>
+#include <span>
+#include <vector>
+
+namespace atto {
+
+// Binary arithmetic, with NumPy broadcasting (gradients are summed back to
+// each operand's shape).
+Var add(const Var& a, const Var& b);
+Var sub(const Var& a, const Var& b);
+Var mul(const Var& a, const Var& b);
+Var div(const Var& a, const Var& b);
+Var neg(const Var& x);
+Var pow(const Var& x, Real exponent);
+
+Var operator+(const Var& a, const Var& b);
+Var operator-(const Var& a, const Var& b);
+Var operator*(const Var& a, const Var& b);
+Var operator/(const Var& a, const Var& b);
+Var operator-(const Var& x);
+Var operator+(const Var& a, Real b);
+Var operator-(const Var& a, Real b);
+Var operator*(const Var& a, Real b);
+Var operator/(const Var& a, Real b);
+Var operator+(Real a, const Var& b);
+Var operator-(Real a, const Var& b);
+Var operator*(Real a, const Var& b);
+Var operator/(Real a, const Var& b);
+
+// Elementwise functions.
+Var exp(const Var& x);
+Var log(const Var& x);
+Var tanh(const Var& x);
+Var sigmoid(const Var& x);
+Var relu(const Var& x);
+
+// Reductions: over everything (a scalar), or over one axis.
+Var sum(const Var& x);
+Var sum(const Var& x, int axis, bool keepdim = false);
+Var mean(const Var& x);
+Var mean(const Var& x, int axis, bool keepdim = false);
+// The gradient goes to the first maximum of each slice.
+Var max(const Var& x, int axis, bool keepdim = false);
+
+// Matrix products (see core/matmul.h), batched and with transpose flags.
+Var matmul(const Var& a, const Var& b, bool trans_a = false, bool trans_b = false);
+
+// Moving elements.
+Var reshape(const Var& x, const Shape& shape);
+Var permute(const Var& x, std::span<const int> axes);
+Var permute(const Var& x, std::initializer_list<int> axes);
+Var transpose(const Var& x, int axis0 = -2, int axis1 = -1);
+Var slice(const Var& x, int axis, Index start, Index stop, Index step = 1);
+Var concat(std::span<const Var> parts, int axis);
+Var concat(std::initializer_list<Var> parts, int axis);
+Var expand(const Var& x, const Shape& shape);
+Var unsqueeze(const Var& x, int axis);
+Var squeeze(const Var& x, int axis);
+
+// condition != 0 ? a : b, broadcast together; the condition is a constant.
+Var where(const Tensor& condition, const Var& a, const Var& b);
+// x with `value` wherever mask != 0 (mask broadcasts to x's shape).
+Var masked_fill(const Var& x, const Tensor& mask, Real value);
+
+// Inverted dropout: in training, zero each element with probability p and
+// scale the survivors by 1/(1-p), so evaluation needs no rescaling. Outside
+// training it is the identity.
+Var dropout(const Var& x, Real p, bool training, Generator& generator = default_generator());
+
+// Over the last axis; rows of all -inf give softmax 0 (see core/softmax.h).
+Var softmax(const Var& x);
+Var log_softmax(const Var& x);
+
+// Mean over rows of -log softmax(logits)[row, target[row]]: logits (N, C),
+// targets (N) holding class indices. Rows whose target is ignore_index are
+// left out of the mean; when every row is ignored the loss is 0 (not NaN).
+inline constexpr Index kNoIgnoreIndex = -1000000;
+Var softmax_cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index = kNoIgnoreIndex);
+
+}  // namespace atto

@@ -1,0 +1,72 @@
+// softmax_cross_entropy: logits (N, C), targets (N) -> () , fused.
+//
+// One pass computes log-softmax and picks each row's target; the backward is
+// the famous (softmax - one_hot) / count, with no Jacobian in sight.
+#include "autograd/ops.h"
+#include "autograd/record.h"
+#include "core/errors.h"
+#include "core/softmax.h"
+
+#include <cmath>
+
+namespace atto {
+
+namespace {
+
+// The class index of each row, or -1 for a row to ignore. Throws on targets
+// that are not whole numbers in [0, classes).
+std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index classes, Index ignore_index) {
+  if (!(targets.shape() == Shape{rows})) {
+    throw_shape_error("softmax_cross_entropy", "targets {} do not match {} rows of logits", targets.shape(), rows);
+  }
+  std::vector<Index> picked(rows);
+  for (Index r = 0; r < rows; ++r) {
+    const Real t = targets.data()[r];
+    if (t == static_cast<Real>(ignore_index)) {
+      picked[r] = -1;
+      continue;
+    }
+    if (!(t >= 0 && t < static_cast<Real>(classes)) || t != std::floor(t)) {
+      throw_argument_error("softmax_cross_entropy", "target {} at row {} is not a class index in [0, {})", t, r,
+                           classes);
+    }
+    picked[r] = static_cast<Index>(t);
+  }
+  return picked;
+}
+
+}  // namespace
+
+Var softmax_cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index) {
+  if (logits.value().rank() != 2) {
+    throw_shape_error("softmax_cross_entropy", "logits must be (rows, classes), got {}", logits.shape());
+  }
+  const Index rows = logits.shape()[0], classes = logits.shape()[1];
+  const std::vector<Index> picked = checked_targets(targets, rows, classes, ignore_index);
+  const Tensor log_probs = atto::log_softmax(logits.value());
+  Index counted = 0;
+  Real total = 0;
+  for (Index r = 0; r < rows; ++r) {
+    if (picked[r] < 0) continue;
+    total -= log_probs.data()[r * classes + picked[r]];
+    ++counted;
+  }
+  // Every row ignored: nothing to learn from, a loss of 0 rather than 0/0.
+  const Real scale = counted > 0 ? Real(1) / static_cast<Real>(counted) : Real(0);
+  return record("softmax_cross_entropy", scalar(total * scale), {logits},
+                [log_probs, picked, scale, classes](const Tensor& g) -> Grads {
+                  // loss = -(1/count) sum_r log_softmax(x_r)[t_r]  ->  dx_r = g/count * (softmax(x_r) - one_hot(t_r))
+                  Tensor dx = Tensor::empty(log_probs.shape());
+                  const Real factor = g.item() * scale;
+                  for (size_t r = 0; r < picked.size(); ++r) {
+                    const Real* lp = log_probs.data() + r * classes;
+                    Real* d = dx.data() + r * classes;
+                    for (Index c = 0; c < classes; ++c) {
+                      d[c] = picked[r] < 0 ? Real(0) : factor * (std::exp(lp[c]) - Real(c == picked[r]));
+                    }
+                  }
+                  return {dx};
+                });
+}
+
+}  // namespace atto

@@ -1,0 +1,91 @@
+#include "autograd/autograd.h"
+
+#include <doctest/doctest.h>
+
+using namespace atto;
+
+namespace {
+
+// tanh with a backward that is wrong by 1% on element 2 only.
+Var slightly_wrong_tanh(const Var& x) {
+  Tensor y = atto::tanh(x.value());
+  return record("slightly_wrong_tanh", y, {x}, [y](const Tensor& g) -> Grads {
+    Tensor dx = map("slightly_wrong_tanh", y, g, [](Real yv, Real gv) { return gv * (1 - yv * yv); });
+    dx.data()[2] *= 1.01;
+    return {dx};
+  });
+}
+
+}  // namespace
+
+TEST_CASE("gradcheck: every registered op passes") {
+  for (const OpCheck& check : op_checks()) {
+    for (std::uint64_t seed : {0, 1, 2}) {
+      const GradcheckResult result = run_op_check(check, seed);
+      CAPTURE(result.report());
+      CHECK(result.passed);
+    }
+  }
+}
+
+TEST_CASE("gradcheck: a backward off by 1% on one element is caught and located") {
+  const GradcheckResult result = gradcheck(
+      "slightly_wrong_tanh", [](const std::vector<Var>& v) { return slightly_wrong_tanh(v[0]); },
+      {tensor({0.1, -0.3, 0.5, 0.7})});
+  CHECK_FALSE(result.passed);
+  CHECK(result.worst_input == 0);
+  CHECK(result.worst_element == 2);
+  CHECK(result.worst_output == 2);
+  CHECK(result.analytic == doctest::Approx(1.01 * result.numeric).epsilon(1e-6));
+  CHECK(result.report().find("FAIL") != std::string::npos);
+  CHECK(result.report().find("slightly_wrong_tanh") != std::string::npos);
+}
+
+TEST_CASE("gradcheck: a vacuous check fails unless zero is expected") {
+  // relu of negative inputs: every gradient, analytic and numeric, is zero.
+  const auto fn = [](const std::vector<Var>& v) { return relu(v[0]); };
+  const Tensor negative = tensor({-1, -2, -3});
+  const GradcheckResult vacuous = gradcheck("relu", fn, {negative});
+  CHECK_FALSE(vacuous.passed);
+  CHECK(vacuous.failure == "vacuous: every analytic and numeric gradient is zero");
+  GradcheckOptions zero_ok;
+  zero_ok.zero_gradient_expected = true;
+  CHECK(gradcheck("relu", fn, {negative}, zero_ok).passed);
+}
+
+TEST_CASE("gradcheck: NaN gradients and non-deterministic backward fail") {
+  const GradcheckResult nan = gradcheck(
+      "nan_grad",
+      [](const std::vector<Var>& v) {
+        return record("nan_grad", v[0].value().clone(), {v[0]}, [](const Tensor& g) -> Grads {
+          return {map(g, [](Real) { return std::numeric_limits<Real>::quiet_NaN(); })};
+        });
+      },
+      {tensor({1, 2})});
+  CHECK_FALSE(nan.passed);
+  CHECK(nan.failure.find("analytic gradient is nan") != std::string::npos);
+
+  int calls = 0;
+  const GradcheckResult flaky = gradcheck(
+      "flaky",
+      [&calls](const std::vector<Var>& v) {
+        return record("flaky", v[0].value().clone(), {v[0]}, [&calls](const Tensor& g) -> Grads {
+          return {g * (1 + 1e-12 * ++calls)};
+        });
+      },
+      {tensor({1, 2})});
+  CHECK_FALSE(flaky.passed);
+  CHECK(flaky.failure == "backward is not deterministic (output element 0)");
+}
+
+TEST_CASE("gradcheck: an op defined outside the library, checked like the built-ins") {
+  // softplus(x) = log(1 + e^x), with its own backward: sigmoid(x).
+  const auto softplus = [](const Var& x) {
+    return record("softplus", atto::log(1 + atto::exp(x.value())), {x},
+                  [x = x.value()](const Tensor& g) -> Grads { return {atto::mul(g, atto::sigmoid(x))}; });
+  };
+  const GradcheckResult result = gradcheck(
+      "softplus", [&](const std::vector<Var>& v) { return softplus(v[0]); }, {Generator(4).normal({3, 3})});
+  CAPTURE(result.report());
+  CHECK(result.passed);
+}
