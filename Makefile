@@ -1,5 +1,5 @@
 # A thin wrapper around meson. The README's quick start:
-#   make tutorials   build, then run every tutorial
+#   make tutorials   build, then run every tutorial (files they write: build/tutorial_output)
 #   make test        build, then run the whole test suite
 # Both first install missing Debian packages (as root), or print the line to run.
 
@@ -12,10 +12,10 @@ MESON_OPTIONS := $(if $(CI),-Dwerror=true)
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR)
-	@set -e; found=0; \
-	for t in $(BUILD_DIR)/tutorials/[0-9][0-9]_*; do \
+	@set -e; found=0; cd $(BUILD_DIR); \
+	for t in tutorials/[0-9][0-9]_*; do \
 	  [ -x "$$t" ] || continue; found=1; \
-	  printf '\n==================== %s ====================\n' "$${t##*/}"; "$$t"; \
+	  printf '\n==================== %s ====================\n' "$${t##*/}"; "./$$t"; \
 	done; \
 	[ $$found = 1 ] || echo "No tutorials are built yet."
 

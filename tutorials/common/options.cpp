@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
 #include <cstdlib>
 #include <string_view>
 
@@ -20,7 +21,7 @@ bool parse_number(std::string_view text, Number& out) {
 }
 
 [[noreturn]] void fail(const char* program, const std::string& problem) {
-  fmt::print(stderr, "{}: {}\nusage: {} [--quick] [--threads N] [--seed S] [--help]\n", program, problem, program);
+  fmt::print(stderr, "{}: {}\nusage: {} [--quick] [--threads N] [--seed S] [--out DIR] [--help]\n", program, problem, program);
   std::exit(2);
 }
 
@@ -31,7 +32,7 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches)
   const char* program = argv[0];
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    const bool takes_value = arg == "--threads" || arg == "--seed";
+    const bool takes_value = arg == "--threads" || arg == "--seed" || arg == "--out";
     if (takes_value && i + 1 == argc) fail(program, fmt::format("{} needs a value", arg));
     if (arg == "--quick") {
       options.quick = true;
@@ -43,8 +44,11 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches)
       if (!parse_number(argv[++i], options.seed)) {
         fail(program, fmt::format("--seed needs a non-negative whole number, got '{}'", argv[i]));
       }
+    } else if (arg == "--out") {
+      options.out_dir = argv[++i];
+      if (options.out_dir.empty()) fail(program, "--out needs a folder name");
     } else if (arg == "--help" || arg == "-h") {
-      fmt::print("{}\n\nusage: {} [--quick] [--threads N] [--seed S]\n", what_it_teaches, program);
+      fmt::print("{}\n\nusage: {} [--quick] [--threads N] [--seed S] [--out DIR]\n", what_it_teaches, program);
       std::exit(0);
     } else {
       fail(program, fmt::format("unknown flag '{}'", arg));
@@ -53,6 +57,11 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches)
   if (options.threads > 0) set_num_threads(options.threads);
   manual_seed(options.seed);
   return options;
+}
+
+std::string Options::output_path(const std::string& name) const {
+  std::filesystem::create_directories(out_dir);
+  return (std::filesystem::path(out_dir) / name).string();
 }
 
 }  // namespace atto::tutorial

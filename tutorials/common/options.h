@@ -2,6 +2,7 @@
 //   --quick      a smaller, faster run (what the test suite uses)
 //   --threads N  OpenMP threads for the kernels (default: all cores)
 //   --seed S     seed of the random generator (default 0)
+//   --out DIR    where pictures and files go (default tutorial_output)
 //   --help
 #pragma once
 
@@ -14,6 +15,10 @@ struct Options {
   bool quick = false;
   int threads = 0;  // 0: leave the OpenMP default
   std::uint64_t seed = 0;
+  std::string out_dir = "tutorial_output";
+
+  // out_dir/name, creating out_dir when needed.
+  std::string output_path(const std::string& name) const;
 };
 
 // Parses argv and applies --threads and --seed. On --help it prints usage and
