@@ -8,7 +8,7 @@ PACKAGES := g++ make meson ninja-build pkg-config cmake libfmt-dev doctest-dev
 # CI treats warnings as errors.
 MESON_OPTIONS := $(if $(CI),-Dwerror=true)
 
-.PHONY: tutorials test bench deps setup clean
+.PHONY: tutorials test sanitize bench deps setup clean
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR)
@@ -21,6 +21,14 @@ tutorials: setup
 
 test: setup
 	meson test -C $(BUILD_DIR) --print-errorlogs
+
+# The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+SANITIZE_DIR ?= build-sanitize
+sanitize: deps
+	@[ -f $(SANITIZE_DIR)/build.ninja ] || meson setup $(SANITIZE_DIR) $(MESON_OPTIONS) \
+	  -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  meson test -C $(SANITIZE_DIR) --print-errorlogs --timeout-multiplier 4
 
 # Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
 bench: setup
@@ -42,4 +50,4 @@ deps:
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
