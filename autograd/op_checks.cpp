@@ -44,6 +44,7 @@ std::vector<OpCheck> make_checks() {
       {"concat", {{2, 3}, {2, 2}}, [](const Vars& v) { return concat({v[0], v[1] * v[1]}, 1); }},
       {"expand", {{3, 1}}, [](const Vars& v) { return expand(v[0], {2, 3, 4}) * Var(arange(4)); }},
       {"where", {{3, 4}, {4}}, [](const Vars& v) { return where(tensor({{1, 0, 0, 1}, {0, 1, 0, 1}, {1, 1, 0, 0}}), v[0], v[1]); }},
+      {"take_rows", {{5, 3}}, [](const Vars& v) { return take_rows(v[0], tensor({{4, 0}, {4, 2}})); }},
       {"dropout", {{3, 4}}, [](const Vars& v) {
          Generator fixed(3);  // the same mask on every call, as finite differences need
          return dropout(v[0], 0.5, true, fixed);

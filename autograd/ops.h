@@ -1,8 +1,9 @@
 // The differentiable ops. Each takes and returns Vars; the forward runs core
 // kernels and the backward sits beside it in autograd/ops/*.cpp.
 //
-// Primitives (22): add sub mul div neg pow exp log tanh sigmoid relu sum mean
-// max matmul reshape permute slice concat expand where dropout.
+// Primitives (23): add sub mul div neg pow exp log tanh sigmoid relu sum mean
+// max matmul reshape permute slice concat expand where dropout, and
+// take_rows (the lookup behind embeddings).
 // Fused, with hand-written backward: softmax, log_softmax,
 // softmax_cross_entropy (each has a composed twin in autograd/composed.h).
 #pragma once
@@ -68,6 +69,12 @@ Var concat(std::initializer_list<Var> parts, int axis);
 Var expand(const Var& x, const Shape& shape);
 Var unsqueeze(const Var& x, int axis);
 Var squeeze(const Var& x, int axis);
+
+// Rows of a table picked by index: table (V, D), indices of any shape holding
+// row numbers -> (indices..., D). Rows picked more than once add up their
+// gradients; a row equal to skip_row is read but gets no gradient (a padding
+// row that must stay fixed).
+Var take_rows(const Var& table, const Tensor& indices, Index skip_row = -1);
 
 // condition != 0 ? a : b, broadcast together; the condition is a constant.
 Var where(const Tensor& condition, const Var& a, const Var& b);

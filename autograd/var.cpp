@@ -30,6 +30,14 @@ void Var::zero_grad() {
   node_->has_grad = false;
 }
 
+void Var::set_grad(Tensor grad) {
+  if (!(grad.shape() == node_->value.shape())) {
+    throw_shape_error("set_grad", "gradient {} for a value of shape {}", grad.shape(), node_->value.shape());
+  }
+  node_->grad = std::move(grad);
+  node_->has_grad = true;
+}
+
 Var& Var::set_name(std::string name) {
   node_->name = std::move(name);
   return *this;

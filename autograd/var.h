@@ -41,6 +41,8 @@ class Var {
   const Tensor& grad() const;
   bool has_grad() const { return node_->has_grad; }
   void zero_grad();
+  // Replaces the gradient (gradient clipping does): must have the value's shape.
+  void set_grad(Tensor grad);
   // Keep this non-leaf's gradient after backward (leaves always keep theirs).
   void retain_grad() { node_->retains_grad = true; }
 

@@ -1,0 +1,28 @@
+// Activations by name, as Dense takes them (Keras's `activation=`), and as a
+// layer for Sequential.
+#pragma once
+
+#include "nn/module.h"
+
+#include <string_view>
+
+namespace atto {
+
+enum class Activation { linear, relu, tanh, sigmoid, softmax };
+
+Var activate(Activation activation, const Var& x);
+// "linear", "relu", ...; throws ArgumentError on an unknown name.
+Activation activation_from_name(std::string_view name);
+std::string_view activation_name(Activation activation);
+
+class ActivationLayer : public Layer {
+ public:
+  explicit ActivationLayer(Activation activation) : activation_(activation) {}
+  Var forward(const Var& x) override { return activate(activation_, x); }
+  std::string type_name() const override;
+
+ private:
+  Activation activation_;
+};
+
+}  // namespace atto

@@ -1,0 +1,193 @@
+#include "nn/checkpoint.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <vector>
+
+namespace atto {
+
+namespace {
+
+constexpr char kMagic[8] = {'A', 'T', 'T', 'O', 'C', 'K', 'P', 'T'};
+
+std::uint64_t fnv1a(const char* data, size_t size) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+template <class T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+// Reads a file's bytes with bounds-checked typed access.
+class Reader {
+ public:
+  Reader(const std::string& path, const std::string& bytes) : path_(path), bytes_(bytes) {}
+
+  template <class T>
+  T get(const char* what) {
+    T value;
+    std::memcpy(&value, take(sizeof(T), what), sizeof(T));
+    return value;
+  }
+  const char* take(size_t size, const char* what) {
+    if (size > bytes_.size() - position_) fail(fmt::format("truncated while reading {}", what));
+    const char* at = bytes_.data() + position_;
+    position_ += size;
+    return at;
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw CheckpointError(fmt::format("load_checkpoint: '{}': {}", path_, why));
+  }
+
+ private:
+  const std::string& path_;
+  const std::string& bytes_;
+  size_t position_ = 0;
+};
+
+std::map<std::string, Tensor> parse(const std::string& path, const std::string& bytes) {
+  Reader in(path, bytes);
+  if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    in.fail("not an attograd checkpoint (bad magic)");
+  }
+  in.take(sizeof(kMagic), "magic");
+  const auto version = in.get<std::uint32_t>("version");
+  if (version != kCheckpointVersion) {
+    in.fail(fmt::format("format version {}, but this build reads version {}", version, kCheckpointVersion));
+  }
+  if (bytes.size() < sizeof(std::uint64_t) + 8 + 4) in.fail("truncated");
+  const size_t body = bytes.size() - sizeof(std::uint64_t);
+  std::uint64_t stored;
+  std::memcpy(&stored, bytes.data() + body, sizeof(stored));
+  if (stored != fnv1a(bytes.data(), body)) in.fail("checksum mismatch: the file is corrupt or truncated");
+
+  const auto element_bytes = in.get<std::uint8_t>("element size");
+  if (element_bytes != 4 && element_bytes != 8) in.fail(fmt::format("element size {} is not 4 or 8", element_bytes));
+  const auto count = in.get<std::uint32_t>("entry count");
+  std::map<std::string, Tensor> entries;
+  for (std::uint32_t e = 0; e < count; ++e) {
+    const auto name_length = in.get<std::uint32_t>("name length");
+    const std::string name(in.take(name_length, "name"), name_length);
+    const auto rank = in.get<std::uint32_t>("rank");
+    if (rank > static_cast<std::uint32_t>(kMaxRank)) in.fail(fmt::format("'{}' has rank {}", name, rank));
+    Shape shape;
+    for (std::uint32_t d = 0; d < rank; ++d) {
+      const auto dim = in.get<std::int64_t>("dimension");
+      if (dim < 0 || dim > static_cast<std::int64_t>(bytes.size())) in.fail(fmt::format("'{}' has dimension {}", name, dim));
+      shape.push_back(dim);
+    }
+    if (static_cast<double>(shape.numel()) * element_bytes > static_cast<double>(bytes.size())) {
+      in.fail(fmt::format("'{}' of shape {} is larger than the file", name, shape));
+    }
+    Tensor t = Tensor::empty(shape);
+    const char* raw = in.take(static_cast<size_t>(shape.numel()) * element_bytes, "elements");
+    for (Index i = 0; i < shape.numel(); ++i) {
+      if (element_bytes == 4) {
+        float v;
+        std::memcpy(&v, raw + i * 4, 4);
+        t.data()[i] = static_cast<Real>(v);
+      } else {
+        double v;
+        std::memcpy(&v, raw + i * 8, 8);
+        t.data()[i] = static_cast<Real>(v);
+      }
+    }
+    if (!entries.emplace(name, t).second) in.fail(fmt::format("'{}' appears twice", name));
+  }
+  in.take(sizeof(std::uint64_t), "checksum");
+  return entries;
+}
+
+// What a model (and optimizer) hold, by checkpoint name.
+// (Parameters are handles: writing through them writes into the model.)
+std::vector<std::pair<std::string, Tensor*>> targets(const Module& model, Optimizer* optimizer, Tensor& steps) {
+  std::vector<std::pair<std::string, Tensor*>> out;
+  for (auto& [name, parameter] : model.named_parameters()) out.emplace_back("param/" + name, &parameter.value());
+  if (optimizer) {
+    for (auto& [name, tensor] : optimizer->state()) out.emplace_back("optim/" + name, tensor);
+    out.emplace_back("optim/steps", &steps);
+  }
+  return out;
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const Module& model, Optimizer* optimizer) {
+  Tensor steps = scalar(optimizer ? static_cast<Real>(optimizer->steps()) : Real(0));
+  const auto entries = targets(model, optimizer, steps);
+  std::string bytes(kMagic, sizeof(kMagic));
+  put(bytes, kCheckpointVersion);
+  put(bytes, static_cast<std::uint8_t>(sizeof(Real)));
+  put(bytes, static_cast<std::uint32_t>(entries.size()));
+  for (const auto& [name, tensor] : entries) {
+    put(bytes, static_cast<std::uint32_t>(name.size()));
+    bytes += name;
+    put(bytes, static_cast<std::uint32_t>(tensor->rank()));
+    for (Index d : tensor->shape()) put(bytes, static_cast<std::int64_t>(d));
+    bytes.append(reinterpret_cast<const char*>(tensor->data()), sizeof(Real) * tensor->numel());
+  }
+  put(bytes, fnv1a(bytes.data(), bytes.size()));
+
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw CheckpointError(fmt::format("save_checkpoint: cannot write '{}'", temporary));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) throw CheckpointError(fmt::format("save_checkpoint: cannot rename onto '{}': {}", path, error.message()));
+}
+
+void load_checkpoint(const std::string& path, Module& model, Optimizer* optimizer) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw CheckpointError(fmt::format("load_checkpoint: cannot open '{}'", path));
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::map<std::string, Tensor> entries = parse(path, bytes);
+
+  Tensor steps = scalar(0);
+  const auto wanted = targets(model, optimizer, steps);
+  // Check everything first; only then copy, so a mismatch changes nothing.
+  std::set<std::string> wanted_names;
+  for (const auto& [name, tensor] : wanted) {
+    wanted_names.insert(name);
+    const auto found = entries.find(name);
+    if (found == entries.end()) {
+      throw CheckpointError(fmt::format("load_checkpoint: '{}' has no '{}'", path, name));
+    }
+    if (!(found->second.shape() == tensor->shape())) {
+      throw CheckpointError(fmt::format("load_checkpoint: '{}': '{}' is {} in the file but {} in the model", path,
+                                        name, found->second.shape(), tensor->shape()));
+    }
+  }
+  for (const auto& [name, _] : entries) {
+    if (name.starts_with("param/") && !wanted_names.contains(name)) {
+      throw CheckpointError(fmt::format("load_checkpoint: '{}' holds '{}', which the model does not have", path, name));
+    }
+  }
+  for (const auto& [name, tensor] : wanted) {
+    const Tensor& source = entries.at(name);
+    std::copy_n(source.data(), source.numel(), tensor->data());
+  }
+  if (optimizer) optimizer->set_steps(static_cast<Index>(steps.item()));
+}
+
+}  // namespace atto

@@ -1,0 +1,116 @@
+#include "nn/data.h"
+
+#include "core/elementwise.h"
+#include "core/errors.h"
+#include "core/map.h"
+#include "core/reduce.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace atto {
+
+namespace {
+
+void check_rows(const char* op, const Tensor& x) {
+  if (x.rank() != 2 || x.shape()[0] == 0) throw_shape_error(op, "needs a non-empty (rows, features) tensor, got {}", x.shape());
+}
+
+// A Fisher-Yates shuffle of 0..n-1 driven by the counter-based generator.
+std::vector<Index> permutation(Index n, Generator& gen) {
+  std::vector<Index> order(n);
+  std::iota(order.begin(), order.end(), Index{0});
+  for (Index i = n - 1; i > 0; --i) std::swap(order[i], order[gen.randint(i + 1)]);
+  return order;
+}
+
+}  // namespace
+
+void Standardizer::fit(const Tensor& x) {
+  check_rows("Standardizer.fit", x);
+  mean_ = mean(x, 0, true);
+  const Tensor variance = mean(pow(x - mean_, 2), 0, true);
+  scale_ = map(variance, [](Real v) { return v > 0 ? std::sqrt(v) : Real(1); });
+}
+
+void Standardizer::check(const char* op, const Tensor& x) const {
+  if (mean_.numel() == 0) throw_argument_error(op, "call fit() first");
+  if (x.rank() != 2 || x.shape()[1] != mean_.shape()[1]) {
+    throw_shape_error(op, "fitted on {} features, got {}", mean_.shape()[1], x.shape());
+  }
+}
+
+Tensor Standardizer::transform(const Tensor& x) const {
+  check("Standardizer.transform", x);
+  return (x - mean_) / scale_;
+}
+
+Tensor Standardizer::inverse_transform(const Tensor& x) const {
+  check("Standardizer.inverse_transform", x);
+  return x * scale_ + mean_;
+}
+
+void MinMaxScaler::fit(const Tensor& x) {
+  check_rows("MinMaxScaler.fit", x);
+  min_ = -max(-x, 0, true);
+  range_ = map(max(x, 0, true) - min_, [](Real r) { return r > 0 ? r : Real(1); });
+}
+
+void MinMaxScaler::check(const char* op, const Tensor& x) const {
+  if (min_.numel() == 0) throw_argument_error(op, "call fit() first");
+  if (x.rank() != 2 || x.shape()[1] != min_.shape()[1]) {
+    throw_shape_error(op, "fitted on {} features, got {}", min_.shape()[1], x.shape());
+  }
+}
+
+Tensor MinMaxScaler::transform(const Tensor& x) const {
+  check("MinMaxScaler.transform", x);
+  return (x - min_) / range_;
+}
+
+Tensor MinMaxScaler::inverse_transform(const Tensor& x) const {
+  check("MinMaxScaler.inverse_transform", x);
+  return x * range_ + min_;
+}
+
+std::vector<std::vector<Index>> batch_indices(Index rows, Index batch_size, Generator& gen, bool shuffle,
+                                              bool drop_last) {
+  if (batch_size < 1) throw_argument_error("batch_indices", "batch size {} must be >= 1", batch_size);
+  std::vector<Index> order(rows);
+  std::iota(order.begin(), order.end(), Index{0});
+  if (shuffle) order = permutation(rows, gen);
+  std::vector<std::vector<Index>> batches;
+  for (Index start = 0; start < rows; start += batch_size) {
+    const Index end = std::min(rows, start + batch_size);
+    if (drop_last && end - start < batch_size) break;
+    batches.emplace_back(order.begin() + start, order.begin() + end);
+  }
+  return batches;
+}
+
+Tensor take(const Tensor& x, const std::vector<Index>& rows) {
+  if (x.rank() < 1) throw_shape_error("take", "needs at least one axis, got {}", x.shape());
+  const Index row_size = x.numel() / std::max<Index>(x.shape()[0], 1);
+  Tensor out = Tensor::empty(x.shape().with_axis(0, static_cast<Index>(rows.size())));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] < 0 || rows[i] >= x.shape()[0]) {
+      throw_shape_error("take", "row {} is out of range for {}", rows[i], x.shape());
+    }
+    std::copy_n(x.data() + rows[i] * row_size, row_size, out.data() + i * row_size);
+  }
+  return out;
+}
+
+std::pair<std::vector<Index>, std::vector<Index>> train_validation_split(Index rows, Real validation_fraction,
+                                                                          Generator& gen) {
+  if (!(validation_fraction >= 0 && validation_fraction < 1)) {
+    throw_argument_error("train_validation_split", "fraction {} is not in [0, 1)", validation_fraction);
+  }
+  const std::vector<Index> order = permutation(rows, gen);
+  const auto validation = static_cast<Index>(std::lround(validation_fraction * static_cast<Real>(rows)));
+  return {std::vector<Index>(order.begin() + validation, order.end()),
+          std::vector<Index>(order.begin(), order.begin() + validation)};
+}
+
+}  // namespace atto

@@ -1,0 +1,79 @@
+#include "nn/module.h"
+
+#include "core/errors.h"
+
+#include <fmt/format.h>
+
+namespace atto {
+
+void Module::register_parameter(std::string name, const Var& parameter) {
+  if (!parameter.is_leaf() || !parameter.requires_grad()) {
+    throw_argument_error("register_parameter", "'{}' must be a leaf Var that requires grad", name);
+  }
+  for (const auto& [existing, _] : parameters_) {
+    if (existing == name) throw_argument_error("register_parameter", "'{}' is registered twice", name);
+  }
+  parameters_.emplace_back(std::move(name), parameter);
+}
+
+void Module::register_module(std::string name, Module& child) {
+  for (const auto& [existing, _] : children_) {
+    if (existing == name) throw_argument_error("register_module", "'{}' is registered twice", name);
+  }
+  children_.emplace_back(std::move(name), &child);
+}
+
+void Module::collect(const std::string& prefix, std::vector<std::pair<std::string, Var>>& out) const {
+  for (const auto& [name, parameter] : parameters_) out.emplace_back(prefix + name, parameter);
+  for (const auto& [name, child] : children_) child->collect(prefix + name + ".", out);
+}
+
+std::vector<std::pair<std::string, Var>> Module::named_parameters() const {
+  std::vector<std::pair<std::string, Var>> out;
+  collect("", out);
+  return out;
+}
+
+std::vector<Var> Module::parameters() const {
+  std::vector<Var> out;
+  for (auto& [_, parameter] : named_parameters()) out.push_back(parameter);
+  return out;
+}
+
+Index Module::parameter_count() const {
+  Index count = 0;
+  for (const auto& [_, parameter] : named_parameters()) count += parameter.value().numel();
+  return count;
+}
+
+void Module::train(bool training) {
+  training_ = training;
+  for (auto& [_, child] : children_) child->train(training);
+}
+
+void Module::zero_grad() {
+  for (auto& [_, parameter] : named_parameters()) parameter.zero_grad();
+}
+
+void Module::describe(const std::string& name, int depth, std::string& out) const {
+  Index own = 0;
+  std::string shapes;
+  for (const auto& [pname, parameter] : parameters_) {
+    own += parameter.value().numel();
+    if (!shapes.empty()) shapes += ' ';
+    shapes += fmt::format("{}{}", pname, parameter.shape());
+  }
+  const std::string label = fmt::format("{}{} ({})", std::string(2 * depth, ' '), name, type_name());
+  out += fmt::format("{:<36} {:<34} {:>10}\n", label, shapes, own);
+  for (const auto& [child_name, child] : children_) child->describe(child_name, depth + 1, out);
+}
+
+std::string Module::summary() const {
+  std::string out = fmt::format("{:<36} {:<34} {:>10}\n{}\n", "module (type)", "parameters", "count",
+                                std::string(82, '='));
+  describe("model", 0, out);
+  out += fmt::format("{}\nTotal parameters: {}\n", std::string(82, '='), parameter_count());
+  return out;
+}
+
+}  // namespace atto

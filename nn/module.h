@@ -1,0 +1,76 @@
+// Module: the base of every layer and model.
+//
+// A module owns parameters (Vars that require grad) and child modules, and
+// registers both by name in its constructor. From that, the base class
+// provides everything generic: dotted parameter names collected recursively
+// (`encoder.lstm.kernel`), train/eval mode, zero_grad, the parameter count and
+// a Keras-style summary. A new layer is a constructor and a forward:
+//
+//   class Scale : public Layer {
+//    public:
+//     explicit Scale(Index n) : factor_(ones({n}), true) { register_parameter("factor", factor_); }
+//     Var forward(const Var& x) override { return x * factor_; }
+//     std::string type_name() const override { return "Scale"; }
+//    private:
+//     Var factor_;
+//   };
+//
+// Modules hold pointers to their children, so they are neither copied nor moved.
+#pragma once
+
+#include "autograd/var.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace atto {
+
+class Module {
+ public:
+  Module() = default;
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  // Shown in summaries, e.g. "Dense".
+  virtual std::string type_name() const = 0;
+
+  // Every parameter of this module and its children, in registration order,
+  // named by their path: "0.kernel", "encoder.bias".
+  std::vector<std::pair<std::string, Var>> named_parameters() const;
+  std::vector<Var> parameters() const;
+  Index parameter_count() const;
+
+  // Training mode switches dropout on; eval() switches it off. Applies to children.
+  void train(bool training = true);
+  void eval() { train(false); }
+  bool is_training() const { return training_; }
+
+  void zero_grad();
+
+  // A table of the module tree: each module with its parameters' shapes and
+  // counts, and the total, like Keras's model.summary().
+  std::string summary() const;
+
+ protected:
+  void register_parameter(std::string name, const Var& parameter);
+  void register_module(std::string name, Module& child);
+
+ private:
+  void collect(const std::string& prefix, std::vector<std::pair<std::string, Var>>& out) const;
+  void describe(const std::string& name, int depth, std::string& out) const;
+
+  std::vector<std::pair<std::string, Var>> parameters_;
+  std::vector<std::pair<std::string, Module*>> children_;
+  bool training_ = true;
+};
+
+// A module with one input and one output: what Sequential chains.
+class Layer : public Module {
+ public:
+  virtual Var forward(const Var& x) = 0;
+  Var operator()(const Var& x) { return forward(x); }
+};
+
+}  // namespace atto

@@ -1,0 +1,14 @@
+// Everything in nn: modules, layers, initializers, losses, optimizers, data
+// helpers, progress display, checkpoints.
+#pragma once
+
+#include "autograd/autograd.h"
+#include "nn/activation.h"
+#include "nn/checkpoint.h"
+#include "nn/data.h"
+#include "nn/init.h"
+#include "nn/layers.h"
+#include "nn/losses.h"
+#include "nn/module.h"
+#include "nn/optim.h"
+#include "nn/progress.h"

@@ -1,0 +1,84 @@
+// Optimizers: they update parameters in place from their .grad(), outside any
+// graph. Parameters without a gradient are skipped. Update rules, with g the
+// gradient, lr the learning rate and t the step number (from 1):
+//
+// SGD:   g += wd * w                     (weight decay as L2)
+//        v = momentum * v + g            (when momentum > 0)
+//        w -= lr * (nesterov ? g + momentum * v : v)
+// Adam:  g += wd * w                     (L2, as in Adam's paper; see AdamW)
+//        m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2
+//        w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+// AdamW: Adam without the L2 term, and instead w -= lr * wd * w (decoupled
+//        weight decay, Loshchilov & Hutter), before the Adam step.
+#pragma once
+
+#include "autograd/var.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace atto {
+
+class Optimizer {
+ public:
+  explicit Optimizer(std::vector<Var> parameters);
+  virtual ~Optimizer() = default;
+
+  virtual void step() = 0;
+  void zero_grad();
+
+  // Internal state by name (e.g. "m.3"), so checkpoints can save and restore it.
+  virtual std::vector<std::pair<std::string, Tensor*>> state() = 0;
+  Index steps() const { return steps_; }
+  void set_steps(Index steps) { steps_ = steps; }
+
+ protected:
+  std::vector<Var> parameters_;
+  Index steps_ = 0;
+};
+
+struct SGDOptions {
+  Real lr = 0.01, momentum = 0, weight_decay = 0;
+  bool nesterov = false;
+};
+
+class SGD : public Optimizer {
+ public:
+  SGD(std::vector<Var> parameters, SGDOptions options);
+  void step() override;
+  std::vector<std::pair<std::string, Tensor*>> state() override;
+
+ private:
+  SGDOptions options_;
+  std::vector<Tensor> velocity_;
+};
+
+struct AdamOptions {
+  Real lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0;
+};
+
+class Adam : public Optimizer {
+ public:
+  Adam(std::vector<Var> parameters, AdamOptions options, bool decoupled_weight_decay = false);
+  void step() override;
+  std::vector<std::pair<std::string, Tensor*>> state() override;
+
+ private:
+  AdamOptions options_;
+  bool decoupled_;
+  std::vector<Tensor> m_, v_;
+};
+
+// Adam with decoupled weight decay (default weight_decay 0.01, as in PyTorch).
+class AdamW : public Adam {
+ public:
+  AdamW(std::vector<Var> parameters, AdamOptions options = {0.001, 0.9, 0.999, 1e-8, 0.01})
+      : Adam(std::move(parameters), options, true) {}
+};
+
+// Scales all gradients together so their joint L2 norm is at most max_norm.
+// Returns the norm before clipping.
+Real clip_grad_norm(const std::vector<Var>& parameters, Real max_norm);
+
+}  // namespace atto

@@ -1,0 +1,151 @@
+#include "nn/nn.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+using namespace atto;
+
+namespace {
+
+class Net : public Module {
+ public:
+  explicit Net(std::uint64_t seed, Index hidden = 8) : gen_(seed), first(3, hidden, Activation::tanh, true, gen_),
+                                                        second(hidden, 2, Activation::linear, true, gen_) {
+    register_module("first", first);
+    register_module("second", second);
+  }
+  std::string type_name() const override { return "Net"; }
+  Var operator()(const Var& x) { return second(first(x)); }
+
+ private:
+  Generator gen_;
+
+ public:
+  Dense first, second;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+bool same_parameters(const Module& a, const Module& b) {
+  const auto pa = a.named_parameters(), pb = b.named_parameters();
+  for (size_t i = 0; i < pa.size(); ++i) {
+    if (std::memcmp(pa[i].second.value().data(), pb[i].second.value().data(),
+                    sizeof(Real) * pa[i].second.value().numel()) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Loading `bytes` must throw CheckpointError with `message` in it, and leave the model as it was.
+void check_rejected(const std::string& bytes, const std::string& message) {
+  CAPTURE(message);
+  const std::string path = "test_checkpoint_bad.atto";
+  write_file(path, bytes);
+  Net model(99), untouched(99);
+  try {
+    load_checkpoint(path, model);
+    FAIL("no exception");
+  } catch (const CheckpointError& e) {
+    CHECK(std::string(e.what()).find(message) != std::string::npos);
+  }
+  CHECK(same_parameters(model, untouched));
+  std::remove(path.c_str());
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: a round trip preserves predictions bit for bit, with optimizer state") {
+  const std::string path = "test_checkpoint_roundtrip.atto";
+  Net model(1);
+  Adam adam(model.parameters(), {0.01});
+  const Tensor x = Generator(5).normal({4, 3});
+  sum(model(Var(x))).backward();
+  adam.step();
+  save_checkpoint(path, model, &adam);
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+
+  Net restored(2);
+  Adam restored_adam(restored.parameters(), {0.01});
+  CHECK_FALSE(same_parameters(model, restored));
+  load_checkpoint(path, restored, &restored_adam);
+  CHECK(same_parameters(model, restored));
+  const Tensor a = model(Var(x)).value(), b = restored(Var(x)).value();
+  CHECK(std::memcmp(a.data(), b.data(), sizeof(Real) * a.numel()) == 0);
+  CHECK(restored_adam.steps() == 1);
+  // The optimizer state came back too: one more identical step on each stays identical.
+  for (Net* net : {&model, &restored}) {
+    net->zero_grad();
+    sum((*net)(Var(x))).backward();
+  }
+  adam.step();
+  restored_adam.step();
+  CHECK(same_parameters(model, restored));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("checkpoint: every kind of bad file is refused and leaves the model untouched") {
+  const std::string path = "test_checkpoint_source.atto";
+  Net source(1);
+  save_checkpoint(path, source);
+  const std::string good = read_file(path);
+  std::remove(path.c_str());
+
+  check_rejected(good.substr(0, good.size() / 2), "checksum mismatch");
+  check_rejected(good.substr(0, 10), "truncated");
+  check_rejected("", "bad magic");
+  check_rejected("not a checkpoint at all", "bad magic");
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x10;
+  check_rejected(flipped, "checksum mismatch");
+  std::string other_version = good;
+  other_version[8] = 2;
+  check_rejected(other_version, "format version 2, but this build reads version 1");
+
+  Net smaller(1, 4);
+  save_checkpoint(path, smaller);
+  check_rejected(read_file(path), "'param/first.kernel' is (3,4) in the file but (3,8) in the model");
+  std::remove(path.c_str());
+
+  struct Other : Module {
+    Other() : dense(3, 8) { register_module("first", dense); }
+    std::string type_name() const override { return "Other"; }
+    Dense dense;
+  } other;
+  save_checkpoint(path, other);
+  check_rejected(read_file(path), "has no 'param/second.kernel'");
+  std::remove(path.c_str());
+
+  Net model(3);
+  CHECK_THROWS_WITH_AS(load_checkpoint("no_such_file.atto", model), "load_checkpoint: cannot open 'no_such_file.atto'",
+                       CheckpointError);
+  CHECK_THROWS_AS(save_checkpoint("/no/such/folder/x.atto", model), CheckpointError);
+}
+
+TEST_CASE("checkpoint: a file with a parameter the model lacks is refused") {
+  const std::string path = "test_checkpoint_extra.atto";
+  struct Bigger : Module {
+    Bigger() : first(3, 8), second(8, 2), third(2, 2) {
+      register_module("first", first);
+      register_module("second", second);
+      register_module("third", third);
+    }
+    std::string type_name() const override { return "Bigger"; }
+    Dense first, second, third;
+  } bigger;
+  save_checkpoint(path, bigger);
+  check_rejected(read_file(path), "holds 'param/third.bias', which the model does not have");
+  std::remove(path.c_str());
+}
