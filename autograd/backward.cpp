@@ -63,7 +63,7 @@ void check_gradient(const Node& node, size_t i, const Tensor& grad) {
 
 }  // namespace
 
-void Var::backward(const Tensor& grad, bool retain_graph) {
+void Var::backward(const Tensor& grad, bool retain_graph) const {
   if (!node_->requires_grad) {
     throw_argument_error("backward", "an output of shape {} that does not require grad: no leaf it was computed from "
                          "requires grad, or it was computed under NoGradGuard", node_->value.shape());

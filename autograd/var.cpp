@@ -43,7 +43,7 @@ Var& Var::set_name(std::string name) {
   return *this;
 }
 
-void Var::backward(bool retain_graph) {
+void Var::backward(bool retain_graph) const {
   if (node_->value.numel() != 1) {
     throw_shape_error("backward", "implicit gradient needs a single-element output, got {}; pass a gradient",
                       node_->value.shape());

@@ -53,9 +53,9 @@ class Var {
   const std::string& name() const { return node_->name; }
 
   // Backpropagates from this scalar (seed gradient 1).
-  void backward(bool retain_graph = false);
+  void backward(bool retain_graph = false) const;
   // Backpropagates from a Var of any shape, with `grad` as d(loss)/d(this).
-  void backward(const Tensor& grad, bool retain_graph = false);
+  void backward(const Tensor& grad, bool retain_graph = false) const;
 
   const std::shared_ptr<Node>& node() const { return node_; }
 

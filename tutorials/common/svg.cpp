@@ -1,0 +1,76 @@
+#include "tutorials/common/svg.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <stdexcept>
+
+namespace atto::tutorial {
+
+Svg::Svg(int width, int height) : width_(width), height_(height) {}
+
+void Svg::rect(double x, double y, double w, double h, std::string_view fill, double opacity) {
+  body_ += fmt::format("<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\" "
+                       "fill-opacity=\"{:.2f}\"/>\n", x, y, w, h, fill, opacity);
+}
+
+void Svg::circle(double cx, double cy, double r, std::string_view fill, std::string_view stroke) {
+  body_ += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"{}\" stroke=\"{}\"/>\n", cx, cy, r,
+                       fill, stroke);
+}
+
+void Svg::polyline(const std::vector<std::pair<double, double>>& points, std::string_view stroke, double width) {
+  std::string coordinates;
+  for (const auto& [x, y] : points) coordinates += fmt::format("{:.2f},{:.2f} ", x, y);
+  body_ += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>\n", coordinates,
+                       stroke, width);
+}
+
+void Svg::line(double x1, double y1, double x2, double y2, std::string_view stroke, double width) {
+  body_ += fmt::format("<line x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\" stroke=\"{}\" "
+                       "stroke-width=\"{}\"/>\n", x1, y1, x2, y2, stroke, width);
+}
+
+void Svg::text(double x, double y, std::string_view content, int size, std::string_view anchor) {
+  body_ += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" font-family=\"sans-serif\" font-size=\"{}\" "
+                       "text-anchor=\"{}\">{}</text>\n", x, y, size, anchor, content);
+}
+
+std::string Svg::str() const {
+  return fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\">\n"
+                     "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{}</svg>\n",
+                     width_, height_, width_, height_, body_);
+}
+
+void Svg::save(const std::string& path) const {
+  std::ofstream file(path, std::ios::trunc);
+  file << str();
+  if (!file.flush()) throw std::runtime_error(fmt::format("Svg: cannot write '{}'", path));
+}
+
+Svg line_chart(const std::vector<double>& ys, std::string_view title, std::string_view y_label) {
+  constexpr int kWidth = 640, kHeight = 400, kLeft = 70, kRight = 20, kTop = 40, kBottom = 50;
+  Svg svg(kWidth, kHeight);
+  svg.text(kWidth / 2.0, 24, title, 16, "middle");
+  const double low = ys.empty() ? 0 : *std::min_element(ys.begin(), ys.end());
+  const double high = ys.empty() ? 1 : *std::max_element(ys.begin(), ys.end());
+  const double span = high > low ? high - low : 1;
+  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  svg.line(kLeft, kTop, kLeft, kTop + plot_h, "black");
+  svg.line(kLeft, kTop + plot_h, kLeft + plot_w, kTop + plot_h, "black");
+  svg.text(kLeft - 6, kTop + 5, fmt::format("{:.3g}", high), 12, "end");
+  svg.text(kLeft - 6, kTop + plot_h, fmt::format("{:.3g}", low), 12, "end");
+  svg.text(kLeft + plot_w, kTop + plot_h + 20, fmt::format("{}", ys.size()), 12, "end");
+  svg.text(kLeft + plot_w / 2, kHeight - 12, "epoch", 13, "middle");
+  svg.text(16, kTop + plot_h / 2, y_label, 13, "middle");
+  std::vector<std::pair<double, double>> points;
+  for (size_t i = 0; i < ys.size(); ++i) {
+    const double x = kLeft + plot_w * (ys.size() > 1 ? static_cast<double>(i) / (ys.size() - 1) : 0);
+    points.emplace_back(x, kTop + plot_h * (1 - (ys[i] - low) / span));
+  }
+  svg.polyline(points, "#1f77b4");
+  return svg;
+}
+
+}  // namespace atto::tutorial
