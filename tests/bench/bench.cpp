@@ -56,6 +56,7 @@ void set_peer_threads(int threads) { openblas_set_num_threads(threads); }
 
 // sgemm C = op(A) op(B) for square n, with the backward passes' transposes.
 void bench_sgemm(const Options& options) {
+  if (!selected(options, "sgemm")) return;
   fmt::print("\n## sgemm (GFLOP/s, median of {} runs, [min-max] in ms)\n", options.reps);
   fmt::print("{:<22} {:>7} {:>10} {:>19} {:>10} {:>7}\n", "shape", "threads", "attograd", "[spread ms]", "OpenBLAS",
              "ratio");
@@ -69,7 +70,6 @@ void bench_sgemm(const Options& options) {
   atto::Generator gen(1);
   for (const Case& c : cases) {
     const std::string name = fmt::format("{}^3{}{}", c.n, c.trans_a ? " A^T B" : "", c.trans_b ? " A B^T" : "");
-    if (!selected(options, "sgemm")) return;
     const atto::Tensor a = gen.uniform({c.n, c.n}, -1, 1), b = gen.uniform({c.n, c.n}, -1, 1);
     atto::Tensor out = atto::Tensor::empty({c.n, c.n});
     const double flops = 2.0 * c.n * c.n * c.n;

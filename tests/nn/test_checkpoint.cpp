@@ -65,7 +65,47 @@ void check_rejected(const std::string& bytes, const std::string& message) {
   std::remove(path.c_str());
 }
 
+// A checkpoint of `model` written by hand with elements of type `Stored`, as
+// a build of the other precision would write it (format in nn/checkpoint.h).
+template <class Stored>
+std::string checkpoint_bytes_as(const Module& model) {
+  std::string bytes = "ATTOCKPT";
+  const auto put = [&bytes](auto value) { bytes.append(reinterpret_cast<const char*>(&value), sizeof(value)); };
+  const auto parameters = model.named_parameters();
+  put(std::uint32_t{1});
+  put(static_cast<std::uint8_t>(sizeof(Stored)));
+  put(static_cast<std::uint32_t>(parameters.size()));
+  for (const auto& [name, parameter] : parameters) {
+    put(static_cast<std::uint32_t>(name.size() + 6));
+    bytes += "param/" + name;
+    put(static_cast<std::uint32_t>(parameter.value().rank()));
+    for (Index d : parameter.shape()) put(static_cast<std::int64_t>(d));
+    for (Index i = 0; i < parameter.value().numel(); ++i) put(static_cast<Stored>(parameter.value().data()[i]));
+  }
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
+  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
+  put(hash);
+  return bytes;
+}
+
 }  // namespace
+
+TEST_CASE("checkpoint: files from the other precision's build load, converted") {
+  const std::string path = "test_checkpoint_precision.atto";
+  Net source(7);
+  using Other = std::conditional_t<std::is_same_v<Real, float>, double, float>;
+  write_file(path, checkpoint_bytes_as<Other>(source));
+  Net loaded(8);
+  load_checkpoint(path, loaded);
+  // float -> double -> float is exact; double -> float -> double rounds to float.
+  const auto expected = source.named_parameters(), got = loaded.named_parameters();
+  for (size_t i = 0; i < got.size(); ++i) {
+    for (Index j = 0; j < got[i].second.value().numel(); ++j) {
+      CHECK(got[i].second.value().data()[j] == static_cast<Real>(static_cast<Other>(expected[i].second.value().data()[j])));
+    }
+  }
+  std::remove(path.c_str());
+}
 
 TEST_CASE("checkpoint: a round trip preserves predictions bit for bit, with optimizer state") {
   const std::string path = "test_checkpoint_roundtrip.atto";
