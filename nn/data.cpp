@@ -13,10 +13,6 @@ namespace atto {
 
 namespace {
 
-void check_rows(const char* op, const Tensor& x) {
-  if (x.rank() != 2 || x.shape()[0] == 0) throw_shape_error(op, "needs a non-empty (rows, features) tensor, got {}", x.shape());
-}
-
 // A Fisher-Yates shuffle of 0..n-1 driven by the counter-based generator.
 std::vector<Index> permutation(Index n, Generator& gen) {
   std::vector<Index> order(n);
@@ -27,51 +23,45 @@ std::vector<Index> permutation(Index n, Generator& gen) {
 
 }  // namespace
 
-void Standardizer::fit(const Tensor& x) {
-  check_rows("Standardizer.fit", x);
-  mean_ = mean(x, 0, true);
-  const Tensor variance = mean(pow(x - mean_, 2), 0, true);
-  scale_ = map(variance, [](Real v) { return v > 0 ? std::sqrt(v) : Real(1); });
-}
-
-void Standardizer::check(const char* op, const Tensor& x) const {
-  if (mean_.numel() == 0) throw_argument_error(op, "call fit() first");
-  if (x.rank() != 2 || x.shape()[1] != mean_.shape()[1]) {
-    throw_shape_error(op, "fitted on {} features, got {}", mean_.shape()[1], x.shape());
+void FeatureScaler::check_fit_input(const char* op, const Tensor& x) {
+  if (x.rank() != 2 || x.shape()[0] == 0) {
+    throw_shape_error(op, "needs a non-empty (rows, features) tensor, got {}", x.shape());
   }
 }
 
-Tensor Standardizer::transform(const Tensor& x) const {
-  check("Standardizer.transform", x);
-  return (x - mean_) / scale_;
+void FeatureScaler::set(const Tensor& offset, const Tensor& scale) {
+  offset_ = offset;
+  scale_ = map(scale, [](Real v) { return v > 0 ? v : Real(1); });
 }
 
-Tensor Standardizer::inverse_transform(const Tensor& x) const {
-  check("Standardizer.inverse_transform", x);
-  return x * scale_ + mean_;
+void FeatureScaler::check(const char* method, const Tensor& x) const {
+  const std::string op = std::string(name_) + "." + method;
+  if (offset_.numel() == 0) throw_argument_error(op, "call fit() first");
+  if (x.rank() != 2 || x.shape()[1] != offset_.shape()[1]) {
+    throw_shape_error(op, "fitted on {} features, got {}", offset_.shape()[1], x.shape());
+  }
+}
+
+Tensor FeatureScaler::transform(const Tensor& x) const {
+  check("transform", x);
+  return (x - offset_) / scale_;
+}
+
+Tensor FeatureScaler::inverse_transform(const Tensor& x) const {
+  check("inverse_transform", x);
+  return x * scale_ + offset_;
+}
+
+void Standardizer::fit(const Tensor& x) {
+  check_fit_input("Standardizer.fit", x);
+  const Tensor centre = mean(x, 0, true);
+  set(centre, sqrt(mean(pow(x - centre, 2), 0, true)));
 }
 
 void MinMaxScaler::fit(const Tensor& x) {
-  check_rows("MinMaxScaler.fit", x);
-  min_ = -max(-x, 0, true);
-  range_ = map(max(x, 0, true) - min_, [](Real r) { return r > 0 ? r : Real(1); });
-}
-
-void MinMaxScaler::check(const char* op, const Tensor& x) const {
-  if (min_.numel() == 0) throw_argument_error(op, "call fit() first");
-  if (x.rank() != 2 || x.shape()[1] != min_.shape()[1]) {
-    throw_shape_error(op, "fitted on {} features, got {}", min_.shape()[1], x.shape());
-  }
-}
-
-Tensor MinMaxScaler::transform(const Tensor& x) const {
-  check("MinMaxScaler.transform", x);
-  return (x - min_) / range_;
-}
-
-Tensor MinMaxScaler::inverse_transform(const Tensor& x) const {
-  check("MinMaxScaler.inverse_transform", x);
-  return x * range_ + min_;
+  check_fit_input("MinMaxScaler.fit", x);
+  const Tensor low = -max(-x, 0, true);
+  set(low, max(x, 0, true) - low);
 }
 
 std::vector<std::vector<Index>> batch_indices(Index rows, Index batch_size, Generator& gen, bool shuffle,

@@ -9,29 +9,39 @@
 
 namespace atto {
 
-// x -> (x - mean) / std per feature, with mean and std from the fitted data.
-// A constant feature (std 0) is only centred.
-class Standardizer {
+// Per-feature affine scaling x -> (x - offset) / scale, with offset and
+// scale fitted on training data and then applied to any data.
+class FeatureScaler {
  public:
-  void fit(const Tensor& x);
   Tensor transform(const Tensor& x) const;
   Tensor inverse_transform(const Tensor& x) const;
 
+ protected:
+  explicit FeatureScaler(const char* name) : name_(name) {}
+  // Sets offset and scale; a feature with scale 0 (constant) gets scale 1.
+  void set(const Tensor& offset, const Tensor& scale);
+  static void check_fit_input(const char* op, const Tensor& x);
+
  private:
-  void check(const char* op, const Tensor& x) const;
-  Tensor mean_, scale_;
+  void check(const char* method, const Tensor& x) const;
+
+  const char* name_;
+  Tensor offset_, scale_;
 };
 
-// x -> (x - min) / (max - min) per feature, into [0, 1] on the fitted data.
-class MinMaxScaler {
+// Offset the mean, scale the standard deviation: features with mean 0 and
+// variance 1 on the fitted data. A constant feature is only centred.
+class Standardizer : public FeatureScaler {
  public:
+  Standardizer() : FeatureScaler("Standardizer") {}
   void fit(const Tensor& x);
-  Tensor transform(const Tensor& x) const;
-  Tensor inverse_transform(const Tensor& x) const;
+};
 
- private:
-  void check(const char* op, const Tensor& x) const;
-  Tensor min_, range_;
+// Offset the minimum, scale the range: features in [0, 1] on the fitted data.
+class MinMaxScaler : public FeatureScaler {
+ public:
+  MinMaxScaler() : FeatureScaler("MinMaxScaler") {}
+  void fit(const Tensor& x);
 };
 
 // Row indices of each mini-batch of one epoch, in a shuffled order drawn
