@@ -118,13 +118,14 @@ int main(int argc, char** argv) {
   // forward, loss, zero the old gradients, backward, one Adam step.
   const Index epochs = options.quick ? 40 : 300;
   Adam adam(model.parameters(), {0.01});
-  const auto batches_per_epoch = static_cast<Index>(batch_indices(inputs.shape()[0], 32, gen).size());
-  Progress progress(epochs, batches_per_epoch);
+  constexpr Index kBatch = 32;
+  const Index rows = inputs.shape()[0];
+  Progress progress(epochs, (rows + kBatch - 1) / kBatch);
   progress.print_every(options.quick ? 20 : 50);
   std::vector<double> losses;
   for (Index epoch = 0; epoch < epochs; ++epoch) {
     double epoch_loss = 0;
-    for (const auto& batch : batch_indices(inputs.shape()[0], 32, gen)) {
+    for (const auto& batch : batch_indices(rows, kBatch, gen)) {
       const Var loss = cross_entropy(model(Var(take(inputs, batch))), take(data.labels, batch));
       adam.zero_grad();
       loss.backward();
@@ -132,7 +133,7 @@ int main(int argc, char** argv) {
       epoch_loss += loss.item() * static_cast<double>(batch.size());
       progress.batch_done(static_cast<Index>(batch.size()));
     }
-    losses.push_back(epoch_loss / static_cast<double>(inputs.shape()[0]));
+    losses.push_back(epoch_loss / static_cast<double>(rows));
     const NoGradGuard no_graph;
     progress.epoch_done(static_cast<Real>(losses.back()), accuracy(model(Var(inputs)).value(), data.labels));
   }
