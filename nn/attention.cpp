@@ -1,0 +1,87 @@
+#include "nn/attention.h"
+
+#include "autograd/ops.h"
+#include "core/elementwise.h"
+#include "core/errors.h"
+#include "core/shape_ops.h"
+
+namespace atto {
+
+namespace {
+
+constexpr Real kMaskedScore = 1e9;
+
+void check_shapes(const Var& query, const Var& value, const Var& key, const AttentionMasks& masks) {
+  const Shape& q = query.shape();
+  const Shape& v = value.shape();
+  const Shape& k = key.shape();
+  if (q.rank() != 3 || v.rank() != 3 || k.rank() != 3) {
+    throw_shape_error("Attention", "query {}, value {}, key {}: each must be (batch, time, features)", q, v, k);
+  }
+  if (q[0] != v[0] || k[0] != v[0] || k[1] != v[1] || q[2] != k[2]) {
+    throw_shape_error("Attention", "query {}, value {}, key {}: need query (B,Tq,d), value (B,Tv,dv), key (B,Tv,d)",
+                      q, v, k);
+  }
+  if (masks.query_mask.numel() > 0 && !(masks.query_mask.shape() == Shape{q[0], q[1]})) {
+    throw_shape_error("Attention", "query_mask {} for a query {}: need (B,Tq)", masks.query_mask.shape(), q);
+  }
+  if (masks.value_mask.numel() > 0 && !(masks.value_mask.shape() == Shape{v[0], v[1]})) {
+    throw_shape_error("Attention", "value_mask {} for a value {}: need (B,Tv)", masks.value_mask.shape(), v);
+  }
+}
+
+}  // namespace
+
+Tensor attention_score_bias(const Tensor& value_mask, Index batch, Index tq, Index tv, bool causal) {
+  const bool by_value = value_mask.numel() > 0;
+  if (!by_value && !causal) return Tensor();
+  // attend[b, i, j] = value_mask[b, j] and (not causal or j <= i)
+  Tensor bias = Tensor::empty({by_value ? batch : 1, causal ? tq : 1, tv});
+  for (Index b = 0; b < bias.shape()[0]; ++b) {
+    for (Index i = 0; i < bias.shape()[1]; ++i) {
+      for (Index j = 0; j < tv; ++j) {
+        const bool attend = (!by_value || value_mask.at({b, j}) != 0) && (!causal || j <= i);
+        bias.at({b, i, j}) = attend ? Real(0) : -kMaskedScore;
+      }
+    }
+  }
+  return bias;
+}
+
+Attention::Attention(bool use_scale, AttentionScore score, Real dropout, Generator& gen)
+    : use_scale_(use_scale),
+      score_(score),
+      dropout_(dropout),
+      gen_(&gen),
+      scale_(scalar(1), true),
+      concat_weight_(scalar(1), true) {
+  if (!(dropout >= 0 && dropout < 1)) throw_argument_error("Attention", "dropout {} is not in [0, 1)", dropout);
+  if (use_scale_) register_parameter("scale", scale_);
+  if (score_ == AttentionScore::concat) register_parameter("concat_score_weight", concat_weight_);
+}
+
+Var Attention::scores(const Var& query, const Var& key) const {
+  if (score_ == AttentionScore::dot) {
+    // S = q key^T  (B,Tq,d) x (B,Tv,d)^T -> (B,Tq,Tv)
+    const Var s = matmul(query, key, false, true);
+    return use_scale_ ? s * scale_ : s;
+  }
+  // S = w * sum_k tanh(s * (q_i + key_j)): (B,Tq,1,d) + (B,1,Tv,d) -> (B,Tq,Tv,d) -> (B,Tq,Tv)
+  const Var pairs = unsqueeze(query, 2) + unsqueeze(key, 1);
+  return sum(tanh(use_scale_ ? pairs * scale_ : pairs), -1) * concat_weight_;
+}
+
+Attention::Result Attention::forward(const Var& query, const Var& value, const AttentionMasks& masks) {
+  const Var key = masks.key.value_or(value);
+  check_shapes(query, value, key, masks);
+  Var s = scores(query, key);
+  const Tensor bias = attention_score_bias(masks.value_mask, query.shape()[0], query.shape()[1], value.shape()[1],
+                                           masks.causal);
+  if (bias.numel() > 0) s = s + Var(bias);
+  Var weights = dropout(softmax(s), dropout_, is_training(), *gen_);
+  Var output = matmul(weights, value);
+  if (masks.query_mask.numel() > 0) output = output * Var(atto::unsqueeze(masks.query_mask, -1));
+  return {output, weights};
+}
+
+}  // namespace atto
