@@ -11,22 +11,23 @@ namespace {
 
 constexpr Real kMaskedScore = 1e9;
 
-void check_shapes(const Var& query, const Var& value, const Var& key, const AttentionMasks& masks) {
+void check_shapes(const std::string& op, const Var& query, const Var& value, const Var& key,
+                  const AttentionMasks& masks) {
   const Shape& q = query.shape();
   const Shape& v = value.shape();
   const Shape& k = key.shape();
   if (q.rank() != 3 || v.rank() != 3 || k.rank() != 3) {
-    throw_shape_error("Attention", "query {}, value {}, key {}: each must be (batch, time, features)", q, v, k);
+    throw_shape_error(op, "query {}, value {}, key {}: each must be (batch, time, features)", q, v, k);
   }
   if (q[0] != v[0] || k[0] != v[0] || k[1] != v[1] || q[2] != k[2]) {
-    throw_shape_error("Attention", "query {}, value {}, key {}: need query (B,Tq,d), value (B,Tv,dv), key (B,Tv,d)",
+    throw_shape_error(op, "query {}, value {}, key {}: need query (B,Tq,d), value (B,Tv,dv), key (B,Tv,d)",
                       q, v, k);
   }
   if (masks.query_mask.numel() > 0 && !(masks.query_mask.shape() == Shape{q[0], q[1]})) {
-    throw_shape_error("Attention", "query_mask {} for a query {}: need (B,Tq)", masks.query_mask.shape(), q);
+    throw_shape_error(op, "query_mask {} for a query {}: need (B,Tq)", masks.query_mask.shape(), q);
   }
   if (masks.value_mask.numel() > 0 && !(masks.value_mask.shape() == Shape{v[0], v[1]})) {
-    throw_shape_error("Attention", "value_mask {} for a value {}: need (B,Tv)", masks.value_mask.shape(), v);
+    throw_shape_error(op, "value_mask {} for a value {}: need (B,Tv)", masks.value_mask.shape(), v);
   }
 }
 
@@ -48,14 +49,16 @@ Tensor attention_score_bias(const Tensor& value_mask, Index batch, Index tq, Ind
   return bias;
 }
 
+ScoredAttention::ScoredAttention(const char* name, Real dropout, Generator& gen) : dropout_(dropout), gen_(&gen) {
+  if (!(dropout >= 0 && dropout < 1)) throw_argument_error(name, "dropout {} is not in [0, 1)", dropout);
+}
+
 Attention::Attention(bool use_scale, AttentionScore score, Real dropout, Generator& gen)
-    : use_scale_(use_scale),
+    : ScoredAttention("Attention", dropout, gen),
+      use_scale_(use_scale),
       score_(score),
-      dropout_(dropout),
-      gen_(&gen),
       scale_(scalar(1), true),
       concat_weight_(scalar(1), true) {
-  if (!(dropout >= 0 && dropout < 1)) throw_argument_error("Attention", "dropout {} is not in [0, 1)", dropout);
   if (use_scale_) register_parameter("scale", scale_);
   if (score_ == AttentionScore::concat) register_parameter("concat_score_weight", concat_weight_);
 }
@@ -71,9 +74,9 @@ Var Attention::scores(const Var& query, const Var& key) const {
   return sum(tanh(use_scale_ ? pairs * scale_ : pairs), -1) * concat_weight_;
 }
 
-Attention::Result Attention::forward(const Var& query, const Var& value, const AttentionMasks& masks) {
+ScoredAttention::Result ScoredAttention::forward(const Var& query, const Var& value, const AttentionMasks& masks) {
   const Var key = masks.key.value_or(value);
-  check_shapes(query, value, key, masks);
+  check_shapes(type_name(), query, value, key, masks);
   Var s = scores(query, key);
   const Tensor bias = attention_score_bias(masks.value_mask, query.shape()[0], query.shape()[1], value.shape()[1],
                                            masks.causal);

@@ -35,11 +35,11 @@ struct AttentionMasks {
   bool causal = false;
 };
 
-class Attention : public Module {
+// What Attention and AdditiveAttention share (Keras's BaseDenseAttention):
+// shape checks, masks, softmax, dropout, the product with the value, the
+// query mask. Subclasses define only how a query and a key are scored.
+class ScoredAttention : public Module {
  public:
-  explicit Attention(bool use_scale = false, AttentionScore score = AttentionScore::dot, Real dropout = 0,
-                     Generator& gen = default_generator());
-
   struct Result {
     Var output;   // (B, Tq, dv)
     Var weights;  // (B, Tq, Tv): the attention distribution (after dropout in training)
@@ -48,15 +48,28 @@ class Attention : public Module {
   Result operator()(const Var& query, const Var& value, const AttentionMasks& masks = {}) {
     return forward(query, value, masks);
   }
+
+ protected:
+  ScoredAttention(const char* name, Real dropout, Generator& gen);
+  // (B, Tq, d) and (B, Tv, d) -> scores (B, Tq, Tv)
+  virtual Var scores(const Var& query, const Var& key) const = 0;
+
+ private:
+  Real dropout_;
+  Generator* gen_;
+};
+
+class Attention : public ScoredAttention {
+ public:
+  explicit Attention(bool use_scale = false, AttentionScore score = AttentionScore::dot, Real dropout = 0,
+                     Generator& gen = default_generator());
   std::string type_name() const override { return "Attention"; }
 
  private:
-  Var scores(const Var& query, const Var& key) const;
+  Var scores(const Var& query, const Var& key) const override;
 
   bool use_scale_;
   AttentionScore score_;
-  Real dropout_;
-  Generator* gen_;
   Var scale_, concat_weight_;
 };
 

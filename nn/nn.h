@@ -4,6 +4,7 @@
 
 #include "autograd/autograd.h"
 #include "nn/activation.h"
+#include "nn/additive_attention.h"
 #include "nn/attention.h"
 #include "nn/checkpoint.h"
 #include "nn/data.h"

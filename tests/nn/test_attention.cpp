@@ -149,3 +149,57 @@ TEST_CASE("Attention: shape and mask errors name the shapes") {
                        "Attention: query_mask (3,3) for a query (2,3,4): need (B,Tq)", ShapeError);
   CHECK_THROWS_AS(Attention(false, AttentionScore::dot, 1), ArgumentError);
 }
+
+TEST_CASE("AdditiveAttention: sum_k scale_k tanh(q + k), masks as in Attention") {
+  Generator gen(41);
+  const Tensor q = gen.normal({2, 3, 4}), k = gen.normal({2, 5, 4}), v = gen.normal({2, 5, 2});
+  const Tensor value_mask = tensor({{1, 1, 0, 1, 1}, {1, 0, 1, 0, 1}});
+  AdditiveAttention attention(4, true, 0, gen);
+  const Tensor scale = attention.named_parameters()[0].second.value();
+  CHECK(max(abs(scale)).item() <= std::sqrt(3.0 / 4));
+  const auto result = attention(Var(q), Var(v), {.key = Var(k), .value_mask = value_mask});
+  // Reference by loops.
+  Tensor expected = zeros({2, 3, 2});
+  for (Index b = 0; b < 2; ++b) {
+    for (Index i = 0; i < 3; ++i) {
+      std::vector<double> s(5);
+      double total = 0;
+      for (Index j = 0; j < 5; ++j) {
+        double score = 0;
+        for (Index c = 0; c < 4; ++c) score += scale.at({c}) * std::tanh(q.at({b, i, c}) + k.at({b, j, c}));
+        s[j] = std::exp(value_mask.at({b, j}) != 0 ? score : score - 1e9);
+        total += s[j];
+      }
+      for (Index j = 0; j < 5; ++j) {
+        for (Index c = 0; c < 2; ++c) expected.at({b, i, c}) += s[j] / total * v.at({b, j, c});
+      }
+    }
+  }
+  CHECK(allclose(result.output.value(), expected, 1e-10, 1e-12));
+  const GradcheckResult check = gradcheck(
+      "AdditiveAttention",
+      [&](const std::vector<Var>& x) {
+        return attention(x[0], x[1], {.key = x[2], .causal = true}).output * Var(arange(12).reshape({2, 3, 2}));
+      },
+      {q, gen.normal({2, 3, 2}), gen.normal({2, 3, 4})});
+  CAPTURE(check.report());
+  CHECK(check.passed);
+  // The scale vector's gradient against central differences, element by element.
+  attention.zero_grad();
+  const auto loss = [&] { return sum(attention(Var(q), Var(v), {.key = Var(k)}).output * Var(arange(12).reshape({2, 3, 2}))); };
+  loss().backward();
+  Tensor& s = attention.named_parameters()[0].second.value();
+  const Tensor analytic = attention.named_parameters()[0].second.grad();
+  for (Index c = 0; c < 4; ++c) {
+    const Real saved = s.data()[c];
+    s.data()[c] = saved + 1e-6;
+    const Real plus = loss().item();
+    s.data()[c] = saved - 1e-6;
+    const Real minus = loss().item();
+    s.data()[c] = saved;
+    CHECK(analytic.data()[c] == doctest::Approx((plus - minus) / 2e-6).epsilon(1e-6));
+  }
+  CHECK_THROWS_WITH_AS(attention(Var(zeros({1, 2, 3})), Var(zeros({1, 2, 3}))),
+                       "AdditiveAttention: query (1,2,3) has 3 features, the layer was built for 4", ShapeError);
+  CHECK(AdditiveAttention(4, false).named_parameters().empty());
+}
