@@ -12,5 +12,6 @@
 #include "nn/layers.h"
 #include "nn/losses.h"
 #include "nn/module.h"
+#include "nn/multi_head_attention.h"
 #include "nn/optim.h"
 #include "nn/progress.h"

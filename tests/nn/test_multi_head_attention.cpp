@@ -1,0 +1,150 @@
+#include "nn/nn.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace atto;
+
+namespace {
+
+MultiHeadAttentionOptions small_options() {
+  MultiHeadAttentionOptions o;
+  o.num_heads = 2;
+  o.key_dim = 3;
+  o.value_dim = 2;
+  o.query_features = 4;
+  o.value_features = 5;
+  o.output_dim = 6;
+  return o;
+}
+
+Tensor parameter(const Module& m, const std::string& name) {
+  for (const auto& [n, p] : m.named_parameters()) {
+    if (n == name) return p.value();
+  }
+  FAIL("no parameter " << name);
+  return Tensor();
+}
+
+// The layer's formula with explicit loops over batch, head, i and j.
+Tensor reference(const MultiHeadAttention& mha, const Tensor& xq, const Tensor& xv, const Tensor& attend) {
+  const auto project = [&](const Tensor& x, const char* name) {
+    return matmul(x, parameter(mha, std::string(name) + ".kernel")) + parameter(mha, std::string(name) + ".bias");
+  };
+  const Tensor q = project(xq, "query"), k = project(xv, "key"), v = project(xv, "value");
+  const Index batch = xq.shape()[0], tq = xq.shape()[1], tv = xv.shape()[1], heads = 2, kd = 3, vd = 2;
+  Tensor joined = zeros({batch, tq, heads * vd});
+  for (Index b = 0; b < batch; ++b) {
+    for (Index h = 0; h < heads; ++h) {
+      for (Index i = 0; i < tq; ++i) {
+        std::vector<double> w(tv);
+        double top = -1e300, total = 0;
+        bool any = false;
+        for (Index j = 0; j < tv; ++j) {
+          double s = 0;
+          for (Index c = 0; c < kd; ++c) s += q.at({b, i, h * kd + c}) * k.at({b, j, h * kd + c});
+          s /= std::sqrt(3.0);
+          const bool ok = attend.numel() == 0 || attend.at({b, i, j}) != 0;
+          any = any || ok;
+          w[j] = ok ? s : s - 1e9;
+          top = std::max(top, w[j]);
+        }
+        for (double& x : w) total += (x = std::exp(x - top));
+        for (Index j = 0; j < tv; ++j) {
+          for (Index c = 0; c < vd; ++c) joined.at({b, i, h * vd + c}) += any ? w[j] / total * v.at({b, j, h * vd + c}) : 0;
+        }
+      }
+    }
+  }
+  return matmul(joined, parameter(mha, "output.kernel")) + parameter(mha, "output.bias");
+}
+
+}  // namespace
+
+TEST_CASE("MultiHeadAttention: parameters and shapes") {
+  MultiHeadAttention mha(small_options());
+  std::vector<std::string> names;
+  for (const auto& [name, _] : mha.named_parameters()) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"query.kernel", "query.bias", "key.kernel", "key.bias", "value.kernel",
+                                          "value.bias", "output.kernel", "output.bias"});
+  CHECK(parameter(mha, "query.kernel").shape() == Shape{4, 6});
+  CHECK(parameter(mha, "value.kernel").shape() == Shape{5, 4});
+  CHECK(parameter(mha, "output.kernel").shape() == Shape{4, 6});
+  const auto result = mha(Var(zeros({2, 3, 4})), Var(zeros({2, 7, 5})));
+  CHECK(result.output.shape() == Shape{2, 3, 6});
+  CHECK(result.weights.shape() == Shape{2, 2, 3, 7});
+}
+
+TEST_CASE("MultiHeadAttention: matches the formula, with and without masks") {
+  Generator gen(51);
+  MultiHeadAttention mha(small_options(), gen);
+  for (auto& [name, p] : mha.named_parameters()) {
+    if (name.ends_with("bias")) p.value() = gen.normal(p.shape());
+  }
+  const Tensor xq = gen.normal({2, 3, 4}), xv = gen.normal({2, 4, 5});
+  CHECK(allclose(mha(Var(xq), Var(xv)).output.value(), reference(mha, xq, xv, Tensor()), 1e-10, 1e-12));
+  MultiHeadMasks masks;
+  masks.value_mask = tensor({{1, 1, 0, 1}, {1, 0, 1, 1}});
+  masks.query_mask = tensor({{1, 1, 1}, {1, 0, 1}});
+  masks.causal = true;
+  // The same masks ANDed by hand: (B, Tq, Tv).
+  Tensor attend = zeros({2, 3, 4});
+  for (Index b = 0; b < 2; ++b)
+    for (Index i = 0; i < 3; ++i)
+      for (Index j = 0; j < 4; ++j)
+        attend.at({b, i, j}) = masks.value_mask.at({b, j}) * masks.query_mask.at({b, i}) * (j <= i ? 1 : 0);
+  const auto result = mha(Var(xq), Var(xv), masks);
+  CHECK(allclose(result.output.value(), reference(mha, xq, xv, attend), 1e-10, 1e-12));
+  // The same pattern given as one explicit attention mask.
+  MultiHeadMasks explicit_mask;
+  explicit_mask.attention_mask = attend;
+  CHECK(allclose(mha(Var(xq), Var(xv), explicit_mask).output.value(), result.output.value(), 1e-12, 1e-12));
+}
+
+TEST_CASE("MultiHeadAttention: a row with nothing to attend to has zero weights and no NaN") {
+  Generator gen(52);
+  MultiHeadAttention mha(small_options(), gen);
+  Var xq(gen.normal({1, 2, 4}), true), xv(gen.normal({1, 3, 5}), true);
+  MultiHeadMasks masks;
+  masks.query_mask = tensor({{0, 1}});
+  const auto result = mha(xq, xv, masks);
+  for (Index h = 0; h < 2; ++h)
+    for (Index j = 0; j < 3; ++j) CHECK(result.weights.value().at({0, h, 0, j}) == 0);
+  sum(result.output).backward();
+  CHECK(all_finite(xq.grad()));
+  CHECK(all_finite(xv.grad()));
+}
+
+TEST_CASE("MultiHeadAttention: gradients pass gradcheck") {
+  Generator gen(53);
+  MultiHeadAttentionOptions options = small_options();
+  options.key_features = 3;
+  MultiHeadAttention mha(options, gen);
+  MultiHeadMasks masks;
+  masks.value_mask = tensor({{1, 0, 1}, {1, 1, 1}});
+  masks.causal = true;
+  const GradcheckResult result = gradcheck(
+      "MultiHeadAttention",
+      [&](const std::vector<Var>& x) {
+        MultiHeadMasks with_key = masks;
+        with_key.key = x[2];
+        return mha(x[0], x[1], with_key).output * Var(arange(36).reshape({2, 3, 6}));
+      },
+      {gen.normal({2, 3, 4}), gen.normal({2, 3, 5}), gen.normal({2, 3, 3})});
+  CAPTURE(result.report());
+  CHECK(result.passed);
+}
+
+TEST_CASE("MultiHeadAttention: errors name the shapes") {
+  MultiHeadAttentionOptions bad;
+  CHECK_THROWS_WITH_AS(MultiHeadAttention{bad},
+                       "MultiHeadAttention: num_heads 1, key_dim 0, query_features 0: each must be >= 1", ArgumentError);
+  MultiHeadAttention mha(small_options());
+  MultiHeadMasks masks;
+  masks.value_mask = ones({2, 5});
+  CHECK_THROWS_WITH_AS(mha(Var(zeros({2, 3, 4})), Var(zeros({2, 4, 5})), masks),
+                       "MultiHeadAttention: value_mask (2,5): need (2,4)", ShapeError);
+  CHECK_THROWS_AS(mha(Var(zeros({2, 3, 4})), Var(zeros({3, 4, 5}))), ShapeError);
+  CHECK_THROWS_AS(mha(Var(zeros({2, 3, 7})), Var(zeros({2, 4, 5}))), ShapeError);
+}
