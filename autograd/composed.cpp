@@ -3,6 +3,8 @@
 #include "core/errors.h"
 #include "core/reduce.h"
 
+#include <limits>
+
 namespace atto {
 
 namespace {
@@ -34,6 +36,20 @@ Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, Ind
   }
   const Real scale = counted > 0 ? Real(1) / static_cast<Real>(counted) : Real(0);
   return sum(log_softmax_composed(logits) * Var(one_hot)) * (-scale);
+}
+
+Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
+                                          const Tensor& bias) {
+  Var scores = matmul(q, k, false, true) * scale;
+  if (bias.numel() > 0) scores = scores + Var(bias);
+  if (causal) {
+    const Index tq = scores.shape()[scores.value().rank() - 2], tv = scores.shape()[scores.value().rank() - 1];
+    Tensor above = zeros({tq, tv});
+    for (Index i = 0; i < tq; ++i)
+      for (Index j = i + 1; j < tv; ++j) above.at({i, j}) = 1;
+    scores = masked_fill(scores, above, -std::numeric_limits<Real>::infinity());
+  }
+  return matmul(softmax(scores), v);
 }
 
 }  // namespace atto

@@ -15,4 +15,8 @@ Var log_softmax_composed(const Var& x);
 // -sum(log_softmax(logits) * one_hot(targets)) / count
 Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, Index ignore_index = kNoIgnoreIndex);
 
+// softmax(scale * q k^T + bias) v, with causal as a -inf bias above the diagonal.
+Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
+                                          const Tensor& bias = Tensor());
+
 }  // namespace atto

@@ -13,6 +13,14 @@ using Vars = std::vector<Var>;
 // Targets for the cross-entropy checks: 4 rows over 5 classes, the last ignored.
 Tensor targets() { return tensor({3, 0, 4, -1}); }
 
+// A (2, 4, 4) score bias with a masked position (-1e9) in each batch.
+Tensor attention_bias() {
+  Tensor bias = Generator(9).uniform({2, 4, 4}, -1, 1);
+  bias.at({0, 2, 1}) = -1e9;
+  bias.at({1, 3, 0}) = -1e9;
+  return bias;
+}
+
 std::vector<OpCheck> make_checks() {
   return {
       {"add", {{3, 4}, {4}}, [](const Vars& v) { return add(v[0], v[1]); }},
@@ -48,6 +56,16 @@ std::vector<OpCheck> make_checks() {
       {"dropout", {{3, 4}}, [](const Vars& v) {
          Generator fixed(3);  // the same mask on every call, as finite differences need
          return dropout(v[0], 0.5, true, fixed);
+       }},
+      {"scaled_dot_product_attention", {{2, 3, 4}, {2, 5, 4}, {2, 5, 3}},
+       [](const Vars& v) { return scaled_dot_product_attention(v[0], v[1], v[2], 0.5); }},
+      {"scaled_dot_product_attention_causal_bias", {{2, 4, 3}, {2, 4, 3}, {2, 4, 2}},
+       [](const Vars& v) {
+         return scaled_dot_product_attention(v[0], v[1], v[2], 0.7, true, attention_bias());
+       }},
+      {"scaled_dot_product_attention_composed", {{2, 4, 3}, {2, 4, 3}, {2, 4, 2}},
+       [](const Vars& v) {
+         return scaled_dot_product_attention_composed(v[0], v[1], v[2], 0.7, true, attention_bias());
        }},
       {"softmax", {{3, 5}}, [](const Vars& v) { return softmax(v[0]); }},
       {"log_softmax", {{3, 5}}, [](const Vars& v) { return log_softmax(v[0]); }},

@@ -5,7 +5,8 @@
 // max matmul reshape permute slice concat expand where dropout, and
 // take_rows (the lookup behind embeddings).
 // Fused, with hand-written backward: softmax, log_softmax,
-// softmax_cross_entropy (each has a composed twin in autograd/composed.h).
+// softmax_cross_entropy, scaled_dot_product_attention (each has a composed
+// twin in autograd/composed.h).
 #pragma once
 
 #include "autograd/var.h"
@@ -85,6 +86,13 @@ Var masked_fill(const Var& x, const Tensor& mask, Real value);
 // scale the survivors by 1/(1-p), so evaluation needs no rescaling. Outside
 // training it is the identity.
 Var dropout(const Var& x, Real p, bool training, Generator& generator = default_generator());
+
+// Fused attention: softmax(scale * q k^T + bias) v over the last two axes,
+// q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv) -> (..., Tq, dv). bias is
+// empty or (..., Tq, Tv); causal masks keys j > i. A query row with nothing
+// left to attend to gives 0 (and no gradient), never NaN.
+Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
+                                 const Tensor& bias = Tensor());
 
 // Over the last axis; rows of all -inf give softmax 0 (see core/softmax.h).
 Var softmax(const Var& x);

@@ -50,14 +50,14 @@ int main(int argc, char** argv) {
     for (const auto& check : checks) fmt::print("{}\n", check.name);
     return 0;
   }
-  fmt::print("{:<32} {:<22} {:>12} {:>12}  {}\n", "op", "input shapes", "max abs err", "max rel err", "result");
+  fmt::print("{:<42} {:<24} {:>12} {:>12}  {}\n", "op", "input shapes", "max abs err", "max rel err", "result");
   int failed = 0, ran = 0;
   for (const auto& check : checks) {
     if (!only.empty() && check.name != only) continue;
     const atto::GradcheckResult result = atto::run_op_check(check, seed);
     ++ran;
     failed += !result.passed;
-    fmt::print("{:<32} {:<22} {:>12.3e} {:>12.3e}  {}\n", check.name, shapes_text(check.input_shapes),
+    fmt::print("{:<42} {:<24} {:>12.3e} {:>12.3e}  {}\n", check.name, shapes_text(check.input_shapes),
                result.max_abs_error, result.max_rel_error, result.passed ? "PASS" : "FAIL");
     if (!result.passed) fmt::print("    {}\n", result.report());
   }

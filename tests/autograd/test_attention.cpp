@@ -1,0 +1,110 @@
+#include "autograd/autograd.h"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <limits>
+
+using namespace atto;
+
+namespace {
+
+struct Grads3 {
+  Tensor out, dq, dk, dv;
+};
+
+template <class Fn>
+Grads3 run(Fn attention, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& weights) {
+  Var vq(q.clone(), true), vk(k.clone(), true), vv(v.clone(), true);
+  Var out = attention(vq, vk, vv);
+  sum(out * Var(weights)).backward();
+  return {out.value(), vq.grad(), vk.grad(), vv.grad()};
+}
+
+}  // namespace
+
+TEST_CASE("fused attention agrees with the composed one on random shapes, with and without masks") {
+  Generator gen(61);
+  const Shape shapes[][3] = {
+      {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}},
+      {{2, 5, 4}, {2, 7, 4}, {2, 7, 3}},
+      {{2, 3, 6, 8}, {2, 3, 6, 8}, {2, 3, 6, 5}},
+      {{4, 17, 16}, {4, 17, 16}, {4, 17, 16}},
+  };
+  for (const auto& [sq, sk, sv] : shapes) {
+    for (bool causal : {false, true}) {
+      for (bool with_bias : {false, true}) {
+        CAPTURE(to_string(sq));
+        CAPTURE(causal);
+        CAPTURE(with_bias);
+        const Tensor q = gen.normal(sq), k = gen.normal(sk), v = gen.normal(sv);
+        Shape score_shape = sq;
+        score_shape[score_shape.rank() - 1] = sk[sk.rank() - 2];
+        Tensor bias;
+        if (with_bias) {
+          bias = gen.uniform(score_shape, -2, 2);
+          bias.data()[0] = -1e9;  // one masked position
+        }
+        Shape out_shape = sq;
+        out_shape[out_shape.rank() - 1] = sv[sv.rank() - 1];
+        const Tensor weights = gen.normal(out_shape);
+        const Real scale = 1 / std::sqrt(static_cast<Real>(sq[sq.rank() - 1]));
+        const Grads3 fused = run([&](const Var& a, const Var& b, const Var& c) {
+          return scaled_dot_product_attention(a, b, c, scale, causal, bias);
+        }, q, k, v, weights);
+        const Grads3 composed = run([&](const Var& a, const Var& b, const Var& c) {
+          return scaled_dot_product_attention_composed(a, b, c, scale, causal, bias);
+        }, q, k, v, weights);
+        CHECK(allclose(fused.out, composed.out, 1e-10, 1e-12));
+        CHECK(allclose(fused.dq, composed.dq, 1e-9, 1e-11));
+        CHECK(allclose(fused.dk, composed.dk, 1e-9, 1e-11));
+        CHECK(allclose(fused.dv, composed.dv, 1e-9, 1e-11));
+      }
+    }
+  }
+}
+
+TEST_CASE("fused attention: a row with every key masked gives 0 and no NaN") {
+  const Real inf = std::numeric_limits<Real>::infinity();
+  Generator gen(62);
+  Tensor bias = zeros({1, 2, 3});
+  for (Index j = 0; j < 3; ++j) bias.at({0, 1, j}) = -inf;
+  Var q(gen.normal({1, 2, 4}), true), k(gen.normal({1, 3, 4}), true), v(gen.normal({1, 3, 2}), true);
+  Var out = scaled_dot_product_attention(q, k, v, 0.5, false, bias);
+  CHECK(out.value().at({0, 1, 0}) == 0);
+  CHECK(out.value().at({0, 1, 1}) == 0);
+  sum(out).backward();
+  CHECK(all_finite(q.grad()));
+  CHECK(all_finite(k.grad()));
+  Var composed = scaled_dot_product_attention_composed(Var(q.value()), Var(k.value()), Var(v.value()), 0.5, false, bias);
+  CHECK(allclose(composed.value(), out.value(), 1e-12, 1e-12));
+}
+
+TEST_CASE("fused attention: bitwise identical on 1 and 2 threads, forward and backward") {
+  const int saved = num_threads();
+  Generator gen(63);
+  const Tensor q = gen.normal({8, 64, 32}), k = gen.normal({8, 64, 32}), v = gen.normal({8, 64, 32});
+  const Tensor weights = gen.normal({8, 64, 32});
+  const auto attention = [](const Var& a, const Var& b, const Var& c) {
+    return scaled_dot_product_attention(a, b, c, 0.2, true);
+  };
+  set_num_threads(1);
+  const Grads3 one = run(attention, q, k, v, weights);
+  set_num_threads(2);
+  const Grads3 two = run(attention, q, k, v, weights);
+  set_num_threads(saved);
+  for (auto [a, b] : {std::pair{one.out, two.out}, {one.dq, two.dq}, {one.dk, two.dk}, {one.dv, two.dv}}) {
+    CHECK(std::memcmp(a.data(), b.data(), sizeof(Real) * a.numel()) == 0);
+  }
+}
+
+TEST_CASE("fused attention: shape errors") {
+  const Var q(zeros({2, 3, 4})), k(zeros({2, 5, 4})), v(zeros({2, 5, 6}));
+  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(q, Var(zeros({2, 5, 3})), v, 1),
+                       "scaled_dot_product_attention: q (2,3,4), k (2,5,3), v (2,5,6): need (..., Tq, d), (..., Tv, d), "
+                       "(..., Tv, dv)", ShapeError);
+  CHECK_THROWS_AS(scaled_dot_product_attention(q, k, Var(zeros({2, 4, 6})), 1), ShapeError);
+  CHECK_THROWS_AS(scaled_dot_product_attention(q, k, Var(zeros({5, 6})), 1), ShapeError);
+  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(q, k, v, 1, false, zeros({2, 3, 4})),
+                       "scaled_dot_product_attention: bias (2,3,4) for scores (2,3,5)", ShapeError);
+}
