@@ -21,6 +21,7 @@ struct Style {
   std::string text(Real v) const {
     if (std::isnan(v)) return "nan";  // the sign of a NaN means nothing
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    if (v == 0) v = 0;  // -0 prints as 0
     if (whole) return fmt::format("{:.0f}", v);
     return scientific ? fmt::format("{:.4e}", v) : fmt::format("{:.4f}", v);
   }
