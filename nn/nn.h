@@ -9,6 +9,7 @@
 #include "nn/checkpoint.h"
 #include "nn/data.h"
 #include "nn/init.h"
+#include "nn/layer_norm.h"
 #include "nn/layers.h"
 #include "nn/losses.h"
 #include "nn/module.h"

@@ -87,3 +87,20 @@ TEST_CASE("initializers: ranges and orthogonality") {
   }
   CHECK_THROWS_AS(init::orthogonal({3}), ShapeError);
 }
+
+TEST_CASE("LayerNorm: zero mean, unit variance per row, then gamma and beta; gradcheck") {
+  Generator gen(9);
+  LayerNorm norm(5);
+  const Tensor x = gen.normal({3, 4, 5}, 2, 3);
+  const Tensor y = norm(Var(x)).value();
+  CHECK(allclose(mean(y, -1), zeros({3, 4}), 0, 1e-12));
+  CHECK(allclose(mean(y * y, -1), ones({3, 4}), 1e-4, 1e-6));  // eps keeps it just under 1
+  norm.named_parameters()[0].second.value() = gen.normal({5});
+  norm.named_parameters()[1].second.value() = gen.normal({5});
+  const GradcheckResult result = gradcheck(
+      "LayerNorm", [&](const std::vector<Var>& v) { return norm(v[0]) * Var(arange(20).reshape({4, 5})); },
+      {gen.normal({4, 5})});
+  CAPTURE(result.report());
+  CHECK(result.passed);
+  CHECK_THROWS_WITH_AS(norm(Var(zeros({2, 4}))), "LayerNorm: input (2,4) does not end in 5 features", ShapeError);
+}
