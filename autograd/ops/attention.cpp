@@ -1,7 +1,9 @@
-// scaled_dot_product_attention, fused: one pass per query row forward (an
-// online softmax, so the (Tq, Tv) score matrix is never stored) and one
-// pass backward that recomputes the probabilities from the saved row
-// log-sum-exp. Its composed twin in autograd/composed.cpp checks it.
+// scaled_dot_product_attention, fused in the manner of FlashAttention (Dao et
+// al., 2022): blocks of 64 query rows meet tiles of 64 keys as small GEMMs,
+// the forward keeps an online softmax across tiles (so the (Tq, Tv) score
+// matrix is never stored) and the backward recomputes the probabilities from
+// the saved row log-sum-exp. Its composed twin in autograd/composed.cpp
+// checks it.
 //
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv) -> (..., Tq, dv)
 //   S = scale * q k^T + bias   (bias optional, (..., Tq, Tv); causal: j > i masked)
@@ -10,9 +12,11 @@
 #include "autograd/ops.h"
 #include "autograd/record.h"
 #include "core/errors.h"
+#include "core/gemm.h"
 #include "core/parallel.h"
 #include "core/shape_ops.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -60,19 +64,108 @@ AttentionShape check(const Tensor& q, const Tensor& k, const Tensor& v, const Te
   return s;
 }
 
-// Score of query row i against key row j, or -inf when masked.
-struct Scorer {
-  const Real *q, *k, *bias;
+// Blocks of query rows and tiles of keys: each tile is a few small GEMMs,
+// and only a (block x tile) piece of the score matrix ever exists.
+constexpr Index kBlock = 64;
+
+// The pointers and sizes of one (batch, head) slice.
+struct Head {
+  const Real *q, *k, *v, *bias;
+  Index tq, tv, d, dv;
   Real scale;
   bool causal;
-  AttentionShape s;
-  Real operator()(Index h, Index i, Index j) const {
-    if (causal && j > i) return kNegInf;
-    const Real raw = scale * dot(q + (h * s.tq + i) * s.d, k + (h * s.tv + j) * s.d, s.d);
-    return bias ? raw + bias[(h * s.tq + i) * s.tv + j] : raw;
+
+  // Keys that rows [r0, r0 + rows) may see: causal tiles past the diagonal are skipped.
+  Index key_end(Index r0, Index rows) const { return causal ? std::min(tv, r0 + rows) : tv; }
+
+  // scores[i][j] = scale * q_i . k_j + bias_ij (or -inf when masked) for the
+  // block of rows at r0 and the tile of keys at c0.
+  void scores(Index r0, Index rows, Index c0, Index cols, Real* out) const {
+    gemm_serial(rows, cols, d, {q + r0 * d, d, false}, {k + c0 * d, d, true}, out, cols, false);
+    for (Index i = 0; i < rows; ++i) {
+      for (Index j = 0; j < cols; ++j) {
+        Real& sij = out[i * cols + j];
+        sij = causal && c0 + j > r0 + i ? kNegInf : sij * scale + (bias ? bias[(r0 + i) * tv + c0 + j] : Real(0));
+      }
+    }
   }
-  Index last_key(Index i) const { return causal ? std::min(i + 1, s.tv) : s.tv; }
 };
+
+// Forward for one head: the online softmax. For each tile of keys, the row
+// maxima m may grow; the output and the running sum l computed so far are
+// rescaled by exp(m_old - m_new) before the tile's exp(s - m_new) weights are
+// added. Saves each row's log-sum-exp for the backward pass.
+void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
+  std::vector<Real> s(kBlock * kBlock), m(kBlock), l(kBlock);
+  for (Index r0 = 0; r0 < h.tq; r0 += kBlock) {
+    const Index rows = std::min(kBlock, h.tq - r0);
+    std::fill_n(m.begin(), rows, kNegInf);
+    std::fill_n(l.begin(), rows, Real(0));
+    for (Index c0 = 0; c0 < h.key_end(r0, rows); c0 += kBlock) {
+      const Index cols = std::min(kBlock, h.key_end(r0, rows) - c0);
+      h.scores(r0, rows, c0, cols, s.data());
+      for (Index i = 0; i < rows; ++i) {
+        Real* si = s.data() + i * cols;
+        Real tile_max = kNegInf;
+        for (Index j = 0; j < cols; ++j) tile_max = std::max(tile_max, si[j]);
+        const Real m_new = std::max(m[i], tile_max);
+        if (m_new == kNegInf) {  // nothing visible yet in this row
+          std::fill_n(si, cols, Real(0));
+          continue;
+        }
+        const Real shrink = std::exp(m[i] - m_new);  // exp(-inf) = 0 on the first visible tile
+        Real* oi = out + (r0 + i) * h.dv;
+        for (Index c = 0; c < h.dv; ++c) oi[c] *= shrink;
+        l[i] *= shrink;
+        for (Index j = 0; j < cols; ++j) {
+          si[j] = std::exp(si[j] - m_new);
+          l[i] += si[j];
+        }
+        m[i] = m_new;
+      }
+      // O_block += P V_tile
+      gemm_serial(rows, h.dv, cols, {s.data(), cols, false}, {h.v + c0 * h.dv, h.dv, false}, out + r0 * h.dv, h.dv,
+                  true);
+    }
+    for (Index i = 0; i < rows; ++i) {
+      Real* oi = out + (r0 + i) * h.dv;
+      if (l[i] > 0) {
+        for (Index c = 0; c < h.dv; ++c) oi[c] /= l[i];
+      }
+      log_sum_exp[r0 + i] = l[i] > 0 ? m[i] + std::log(l[i]) : kNegInf;
+    }
+  }
+}
+
+// Backward for one head, tile by tile, recomputing P from the saved log-sum-exp:
+//   P = exp(S - L);  dP = dO V^T;  D_i = dO_i . O_i;  dS = P (dP - D) scale
+//   dQ += dS K;  dK += dS^T Q;  dV += P^T dO
+void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, const Real* grad_out, Real* dq, Real* dk,
+                   Real* dv) {
+  std::vector<Real> p(kBlock * kBlock), dp(kBlock * kBlock), big_d(h.tq);
+  for (Index i = 0; i < h.tq; ++i) big_d[i] = dot(grad_out + i * h.dv, out + i * h.dv, h.dv);
+  for (Index r0 = 0; r0 < h.tq; r0 += kBlock) {
+    const Index rows = std::min(kBlock, h.tq - r0);
+    for (Index c0 = 0; c0 < h.key_end(r0, rows); c0 += kBlock) {
+      const Index cols = std::min(kBlock, h.key_end(r0, rows) - c0);
+      h.scores(r0, rows, c0, cols, p.data());
+      gemm_serial(rows, cols, h.dv, {grad_out + r0 * h.dv, h.dv, false}, {h.v + c0 * h.dv, h.dv, true}, dp.data(),
+                  cols, false);
+      for (Index i = 0; i < rows; ++i) {
+        const Real lse = log_sum_exp[r0 + i];
+        for (Index j = 0; j < cols; ++j) {
+          Real& pij = p[i * cols + j];
+          pij = lse == kNegInf || pij == kNegInf ? Real(0) : std::exp(pij - lse);
+          dp[i * cols + j] = pij * (dp[i * cols + j] - big_d[r0 + i]) * h.scale;  // now dS
+        }
+      }
+      gemm_serial(rows, h.d, cols, {dp.data(), cols, false}, {h.k + c0 * h.d, h.d, false}, dq + r0 * h.d, h.d, true);
+      gemm_serial(cols, h.d, rows, {dp.data(), cols, true}, {h.q + r0 * h.d, h.d, false}, dk + c0 * h.d, h.d, true);
+      gemm_serial(cols, h.dv, rows, {p.data(), cols, true}, {grad_out + r0 * h.dv, h.dv, false}, dv + c0 * h.dv, h.dv,
+                  true);
+    }
+  }
+}
 
 }  // namespace
 
@@ -83,67 +176,25 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
   out_shape[out_shape.rank() - 1] = s.dv;
   Tensor out = zeros(out_shape);
   Tensor log_sum_exp = Tensor::empty({s.heads, s.tq});
-  const Scorer score{q.value().data(), k.value().data(), bias.numel() ? bias.data() : nullptr, scale, causal, s};
-  const Real* pv = v.value().data();
-  // One (batch, head) per item: rows are independent, so any split is deterministic.
-  parallel_for(s.heads, s.tq * s.tv * (s.d + s.dv), [&](Index begin, Index end) {
-    for (Index h = begin; h < end; ++h) {
-      for (Index i = 0; i < s.tq; ++i) {
-        // Online softmax: keep the running max m and the sum l of exp(s - m),
-        // rescaling the accumulated output whenever m grows.
-        Real m = kNegInf, l = 0;
-        Real* o = out.data() + (h * s.tq + i) * s.dv;
-        for (Index j = 0; j < score.last_key(i); ++j) {
-          const Real sj = score(h, i, j);
-          if (sj == kNegInf) continue;
-          if (sj > m) {
-            const Real shrink = std::exp(m - sj);
-            l *= shrink;
-            for (Index c = 0; c < s.dv; ++c) o[c] *= shrink;
-            m = sj;
-          }
-          const Real p = std::exp(sj - m);
-          l += p;
-          const Real* vj = pv + (h * s.tv + j) * s.dv;
-          for (Index c = 0; c < s.dv; ++c) o[c] += p * vj[c];
-        }
-        if (l > 0) {
-          for (Index c = 0; c < s.dv; ++c) o[c] /= l;
-        }
-        log_sum_exp.data()[h * s.tq + i] = l > 0 ? m + std::log(l) : kNegInf;
-      }
-    }
+  const auto head = [=, qv = q.value(), kv = k.value(), vv = v.value()](Index h) {
+    return Head{qv.data() + h * s.tq * s.d, kv.data() + h * s.tv * s.d, vv.data() + h * s.tv * s.dv,
+                bias.numel() ? bias.data() + h * s.tq * s.tv : nullptr, s.tq, s.tv, s.d, s.dv, scale, causal};
+  };
+  // One (batch, head) per item: heads are independent, so any split over
+  // threads gives the same bits.
+  const Index cost = s.tq * s.tv * (s.d + s.dv);
+  parallel_for(s.heads, cost, [&](Index begin, Index end) {
+    for (Index h = begin; h < end; ++h) forward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq);
   });
   return record("scaled_dot_product_attention", out, {q, k, v},
-                [score, s, out, log_sum_exp, qv = q.value(), kv = k.value(), vv = v.value(), bias](const Tensor& g) {
-                  // P_ij = exp(S_ij - L_i);  dP_ij = dO_i . v_j;  D_i = dO_i . O_i;  dS_ij = P_ij (dP_ij - D_i)
-                  // dq_i = scale sum_j dS_ij k_j;  dk_j = scale sum_i dS_ij q_i;  dv_j = sum_i P_ij dO_i
-                  Tensor dq = zeros(qv.shape()), dk = zeros(kv.shape()), dv = zeros(vv.shape());
-                  parallel_for(s.heads, s.tq * s.tv * (s.d + s.dv), [&](Index begin, Index end) {
+                [head, s, cost, out, log_sum_exp, shapes = std::array{q.shape(), k.shape(), v.shape()}](
+                    const Tensor& g) -> Grads {
+                  Tensor dq = zeros(shapes[0]), dk = zeros(shapes[1]), dv = zeros(shapes[2]);
+                  parallel_for(s.heads, 3 * cost, [&](Index begin, Index end) {
                     for (Index h = begin; h < end; ++h) {
-                      for (Index i = 0; i < s.tq; ++i) {
-                        const Real lse = log_sum_exp.data()[h * s.tq + i];
-                        if (lse == kNegInf) continue;  // an empty row: no gradient
-                        const Real* go = g.data() + (h * s.tq + i) * s.dv;
-                        const Real big_d = dot(go, out.data() + (h * s.tq + i) * s.dv, s.dv);
-                        const Real* qi = qv.data() + (h * s.tq + i) * s.d;
-                        Real* dqi = dq.data() + (h * s.tq + i) * s.d;
-                        for (Index j = 0; j < score.last_key(i); ++j) {
-                          const Real sj = score(h, i, j);
-                          if (sj == kNegInf) continue;
-                          const Real p = std::exp(sj - lse);
-                          const Real* vj = vv.data() + (h * s.tv + j) * s.dv;
-                          const Real ds = p * (dot(go, vj, s.dv) - big_d) * score.scale;
-                          const Real* kj = kv.data() + (h * s.tv + j) * s.d;
-                          Real* dkj = dk.data() + (h * s.tv + j) * s.d;
-                          Real* dvj = dv.data() + (h * s.tv + j) * s.dv;
-                          for (Index c = 0; c < s.d; ++c) {
-                            dqi[c] += ds * kj[c];
-                            dkj[c] += ds * qi[c];
-                          }
-                          for (Index c = 0; c < s.dv; ++c) dvj[c] += p * go[c];
-                        }
-                      }
+                      backward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq,
+                                    g.data() + h * s.tq * s.dv, dq.data() + h * s.tq * s.d,
+                                    dk.data() + h * s.tv * s.d, dv.data() + h * s.tv * s.dv);
                     }
                   });
                   return Grads{dq, dk, dv};

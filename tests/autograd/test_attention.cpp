@@ -30,6 +30,7 @@ TEST_CASE("fused attention agrees with the composed one on random shapes, with a
       {{2, 5, 4}, {2, 7, 4}, {2, 7, 3}},
       {{2, 3, 6, 8}, {2, 3, 6, 8}, {2, 3, 6, 5}},
       {{4, 17, 16}, {4, 17, 16}, {4, 17, 16}},
+      {{2, 70, 8}, {2, 130, 8}, {2, 130, 5}},  // across 64-row blocks and 64-key tiles, Tq != Tv
   };
   for (const auto& [sq, sk, sv] : shapes) {
     for (bool causal : {false, true}) {

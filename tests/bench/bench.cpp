@@ -3,13 +3,21 @@
 //
 //   bench [--only NAME] [--reps N]
 //
-// Peers: OpenBLAS for sgemm when the benchmark was built with it.
-#include "core/core.h"
+// Peers: OpenBLAS for sgemm when the benchmark was built with it; PyTorch
+// (tests/bench/peer_torch.py through /usr/bin/python3) when python3-torch is
+// installed.
+#include "autograd/autograd.h"
 
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -18,6 +26,31 @@
 #ifdef ATTO_BENCH_CBLAS
 #include <cblas.h>
 #endif
+
+// Heap accounting for the memory columns: every allocation through operator
+// new is counted, so "peak" is the most live heap memory during a workload.
+namespace heap {
+std::atomic<long long> live{0}, peak{0};
+void note(long long delta) {
+  const long long now = live.fetch_add(delta) + delta;
+  long long seen = peak.load();
+  while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+  }
+}
+}  // namespace heap
+
+void* operator new(std::size_t size) {
+  void* p = std::malloc(size ? size : 1);
+  if (!p) throw std::bad_alloc();
+  heap::note(static_cast<long long>(malloc_usable_size(p)));
+  return p;
+}
+void operator delete(void* p) noexcept {
+  if (!p) return;
+  heap::note(-static_cast<long long>(malloc_usable_size(p)));
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
 
 namespace {
 
@@ -96,6 +129,58 @@ void bench_sgemm(const Options& options) {
   fmt::print("ratio = attograd speed / OpenBLAS speed (>= 0.85 is the target)\n");
 }
 
+// Runs the PyTorch peer script; returns false (and says why) when it cannot.
+struct PeerResult {
+  double median_ms = 0, low_ms = 0, high_ms = 0, peak_mb = 0;
+};
+bool run_torch_peer(const std::string& workload, int threads, int reps, PeerResult& out) {
+  const std::string command = fmt::format("/usr/bin/python3 {} {} {} {} 2>/dev/null", ATTO_BENCH_PEER_SCRIPT, workload,
+                                          threads, reps);
+  std::FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return false;
+  const int read = std::fscanf(pipe, "%lf %lf %lf %lf", &out.median_ms, &out.low_ms, &out.high_ms, &out.peak_mb);
+  return pclose(pipe) == 0 && read == 4;
+}
+
+// Causal attention B=8 H=4 T=256 d=64, forward + backward, fused and composed,
+// beside PyTorch's composed attention.
+void bench_attention(const Options& options) {
+  if (!selected(options, "attention")) return;
+  const int threads = 2;
+  atto::set_num_threads(threads);
+  fmt::print("\n## causal attention B=8 H=4 T=256 d=64, forward + backward, {} threads\n", threads);
+  fmt::print("{:<28} {:>10} {:>19} {:>16}\n", "implementation", "median ms", "[spread ms]", "peak memory MB");
+  atto::Generator gen(2);
+  const atto::Shape shape{8, 4, 256, 64};
+  atto::Var q(gen.normal(shape), true), k(gen.normal(shape), true), v(gen.normal(shape), true);
+  const auto step = [&](bool fused) {
+    for (atto::Var* t : {&q, &k, &v}) t->zero_grad();
+    const atto::Var out = fused ? atto::scaled_dot_product_attention(q, k, v, 0.125, true)
+                                : atto::scaled_dot_product_attention_composed(q, k, v, 0.125, true);
+    atto::sum(out).backward();
+  };
+  double fused_ms = 0;
+  for (bool fused : {true, false}) {
+    const Timing t = measure(options.reps, [&] { step(fused); });
+    heap::peak = heap::live.load();
+    const long long before = heap::live.load();
+    step(fused);
+    const double peak_mb = static_cast<double>(heap::peak.load() - before) / (1 << 20);
+    if (fused) fused_ms = t.median * 1e3;
+    fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", fused ? "attograd fused" : "attograd composed", t.median * 1e3,
+               fmt::format("[{:.2f}-{:.2f}]", t.low * 1e3, t.high * 1e3), peak_mb);
+  }
+  PeerResult torch;
+  if (!run_torch_peer("causal_attention", threads, options.reps, torch)) {
+    fmt::print("PyTorch: not run (/usr/bin/python3 with python3-torch not available)\n");
+    return;
+  }
+  fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", "PyTorch 1.13 composed", torch.median_ms,
+             fmt::format("[{:.2f}-{:.2f}]", torch.low_ms, torch.high_ms), torch.peak_mb);
+  fmt::print("fused / PyTorch time: {:.2f}x (target <= 0.6x)\n", fused_ms / torch.median_ms);
+  fmt::print("memory: attograd = peak live heap during one step; PyTorch = growth of the process's peak RSS\n");
+}
+
 int usage(const char* message) {
   fmt::print(stderr, "bench: {}\nusage: bench [--only NAME] [--reps N]\n", message);
   return 2;
@@ -120,5 +205,6 @@ int main(int argc, char** argv) {
   fmt::print("attograd bench: {} threads available; OMP_WAIT_POLICY={}\n", atto::num_threads(),
              std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "(default)");
   bench_sgemm(options);
+  bench_attention(options);
   return 0;
 }
