@@ -14,7 +14,7 @@ tutorials: setup
 	meson compile -C $(BUILD_DIR)
 	@set -e; found=0; cd $(BUILD_DIR); \
 	for t in tutorials/[0-9][0-9]_*; do \
-	  [ -x "$$t" ] || continue; found=1; \
+	  [ -f "$$t" ] && [ -x "$$t" ] || continue; found=1; \
 	  printf '\n==================== %s ====================\n' "$${t##*/}"; "./$$t"; \
 	done; \
 	[ $$found = 1 ] || echo "No tutorials are built yet."
