@@ -55,7 +55,9 @@ Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Inde
   return buffer.get();
 }
 
-// Per-thread packing buffers, grown on demand and kept between calls.
+// Per-thread packing buffers, grown on demand and kept between calls. The
+// calling thread's B buffer is shared with its team for one product; each
+// thread packs its blocks of A into its own A buffer.
 struct PackBuffers {
   std::unique_ptr<Real[], decltype(&std::free)> a{nullptr, &std::free};
   std::unique_ptr<Real[], decltype(&std::free)> b{nullptr, &std::free};
@@ -158,9 +160,8 @@ void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c,
   // element, never the order it is summed in.
   const Index row_tiles_wanted = ((m + MC - 1) / MC + threads - 1) / threads * threads;
   const Index mc = std::clamp(((m + row_tiles_wanted - 1) / row_tiles_wanted + MR - 1) / MR * MR, MR, MC);
-  std::unique_ptr<Real[], decltype(&std::free)> shared_b{nullptr, &std::free};
-  Index shared_b_capacity = 0;
-  Real* packed_b = aligned_buffer(shared_b, shared_b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
+  PackBuffers& buffers = tls_buffers;
+  Real* packed_b = aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
   const Index row_tiles = (m + mc - 1) / mc;
   // One parallel region for the whole product: every thread walks the same
   // block loops, and the two `omp for` loops (with their barriers) share out

@@ -16,7 +16,7 @@ namespace {
 template <class Row>
 Tensor over_rows(const Tensor& y, const Tensor& g, Row row) {
   Tensor dx = Tensor::empty(y.shape());
-  const Index n = y.rank() == 0 ? 1 : y.shape()[y.rank() - 1];
+  const Index n = y.shape()[y.rank() - 1];  // the forward refused scalars
   if (n == 0) return dx;
   parallel_for(y.numel() / n, 4 * n, [&](Index begin, Index end) {
     for (Index r = begin; r < end; ++r) row(y.data() + r * n, g.data() + r * n, dx.data() + r * n, n);
