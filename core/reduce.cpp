@@ -30,19 +30,6 @@ Real sum_lanes(const Real* values, Index n) {
 // NaN-propagating max: once a NaN is seen it stays.
 Real max_of(Real a, Real b) { return (a >= b || std::isnan(a)) ? a : b; }
 
-// x seen as (outer, n, inner) around `axis`.
-struct Around {
-  Index outer = 1, n = 1, inner = 1;
-};
-
-Around around(const Tensor& x, int axis) {
-  Around v;
-  for (int i = 0; i < axis; ++i) v.outer *= x.shape()[i];
-  v.n = x.shape()[axis];
-  for (int i = axis + 1; i < x.rank(); ++i) v.inner *= x.shape()[i];
-  return v;
-}
-
 Shape reduced_shape(const Shape& shape, int axis, bool keepdim) {
   return keepdim ? shape.with_axis(axis, 1) : shape.without_axis(axis);
 }
@@ -53,7 +40,7 @@ Shape reduced_shape(const Shape& shape, int axis, bool keepdim) {
 template <class Acc, class Step, class Finish>
 Tensor fold_axis(const char* op, const Tensor& x, int axis, bool keepdim, Acc init, Step step, Finish finish) {
   const int a = normalize_axis(op, axis, x.rank());
-  const Around v = around(x, a);
+  const AxisSplit v = split_at_axis(x.shape(), a);
   Tensor out = Tensor::empty(reduced_shape(x.shape(), a, keepdim));
   const Real* in = x.data();
   Real* o = out.data();
@@ -109,7 +96,7 @@ Tensor max(const Tensor& x) {
 
 Tensor sum(const Tensor& x, int axis, bool keepdim) {
   const int a = normalize_axis("sum", axis, x.rank());
-  const Around v = around(x, a);
+  const AxisSplit v = split_at_axis(x.shape(), a);
   if (v.inner == 1) {
     // Reducing contiguous rows: use the vectorised row sum.
     Tensor out = Tensor::empty(reduced_shape(x.shape(), a, keepdim));

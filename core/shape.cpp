@@ -45,6 +45,14 @@ bool operator==(const Shape& a, const Shape& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
+AxisSplit split_at_axis(const Shape& shape, int axis) {
+  AxisSplit split;
+  for (int i = 0; i < axis; ++i) split.outer *= shape[i];
+  split.n = shape[axis];
+  for (int i = axis + 1; i < shape.rank(); ++i) split.inner *= shape[i];
+  return split;
+}
+
 std::array<Index, kMaxRank> contiguous_strides(const Shape& shape) {
   std::array<Index, kMaxRank> strides{};
   Index stride = 1;

@@ -42,6 +42,14 @@ class Shape {
   int rank_ = 0;
 };
 
+// A contiguous tensor seen as (outer, n, inner) around one axis: element
+// (o, k, i) is at (o * n + k) * inner + i. Reductions, slices and concat walk
+// tensors this way.
+struct AxisSplit {
+  Index outer = 1, n = 1, inner = 1;
+};
+AxisSplit split_at_axis(const Shape& shape, int axis);
+
 // Row-major strides in elements: the last axis has stride 1.
 std::array<Index, kMaxRank> contiguous_strides(const Shape& shape);
 

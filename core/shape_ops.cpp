@@ -58,23 +58,6 @@ Tensor transpose(const Tensor& x, int axis0, int axis1) {
 
 namespace {
 
-// The (outer, axis, inner) view of a contiguous tensor around one axis: every
-// op here copies runs of `inner` contiguous elements.
-struct AxisView {
-  Index outer = 1, inner = 1;
-};
-
-AxisView around_axis(const Shape& shape, int axis) {
-  AxisView v;
-  for (int i = 0; i < axis; ++i) v.outer *= shape[i];
-  for (int i = axis + 1; i < shape.rank(); ++i) v.inner *= shape[i];
-  return v;
-}
-
-}  // namespace
-
-namespace {
-
 // The elements a slice reads along its axis: start, start+step, ... (count of them).
 struct SliceRange {
   Index start, count;
@@ -92,12 +75,11 @@ SliceRange slice_range(const Shape& shape, int axis, Index start, Index stop, In
 // Copies the sliced runs from a full tensor into its slice (kToSlice) or back.
 template <bool kToSlice>
 void copy_slice(const Real* from, Real* to, const Shape& shape, int axis, SliceRange range, Index step) {
-  const AxisView v = around_axis(shape, axis);
-  const Index n = shape[axis];
+  const AxisSplit v = split_at_axis(shape, axis);
   parallel_for(v.outer, range.count * v.inner, [&](Index begin, Index end) {
     for (Index outer = begin; outer < end; ++outer) {
       for (Index k = 0; k < range.count; ++k) {
-        const Index in_full = (outer * n + range.start + k * step) * v.inner;
+        const Index in_full = (outer * v.n + range.start + k * step) * v.inner;
         const Index in_slice = (outer * range.count + k) * v.inner;
         if constexpr (kToSlice) {
           std::copy_n(from + in_full, v.inner, to + in_slice);
@@ -146,7 +128,7 @@ Tensor concat(std::span<const Tensor> parts, int axis) {
     total += part.shape()[a];
   }
   Tensor out = Tensor::empty(first.with_axis(a, total));
-  const AxisView v = around_axis(first, a);
+  const AxisSplit v = split_at_axis(first, a);
   Real* o = out.data();
   parallel_for(v.outer, total * v.inner, [&](Index begin, Index end) {
     for (Index outer = begin; outer < end; ++outer) {
