@@ -2,8 +2,10 @@
 
 #include "core/errors.h"
 #include "core/reduce.h"
+#include "core/shape_ops.h"
 
 #include <limits>
+#include <vector>
 
 namespace atto {
 
@@ -50,6 +52,37 @@ Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var&
     scores = masked_fill(scores, above, -std::numeric_limits<Real>::infinity());
   }
   return matmul(softmax(scores), v);
+}
+
+LSTMState lstm_cell_composed(const Var& x, const LSTMState& state, const Var& kernel, const Var& recurrent,
+                             const Var& bias) {
+  const Index units = recurrent.shape()[0];
+  const Var z = matmul(x, kernel) + matmul(state.h, recurrent) + bias;
+  const Var input_gate = sigmoid(slice(z, -1, 0, units));
+  const Var forget_gate = sigmoid(slice(z, -1, units, 2 * units));
+  const Var candidate = tanh(slice(z, -1, 2 * units, 3 * units));
+  const Var output_gate = sigmoid(slice(z, -1, 3 * units, 4 * units));
+  const Var c = forget_gate * state.c + input_gate * candidate;
+  return {output_gate * tanh(c), c};
+}
+
+Var lstm_sequence_composed(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent,
+                           const Var& bias, const Tensor& mask) {
+  const Index batch = x.shape()[0], steps = x.shape()[1], units = recurrent.shape()[0];
+  if (steps == 0) return Var(zeros({batch, 0, 2 * units}));
+  LSTMState state{h0, c0};
+  std::vector<Var> outputs;
+  for (Index t = 0; t < steps; ++t) {
+    const LSTMState next = lstm_cell_composed(squeeze(slice(x, 1, t, t + 1), 1), state, kernel, recurrent, bias);
+    if (mask.numel() > 0) {
+      const Tensor live = atto::slice(mask, 1, t, t + 1);  // (B, 1): broadcasts over units
+      state = {where(live, next.h, state.h), where(live, next.c, state.c)};
+    } else {
+      state = next;
+    }
+    outputs.push_back(unsqueeze(concat({state.h, state.c}, -1), 1));
+  }
+  return concat(outputs, 1);
 }
 
 }  // namespace atto

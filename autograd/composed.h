@@ -19,4 +19,17 @@ Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, Ind
 Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
                                           const Tensor& bias = Tensor());
 
+// The LSTM written as a cell from primitives (see lstm_sequence for shapes).
+// One step: z = x kernel + h recurrent + bias, split into the gates i, f, g, o;
+// c' = sig(f) * c + sig(i) * tanh(g); h' = sig(o) * tanh(c').
+struct LSTMState {
+  Var h, c;  // each (B, U)
+};
+LSTMState lstm_cell_composed(const Var& x, const LSTMState& state, const Var& kernel, const Var& recurrent,
+                             const Var& bias);
+// The cell applied step after step; masked steps keep the previous state.
+// Returns (B, T, 2U) = [h_t | c_t], like lstm_sequence.
+Var lstm_sequence_composed(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent,
+                           const Var& bias, const Tensor& mask = Tensor());
+
 }  // namespace atto

@@ -21,6 +21,13 @@ Tensor attention_bias() {
   return bias;
 }
 
+// An LSTM step mask for (B=2, T=4): a skipped step in the middle of the first
+// sequence, padding at the end of the second.
+Tensor lstm_mask() { return tensor({{1, 0, 1, 1}, {1, 1, 0, 0}}); }
+
+// Shapes of lstm_sequence's inputs for B=2, T=4, I=3, U=2.
+const std::vector<Shape> kLstmShapes = {{2, 4, 3}, {2, 2}, {2, 2}, {3, 8}, {2, 8}, {8}};
+
 std::vector<OpCheck> make_checks() {
   return {
       {"add", {{3, 4}, {4}}, [](const Vars& v) { return add(v[0], v[1]); }},
@@ -67,6 +74,12 @@ std::vector<OpCheck> make_checks() {
        [](const Vars& v) {
          return scaled_dot_product_attention_composed(v[0], v[1], v[2], 0.7, true, attention_bias());
        }},
+      {"lstm_sequence", kLstmShapes,
+       [](const Vars& v) { return lstm_sequence(v[0], v[1], v[2], v[3], v[4], v[5]); }},
+      {"lstm_sequence_masked", kLstmShapes,
+       [](const Vars& v) { return lstm_sequence(v[0], v[1], v[2], v[3], v[4], v[5], lstm_mask()); }},
+      {"lstm_sequence_composed", kLstmShapes,
+       [](const Vars& v) { return lstm_sequence_composed(v[0], v[1], v[2], v[3], v[4], v[5], lstm_mask()); }},
       {"softmax", {{3, 5}}, [](const Vars& v) { return softmax(v[0]); }},
       {"log_softmax", {{3, 5}}, [](const Vars& v) { return log_softmax(v[0]); }},
       {"softmax_cross_entropy", {{4, 5}}, [](const Vars& v) { return softmax_cross_entropy(v[0], targets(), -1); }},

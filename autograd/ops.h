@@ -5,8 +5,8 @@
 // max matmul reshape permute slice concat expand where dropout, and
 // take_rows (the lookup behind embeddings).
 // Fused, with hand-written backward: softmax, log_softmax,
-// softmax_cross_entropy, scaled_dot_product_attention (each has a composed
-// twin in autograd/composed.h).
+// softmax_cross_entropy, scaled_dot_product_attention, lstm_sequence (each
+// has a composed twin in autograd/composed.h).
 #pragma once
 
 #include "autograd/var.h"
@@ -93,6 +93,15 @@ Var dropout(const Var& x, Real p, bool training, Generator& generator = default_
 // left to attend to gives 0 (and no gradient), never NaN.
 Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
                                  const Tensor& bias = Tensor());
+
+// A whole LSTM layer over a sequence (Keras weight layout, gates i, f, g, o):
+// x (B, T, I), h0 and c0 (B, U), kernel (I, 4U), recurrent (U, 4U), bias (4U)
+// -> (B, T, 2U) holding [h_t | c_t] for every step, so that one op carries
+// both states; slice what you need. Where mask (B, T) is 0 a step is skipped
+// and the previous h and c carry over (padding at the end of a sequence then
+// leaves the final state at the last real step).
+Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
+                  const Tensor& mask = Tensor());
 
 // Over the last axis; rows of all -inf give softmax 0 (see core/softmax.h).
 Var softmax(const Var& x);
