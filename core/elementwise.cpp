@@ -1,6 +1,7 @@
 #include "core/elementwise.h"
 
 #include "core/map.h"
+#include "core/scalar_math.h"
 #include "core/shape_ops.h"
 
 #include <cmath>
@@ -12,18 +13,11 @@ Tensor exp(const Tensor& x) { return map(x, [](Real v) { return std::exp(v); });
 Tensor log(const Tensor& x) { return map(x, [](Real v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](Real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](Real v) { return std::abs(v); }); }
-Tensor tanh(const Tensor& x) { return map(x, [](Real v) { return std::tanh(v); }); }
+Tensor tanh(const Tensor& x) { return map(x, tanh_of); }
 Tensor relu(const Tensor& x) { return map(x, [](Real v) { return v > 0 ? v : Real(0); }); }
 Tensor pow(const Tensor& x, Real exponent) { return map(x, [=](Real v) { return std::pow(v, exponent); }); }
 
-Tensor sigmoid(const Tensor& x) {
-  // For v < 0, e^-v overflows; the equivalent e^v / (1 + e^v) does not.
-  return map(x, [](Real v) {
-    if (v >= 0) return Real(1) / (Real(1) + std::exp(-v));
-    const Real e = std::exp(v);
-    return e / (Real(1) + e);
-  });
-}
+Tensor sigmoid(const Tensor& x) { return map(x, sigmoid_of); }
 
 Tensor add(const Tensor& a, const Tensor& b) { return map("add", a, b, [](Real x, Real y) { return x + y; }); }
 Tensor sub(const Tensor& a, const Tensor& b) { return map("sub", a, b, [](Real x, Real y) { return x - y; }); }

@@ -28,6 +28,10 @@ class Optimizer {
   virtual void step() = 0;
   void zero_grad();
 
+  // For schedules: e.g. multiply by 0.7 after each epoch.
+  virtual Real learning_rate() const = 0;
+  virtual void set_learning_rate(Real lr) = 0;
+
   // Internal state by name (e.g. "m.3"), so checkpoints can save and restore it.
   virtual std::vector<std::pair<std::string, Tensor*>> state() = 0;
   Index steps() const { return steps_; }
@@ -47,6 +51,8 @@ class SGD : public Optimizer {
  public:
   SGD(std::vector<Var> parameters, SGDOptions options);
   void step() override;
+  Real learning_rate() const override { return options_.lr; }
+  void set_learning_rate(Real lr) override { options_.lr = lr; }
   std::vector<std::pair<std::string, Tensor*>> state() override;
 
  private:
@@ -62,6 +68,8 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Var> parameters, AdamOptions options, bool decoupled_weight_decay = false);
   void step() override;
+  Real learning_rate() const override { return options_.lr; }
+  void set_learning_rate(Real lr) override { options_.lr = lr; }
   std::vector<std::pair<std::string, Tensor*>> state() override;
 
  private:

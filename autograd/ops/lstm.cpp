@@ -21,6 +21,7 @@
 #include "core/errors.h"
 #include "core/gemm.h"
 #include "core/reduce.h"
+#include "core/scalar_math.h"
 #include "core/shape_ops.h"
 
 #include <algorithm>
@@ -29,8 +30,6 @@
 namespace atto {
 
 namespace {
-
-Real sigmoid_of(Real z) { return Real(1) / (Real(1) + std::exp(-z)); }
 
 struct LstmShape {
   Index batch, steps, input, units;
@@ -107,12 +106,12 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
       Real* zb = zt + bi * G;
       const bool live = step_is_live(mask, s, bi, t);
       for (Index j = 0; j < U; ++j) {
-        const Real i = sigmoid_of(zb[j]), f = sigmoid_of(zb[U + j]), g = std::tanh(zb[2 * U + j]),
+        const Real i = sigmoid_of(zb[j]), f = sigmoid_of(zb[U + j]), g = tanh_of(zb[2 * U + j]),
                    o = sigmoid_of(zb[3 * U + j]);
         zb[j] = i, zb[U + j] = f, zb[2 * U + j] = g, zb[3 * U + j] = o;
         const Real c = f * c_prev[bi * U + j] + i * g;
         c_next[bi * U + j] = live ? c : c_prev[bi * U + j];
-        h_next[bi * U + j] = live ? o * std::tanh(c) : h_prev[bi * U + j];
+        h_next[bi * U + j] = live ? o * tanh_of(c) : h_prev[bi * U + j];
       }
       std::copy_n(h_next + bi * U, U, states.data() + (bi * T + t) * 2 * U);
       std::copy_n(c_next + bi * U, U, states.data() + (bi * T + t) * 2 * U + U);
@@ -148,7 +147,7 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
                 continue;
               }
               const Real i = gb[j], f = gb[U + j], g = gb[2 * U + j], o = gb[3 * U + j];
-              const Real tanh_c = std::tanh(c_now[bi * U + j]);
+              const Real tanh_c = tanh_of(c_now[bi * U + j]);
               // h_t = o * tanh(c_t)
               const Real d_o = dhb[j] * tanh_c;
               const Real d_c = dcb[j] + dhb[j] * o * (1 - tanh_c * tanh_c);

@@ -7,6 +7,7 @@
 // (tests/bench/peer_torch.py through /usr/bin/python3) when python3-torch is
 // installed.
 #include "autograd/autograd.h"
+#include "nn/nn.h"
 
 #include <fmt/format.h>
 
@@ -181,6 +182,44 @@ void bench_attention(const Options& options) {
   fmt::print("memory: attograd = peak live heap during one step; PyTorch = growth of the process's peak RSS\n");
 }
 
+// An LSTM layer I=128 H=256 over (B=32, T=64), forward + backward of the sum
+// of its output sequence, fused and composed, beside PyTorch's nn.LSTM.
+void bench_lstm(const Options& options) {
+  if (!selected(options, "lstm")) return;
+  const int threads = 2;
+  atto::set_num_threads(threads);
+  fmt::print("\n## LSTM I=128 H=256 T=64 B=32, forward + backward, {} threads\n", threads);
+  fmt::print("{:<28} {:>10} {:>19} {:>16}\n", "implementation", "median ms", "[spread ms]", "peak memory MB");
+  atto::Generator gen(3);
+  atto::Var x(gen.normal({32, 64, 128}), true);
+  double fused_ms = 0;
+  for (atto::LSTMImplementation implementation : {atto::LSTMImplementation::fused, atto::LSTMImplementation::composed}) {
+    const bool fused = implementation == atto::LSTMImplementation::fused;
+    atto::LSTM lstm(128, 256, {.return_sequences = true, .implementation = implementation}, gen);
+    const auto step = [&] {
+      lstm.zero_grad();
+      x.zero_grad();
+      atto::sum(lstm(x).output).backward();
+    };
+    const Timing t = measure(options.reps, step);
+    heap::peak = heap::live.load();
+    const long long before = heap::live.load();
+    step();
+    const double peak_mb = static_cast<double>(heap::peak.load() - before) / (1 << 20);
+    if (fused) fused_ms = t.median * 1e3;
+    fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", fused ? "attograd fused" : "attograd composed", t.median * 1e3,
+               fmt::format("[{:.2f}-{:.2f}]", t.low * 1e3, t.high * 1e3), peak_mb);
+  }
+  PeerResult torch;
+  if (!run_torch_peer("lstm", threads, options.reps, torch)) {
+    fmt::print("PyTorch: not run (/usr/bin/python3 with python3-torch not available)\n");
+    return;
+  }
+  fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", "PyTorch 1.13 nn.LSTM", torch.median_ms,
+             fmt::format("[{:.2f}-{:.2f}]", torch.low_ms, torch.high_ms), torch.peak_mb);
+  fmt::print("fused / PyTorch time: {:.2f}x (target <= 0.8x)\n", fused_ms / torch.median_ms);
+}
+
 int usage(const char* message) {
   fmt::print(stderr, "bench: {}\nusage: bench [--only NAME] [--reps N]\n", message);
   return 2;
@@ -206,5 +245,6 @@ int main(int argc, char** argv) {
              std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "(default)");
   bench_sgemm(options);
   bench_attention(options);
+  bench_lstm(options);
   return 0;
 }

@@ -27,7 +27,23 @@ def causal_attention(threads):
     return step
 
 
-WORKLOADS = {"causal_attention": causal_attention}
+def lstm(threads):
+    # nn.LSTM I=128 H=256, batch_first input (B=32, T=64, 128), forward + backward
+    # of the sum of the output sequence.
+    torch.manual_seed(0)
+    layer = torch.nn.LSTM(128, 256, batch_first=True)
+    x = torch.randn(32, 64, 128, requires_grad=True)
+
+    def step():
+        layer.zero_grad()
+        x.grad = None
+        out, _ = layer(x)
+        out.sum().backward()
+
+    return step
+
+
+WORKLOADS = {"causal_attention": causal_attention, "lstm": lstm}
 
 
 def main():

@@ -94,3 +94,18 @@ TEST_CASE("training: Dense + Adam fits a line") {
   CHECK(loss < 1e-4);
   CHECK(dense.kernel().value().item() == doctest::Approx(3).epsilon(0.01));
 }
+
+TEST_CASE("learning rates can be changed between steps (schedules)") {
+  Var p = with_grad(1, 0.5);
+  SGD sgd({p}, {0.1});
+  sgd.step();
+  sgd.set_learning_rate(0.01);
+  CHECK(sgd.learning_rate() == doctest::Approx(0.01));
+  sgd.step();
+  CHECK(p.item() == doctest::Approx(1 - 0.05 - 0.005));
+  Var q = with_grad(1, 0.5);
+  Adam adam({q}, {.lr = 0.1});
+  adam.set_learning_rate(0);
+  adam.step();
+  CHECK(q.item() == 1);
+}

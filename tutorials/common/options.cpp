@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <cstdlib>
@@ -20,38 +21,50 @@ bool parse_number(std::string_view text, Number& out) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
-[[noreturn]] void fail(const char* program, const std::string& problem) {
-  fmt::print(stderr, "{}: {}\nusage: {} [--quick] [--threads N] [--seed S] [--out DIR] [--help]\n", program, problem, program);
+std::string usage(const char* program, const std::vector<Switch>& switches) {
+  std::string text = fmt::format("usage: {} [--quick] [--threads N] [--seed S] [--out DIR]", program);
+  for (const Switch& s : switches) text += fmt::format(" [{}]", s.flag);
+  text += " [--help]\n";
+  for (const Switch& s : switches) text += fmt::format("  {}  {}\n", s.flag, s.help);
+  return text;
+}
+
+[[noreturn]] void fail(const char* program, const std::vector<Switch>& switches, const std::string& problem) {
+  fmt::print(stderr, "{}: {}\n{}", program, problem, usage(program, switches));
   std::exit(2);
 }
 
 }  // namespace
 
-Options parse_options(int argc, char** argv, const std::string& what_it_teaches) {
+Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
+                      const std::vector<Switch>& tutorial_switches) {
   Options options;
   const char* program = argv[0];
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const bool takes_value = arg == "--threads" || arg == "--seed" || arg == "--out";
-    if (takes_value && i + 1 == argc) fail(program, fmt::format("{} needs a value", arg));
+    if (takes_value && i + 1 == argc) fail(program, tutorial_switches, fmt::format("{} needs a value", arg));
     if (arg == "--quick") {
       options.quick = true;
     } else if (arg == "--threads") {
       if (!parse_number(argv[++i], options.threads) || options.threads < 1 || options.threads > 1024) {
-        fail(program, fmt::format("--threads needs a whole number from 1 to 1024, got '{}'", argv[i]));
+        fail(program, tutorial_switches, fmt::format("--threads needs a whole number from 1 to 1024, got '{}'", argv[i]));
       }
     } else if (arg == "--seed") {
       if (!parse_number(argv[++i], options.seed)) {
-        fail(program, fmt::format("--seed needs a non-negative whole number, got '{}'", argv[i]));
+        fail(program, tutorial_switches, fmt::format("--seed needs a non-negative whole number, got '{}'", argv[i]));
       }
     } else if (arg == "--out") {
       options.out_dir = argv[++i];
-      if (options.out_dir.empty()) fail(program, "--out needs a folder name");
+      if (options.out_dir.empty()) fail(program, tutorial_switches, "--out needs a folder name");
     } else if (arg == "--help" || arg == "-h") {
-      fmt::print("{}\n\nusage: {} [--quick] [--threads N] [--seed S] [--out DIR]\n", what_it_teaches, program);
+      fmt::print("{}\n\n{}", what_it_teaches, usage(program, tutorial_switches));
       std::exit(0);
+    } else if (std::any_of(tutorial_switches.begin(), tutorial_switches.end(),
+                           [&](const Switch& s) { return s.flag == arg; })) {
+      options.switches.insert(std::string(arg));
     } else {
-      fail(program, fmt::format("unknown flag '{}'", arg));
+      fail(program, tutorial_switches, fmt::format("unknown flag '{}'", arg));
     }
   }
   if (options.threads > 0) set_num_threads(options.threads);

@@ -4,10 +4,13 @@
 //   --seed S     seed of the random generator (default 0)
 //   --out DIR    where pictures and files go (default tutorial_output)
 //   --help
+// and the switches a tutorial adds of its own (tutorial 09's --interactive).
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace atto::tutorial {
 
@@ -17,12 +20,22 @@ struct Options {
   std::uint64_t seed = 0;
   std::string out_dir = "tutorial_output";
 
+  std::set<std::string> switches;  // the tutorial's own switches that were given
+
   // out_dir/name, creating out_dir when needed.
   std::string output_path(const std::string& name) const;
+  bool has(const std::string& flag) const { return switches.count(flag) > 0; }
+};
+
+// A flag without a value that one tutorial understands, e.g. {"--interactive",
+// "translate what you type"}.
+struct Switch {
+  std::string flag, help;
 };
 
 // Parses argv and applies --threads and --seed. On --help it prints usage and
 // exits 0; on a bad flag it prints what is wrong and the usage, and exits 2.
-Options parse_options(int argc, char** argv, const std::string& what_it_teaches);
+Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
+                      const std::vector<Switch>& tutorial_switches = {});
 
 }  // namespace atto::tutorial

@@ -32,9 +32,19 @@ void Svg::line(double x1, double y1, double x2, double y2, std::string_view stro
                        "stroke-width=\"{}\"/>\n", x1, y1, x2, y2, stroke, width);
 }
 
-void Svg::text(double x, double y, std::string_view content, int size, std::string_view anchor) {
+void Svg::text(double x, double y, std::string_view content, int size, std::string_view anchor, double angle) {
+  std::string escaped;
+  for (char c : content) {
+    switch (c) {
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '&': escaped += "&amp;"; break;
+      default: escaped += c;
+    }
+  }
+  const std::string turn = angle != 0 ? fmt::format(" transform=\"rotate({:.1f} {:.2f} {:.2f})\"", angle, x, y) : "";
   body_ += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" font-family=\"sans-serif\" font-size=\"{}\" "
-                       "text-anchor=\"{}\">{}</text>\n", x, y, size, anchor, content);
+                       "text-anchor=\"{}\"{}>{}</text>\n", x, y, size, anchor, turn, escaped);
 }
 
 std::string Svg::str() const {

@@ -18,7 +18,9 @@ class Svg {
   void circle(double cx, double cy, double r, std::string_view fill, std::string_view stroke = "none");
   void polyline(const std::vector<std::pair<double, double>>& points, std::string_view stroke, double width = 2);
   void line(double x1, double y1, double x2, double y2, std::string_view stroke, double width = 1);
-  void text(double x, double y, std::string_view text, int size = 14, std::string_view anchor = "start");
+  // Text is escaped for XML; angle turns it (degrees, clockwise) around (x, y).
+  void text(double x, double y, std::string_view text, int size = 14, std::string_view anchor = "start",
+            double angle = 0);
 
   std::string str() const;
   // Throws std::runtime_error when the file cannot be written.

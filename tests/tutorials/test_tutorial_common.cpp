@@ -1,0 +1,93 @@
+#include "tutorials/common/dates.h"
+#include "tutorials/common/phrasebook.h"
+#include "tutorials/common/translation_task.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+using namespace atto;
+using namespace atto::tutorial;
+
+TEST_CASE("dates: every format of one date, and ISO targets") {
+  CHECK(iso_date(1998, 5, 3) == "1998-05-03");
+  CHECK(human_date(1998, 5, 3, 0) == "3 may 1998");
+  CHECK(human_date(1998, 5, 3, 3) == "sunday, may 3, 1998");  // 3 May 1998 was a Sunday
+  CHECK(human_date(1998, 5, 3, 5) == "05/03/98");
+  CHECK(human_date(1998, 5, 3, 7) == "3.5.1998");
+  CHECK(human_date(2001, 3, 22, 10) == "the 22nd of march, 2001");
+  CHECK(human_date(2001, 3, 11, 10) == "the 11th of march, 2001");
+  CHECK(human_date(2024, 2, 29, 11) == "thu, 29 feb 2024");
+  CHECK(human_date(2049, 12, 31, 13) == "20491231");
+  // (In May the short and long month names coincide, so a June date.)
+  std::set<std::string> formats;
+  for (int format = 0; format < kDateFormats; ++format) formats.insert(human_date(1998, 6, 4, format));
+  CHECK(formats.size() == static_cast<std::size_t>(kDateFormats));
+  CHECK(date_bucket("05/03/98") == 0);
+  CHECK(date_bucket("may 3, 1998") == 1);
+  CHECK(date_bucket("sunday, may 3, 1998") == 2);
+}
+
+TEST_CASE("dates: splits are deterministic, disjoint, and bucketed") {
+  const DateSplits a = make_date_splits(300, 50, 20, 7), b = make_date_splits(300, 50, 20, 7);
+  const DateSplits c = make_date_splits(300, 50, 20, 8);
+  REQUIRE(a.train.size() == 300);
+  REQUIRE(a.validation.size() == 50);
+  REQUIRE(a.test.size() == 60);
+  for (std::size_t i = 0; i < a.train.size(); ++i) CHECK(a.train[i].source == b.train[i].source);
+  CHECK(a.train[0].source != c.train[0].source);
+  std::set<std::string> sources;
+  for (const auto* split : {&a.train, &a.validation, &a.test}) {
+    for (const Translation& pair : *split) {
+      CHECK(sources.insert(pair.source).second);
+      CHECK(pair.target.size() == 10);
+    }
+  }
+  std::vector<int> per_bucket(3, 0);
+  for (const Translation& pair : a.test) ++per_bucket[date_bucket(pair.source)];
+  CHECK(per_bucket == std::vector<int>{20, 20, 20});
+}
+
+TEST_CASE("phrasebook: a few hundred distinct pairs, hello -> bonjour, agreement") {
+  const std::vector<Translation> pairs = phrasebook();
+  CHECK(pairs.size() >= 200);
+  std::set<std::string> sources;
+  bool hello = false, agreement = false;
+  for (const Translation& pair : pairs) {
+    CHECK(sources.insert(pair.source).second);
+    hello = hello || (pair.source == "hello" && pair.target == "bonjour");
+    agreement = agreement || (pair.source == "she is tired" && pair.target == "elle est fatiguée");
+  }
+  CHECK(hello);
+  CHECK(agreement);
+}
+
+TEST_CASE("translator: corpus layout, both model variants learn a tiny copy task, translation shapes") {
+  const std::vector<Translation> pairs = {{"ab", "ab"}, {"ba", "ba"}, {"aab", "aab"}, {"bba", "bba"}};
+  std::vector<std::string> texts;
+  for (const Translation& pair : pairs) texts.push_back(pair.source);
+  const Vocabulary chars = Vocabulary::from_texts(texts, Tokenization::characters);
+  const ParallelCorpus corpus = make_corpus(pairs, chars, chars);
+  // decoder input "<start> a b", target "a b <end>"
+  CHECK(allclose(slice(corpus.decoder_input, 0, 0, 1), tensor({{1, 4, 5, 0}}), 0, 0));
+  CHECK(allclose(slice(corpus.decoder_target, 0, 0, 1), tensor({{4, 5, 2, 0}}), 0, 0));
+  for (bool attention : {false, true}) {
+    Generator gen(1);
+    Translator model({.source_vocab = chars.size(), .target_vocab = chars.size(), .embedding = 8, .hidden = 16,
+                      .attention = attention},
+                     gen);
+    const std::vector<Real> losses =
+        train_translator(model, corpus, {.epochs = 150, .batch_size = 4, .learning_rate = 0.02, .decay = 1,
+                                         .print_every = 1000},
+                         gen);
+    CHECK(losses.back() < 0.1 * losses.front());
+    std::vector<Tensor> alignments;
+    const std::vector<std::string> out = translate_texts(model, texts, chars, chars, 5, attention ? &alignments : nullptr);
+    CHECK(exact_match(out, pairs) == 1);
+    if (attention) {
+      REQUIRE(alignments.size() == 4);
+      CHECK(alignments[2].shape() == Shape{4, 3});  // "aab": 3 tokens and <end>, over 3 source characters
+      CHECK(allclose(sum(alignments[2], 1), ones({4}), 1e-5, 1e-5));
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// Tutorial 08: sequence to sequence, without attention
+//
+// The task: rewrite dates the way people write them ("tuesday, may 3, 1998",
+// "05/03/98", "the 3rd of may, 1998") as ISO dates ("1998-05-03"), one
+// character at a time. Input and output have different lengths and the
+// output is not a per-position function of the input, so neither a Dense
+// layer nor a single LSTM fits: we need an encoder-decoder.
+//
+//   encoder: an LSTM reads the source characters. Its final state (h, c) is
+//            everything the decoder will ever learn about the source.
+//   decoder: an LSTM that starts from that state and writes the target one
+//            character at a time, each step fed the previous character.
+//
+// Training uses *teacher forcing*: the decoder is fed the true previous
+// character, so every step of every example is trained in one pass, and the
+// loss is the cross-entropy of each next character. Translating uses *greedy
+// decoding*: feed <start>, take the most likely character, feed it back,
+// until <end>.
+//
+// The model lives in tutorials/common/translator.{h,cpp}, read it alongside;
+// here it runs with attention switched off. Everything the decoder learns
+// about the source has to pass through the encoder's final state, one
+// fixed-size vector: the bottleneck. Watch the accuracy by input length.
+// A date holds the same information however it is written, so length alone
+// is not what hurts; reordering is. In "05/03/98" the month comes first and
+// the year last, and the state must hold every digit until the decoder needs
+// it, knowing which is the month only once it has seen the separators. The
+// bottleneck model gets there, slowly; tutorial 09 adds attention, which
+// lets each output step read the digit it needs where it sits.
+//
+// Run it:  build/tutorials/08_seq2seq [--quick] [--threads N] [--seed S]
+#include "nn/nn.h"
+#include "tutorials/common/dates.h"
+#include "tutorials/common/options.h"
+#include "tutorials/common/translation_task.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+using namespace atto;
+using namespace atto::tutorial;
+
+namespace {
+
+std::vector<std::string> sources_of(const std::vector<Translation>& pairs) {
+  std::vector<std::string> sources;
+  for (const Translation& pair : pairs) sources.push_back(pair.source);
+  return sources;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options =
+      parse_options(argc, argv, "Tutorial 08: an LSTM encoder-decoder (no attention) normalising dates.");
+
+  // 1. Data: generated from the seed, with no source string in two splits.
+  const DateSplits data = make_date_splits(options.quick ? 3000 : 20000, 500, options.quick ? 100 : 500, options.seed);
+  std::vector<std::string> all_text;
+  for (const Translation& pair : data.train) all_text.push_back(pair.source + pair.target);
+  const Vocabulary chars = Vocabulary::from_texts(all_text, Tokenization::characters);
+  fmt::print("{} training, {} validation and {} test dates; {} characters in the vocabulary\n", data.train.size(),
+             data.validation.size(), data.test.size(), chars.size());
+  for (std::size_t i = 0; i < 4; ++i) fmt::print("  {:>30}  ->  {}\n", data.train[i].source, data.train[i].target);
+
+  // 2. The model: one vocabulary for both sides (the target uses only digits and '-').
+  Generator gen(options.seed + 1);
+  Translator model({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = false}, gen);
+  fmt::print("\n{}", model.summary());
+
+  // 3. Teacher forcing: decoder input "<start>1998-05-03", target "1998-05-03<end>".
+  const ParallelCorpus corpus = make_corpus(data.train, chars, chars);
+  fmt::print("\nsource (N, Ts) = {}, decoder input and target (N, Tt) = {}\n", corpus.source.shape(),
+             corpus.decoder_input.shape());
+  constexpr Index kMaxSteps = 11;  // "yyyy-mm-dd" and <end>
+  const std::vector<std::string> validation_sources = sources_of(data.validation);
+  const auto validate = [&] {
+    return exact_match(translate_texts(model, validation_sources, chars, chars, kMaxSteps), data.validation);
+  };
+  fmt::print("training (accuracy = exact match on the validation dates, greedy decoding)\n");
+  const auto start = std::chrono::steady_clock::now();
+  train_translator(model, corpus, {.epochs = options.quick ? 3 : 12, .print_every = options.quick ? 1 : 3}, gen,
+                   validate);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // 4. Held-out dates, read by input length.
+  const std::vector<std::string> predicted = translate_texts(model, sources_of(data.test), chars, chars, kMaxSteps);
+  const std::vector<Real> by_bucket = exact_match_by_bucket(predicted, data.test);
+  fmt::print("\nexact match on held-out dates after {:.1f} s of training:\n", seconds);
+  for (std::size_t b = 0; b < by_bucket.size(); ++b) fmt::print("  {:<16} {:6.1f}%\n", kDateBuckets[b].name, 100 * by_bucket[b]);
+  fmt::print("  {:<16} {:6.1f}%\n", "all", 100 * exact_match(predicted, data.test));
+
+  fmt::print("\nsome mistakes:\n");
+  int shown = 0;
+  for (std::size_t i = 0; i < predicted.size() && shown < 6; ++i) {
+    if (predicted[i] == data.test[i].target) continue;
+    fmt::print("  {:>30}  ->  {}   (right: {})\n", data.test[i].source, predicted[i], data.test[i].target);
+    ++shown;
+  }
+  if (shown == 0) fmt::print("  none\n");
+  return 0;
+}

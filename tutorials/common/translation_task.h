@@ -1,0 +1,51 @@
+// Training and scoring a Translator on pairs of texts: the plumbing that
+// tutorials 08, 09 and 12 share, so each tutorial shows only what is new.
+#pragma once
+
+#include "tutorials/common/dates.h"
+#include "tutorials/common/translator.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atto::tutorial {
+
+// Pairs as id tensors, padded on the right.
+struct ParallelCorpus {
+  Tensor source;          // (N, Ts)
+  Tensor decoder_input;   // (N, Tt): <start> y1 ... yn
+  Tensor decoder_target;  // (N, Tt): y1 ... yn <end>   (the input shifted by one)
+};
+ParallelCorpus make_corpus(const std::vector<Translation>& pairs, const Vocabulary& source_vocab,
+                           const Vocabulary& target_vocab);
+
+struct TrainingOptions {
+  Index epochs = 10;
+  Index batch_size = 32;
+  Real learning_rate = 0.005;
+  Real decay = 0.8;        // the learning rate is multiplied by this after each epoch
+  Real clip_norm = 1;      // gradient norm clipping, the usual guard for recurrent nets
+  Index print_every = 1;   // epoch lines
+};
+
+// Adam on the mean cross-entropy of the next target token (padding ignored).
+// `validate`, if given, is called after each epoch and its accuracy printed.
+// Returns the mean training loss of each epoch.
+std::vector<Real> train_translator(Translator& model, const ParallelCorpus& corpus, const TrainingOptions& options,
+                                   Generator& gen, const std::function<Real()>& validate = {});
+
+// Greedy translations of many texts, in batches; with `alignments`, also each
+// text's attention weights, (output tokens, source tokens), trimmed to the
+// real tokens. An output step per target token plus one for <end>.
+std::vector<std::string> translate_texts(Translator& model, const std::vector<std::string>& sources,
+                                         const Vocabulary& source_vocab, const Vocabulary& target_vocab,
+                                         Index max_steps, std::vector<Tensor>* alignments = nullptr);
+
+// The fraction of pairs translated exactly right, overall and per date length bucket.
+Real exact_match(const std::vector<std::string>& predicted, const std::vector<Translation>& pairs);
+std::vector<Real> exact_match_by_bucket(const std::vector<std::string>& predicted,
+                                        const std::vector<Translation>& pairs);
+
+}  // namespace atto::tutorial

@@ -1,0 +1,72 @@
+#include "tutorials/common/translator.h"
+
+namespace atto::tutorial {
+
+Translator::Translator(const TranslatorConfig& config, Generator& gen)
+    : config_(config),
+      source_embedding_(config.source_vocab, config.embedding, Vocabulary::kPad, gen),
+      target_embedding_(config.target_vocab, config.embedding, Vocabulary::kPad, gen),
+      encoder_(config.embedding, config.hidden, {.return_sequences = true, .implementation = config.implementation},
+               gen),
+      decoder_(config.embedding, config.hidden, {.return_sequences = true, .implementation = config.implementation},
+               gen),
+      vocabulary_(config.hidden, config.target_vocab, Activation::linear, true, gen) {
+  register_module("source_embedding", source_embedding_);
+  register_module("target_embedding", target_embedding_);
+  register_module("encoder", encoder_);
+  register_module("decoder", decoder_);
+  if (config.attention) {
+    attention_ = std::make_unique<Attention>(true);
+    attentional_ = std::make_unique<Dense>(2 * config.hidden, config.hidden, Activation::tanh, true, gen);
+    register_module("attention", *attention_);
+    register_module("attentional", *attentional_);
+  }
+  register_module("vocabulary", vocabulary_);
+}
+
+Translator::Encoded Translator::encode(const Tensor& source) {
+  // The mask makes the encoder skip padding (its final state is the state at
+  // the last real token) and keeps attention off the padding.
+  const Tensor mask = padding_mask(source);
+  const LSTM::Result encoded = encoder_(source_embedding_(source), std::nullopt, mask);
+  return {encoded.output, encoded.state, mask};
+}
+
+LSTMState Translator::initial_decoder_state(const Encoded& encoded) const {
+  if (config_.decoder_starts_from_encoder) return encoded.state;
+  return decoder_.cell().zero_state(encoded.outputs.shape()[0]);
+}
+
+Var Translator::predict(const Var& decoder_outputs, const Encoded& encoded, Var* alignment) {
+  if (!attention_) return vocabulary_(decoder_outputs);
+  const auto [context, weights] = (*attention_)(decoder_outputs, encoded.outputs, {.value_mask = encoded.mask});
+  if (alignment) *alignment = weights;
+  return vocabulary_((*attentional_)(concat({context, decoder_outputs}, -1)));
+}
+
+Var Translator::forward(const Tensor& source, const Tensor& decoder_input) {
+  const Encoded encoded = encode(source);
+  const LSTM::Result decoded = decoder_(target_embedding_(decoder_input), initial_decoder_state(encoded));
+  return predict(decoded.output, encoded, nullptr);
+}
+
+Translator::Translation Translator::translate(const Tensor& source, Index max_steps) {
+  const NoGradGuard no_graph;
+  const Index batch = source.dim(0);
+  const Encoded encoded = encode(source);
+  LSTMState state = initial_decoder_state(encoded);
+  Tensor previous = full({batch, 1}, static_cast<Real>(Vocabulary::kStart));
+  std::vector<Tensor> tokens, weights;
+  for (Index step = 0; step < max_steps; ++step) {
+    const LSTM::Result decoded = decoder_(target_embedding_(previous), state);
+    state = decoded.state;
+    Var alignment;
+    const Var logits = predict(decoded.output, encoded, &alignment);  // (B, 1, V)
+    previous = argmax(logits.value(), -1);                            // (B, 1)
+    tokens.push_back(previous);
+    if (attention_) weights.push_back(alignment.value());
+  }
+  return {concat(tokens, 1), attention_ ? concat(weights, 1) : Tensor()};
+}
+
+}  // namespace atto::tutorial
