@@ -43,8 +43,12 @@ constexpr Index NC = 4032;           // columns of B packed at once
 // x - 0 is exactly x for every x (even -0), so this compiles to one broadcast.
 inline Vec broadcast(Real x) { return x - Vec{}; }
 
-// Below this many multiply-adds the product runs on one thread.
-constexpr Index kParallelFlops = 1 << 17;
+// Below this many multiply-adds (about 50 microseconds on one core) the
+// product runs on one thread. A parallel region costs a few microseconds
+// when the cores are idle, but a whole scheduler time slice when another
+// process holds one: the small per-step products of a recurrent network,
+// run thousands of times, gain little from a second thread and lose much.
+constexpr Index kParallelFlops = 1 << 21;
 
 Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Index& capacity, Index size) {
   if (size > capacity) {
