@@ -143,6 +143,39 @@ bool run_torch_peer(const std::string& workload, int threads, int reps, PeerResu
   return pclose(pipe) == 0 && read == 4;
 }
 
+void print_header() {
+  fmt::print("{:<28} {:>10} {:>19} {:>16}\n", "implementation", "median ms", "[spread ms]", "peak memory MB");
+}
+
+void print_row(const std::string& name, double median_ms, double low_ms, double high_ms, double peak_mb) {
+  fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", name, median_ms, fmt::format("[{:.2f}-{:.2f}]", low_ms, high_ms),
+             peak_mb);
+}
+
+// Times one step of ours, then runs it once more to read its peak heap use;
+// prints the row and returns the median in ms.
+double measure_and_print(const std::string& name, int reps, const std::function<void()>& step) {
+  const Timing t = measure(reps, step);
+  heap::peak = heap::live.load();
+  const long long before = heap::live.load();
+  step();
+  const double peak_mb = static_cast<double>(heap::peak.load() - before) / (1 << 20);
+  print_row(name, t.median * 1e3, t.low * 1e3, t.high * 1e3, peak_mb);
+  return t.median * 1e3;
+}
+
+// The PyTorch row and the ratio against our best.
+void compare_with_torch(const std::string& workload, const std::string& name, int threads, int reps, double ours_ms,
+                        double target) {
+  PeerResult torch;
+  if (!run_torch_peer(workload, threads, reps, torch)) {
+    fmt::print("PyTorch: not run (/usr/bin/python3 with python3-torch not available)\n");
+    return;
+  }
+  print_row(name, torch.median_ms, torch.low_ms, torch.high_ms, torch.peak_mb);
+  fmt::print("fused / PyTorch time: {:.2f}x (target <= {}x)\n", ours_ms / torch.median_ms, target);
+}
+
 // Causal attention B=8 H=4 T=256 d=64, forward + backward, fused and composed,
 // beside PyTorch's composed attention.
 void bench_attention(const Options& options) {
@@ -150,7 +183,7 @@ void bench_attention(const Options& options) {
   const int threads = 2;
   atto::set_num_threads(threads);
   fmt::print("\n## causal attention B=8 H=4 T=256 d=64, forward + backward, {} threads\n", threads);
-  fmt::print("{:<28} {:>10} {:>19} {:>16}\n", "implementation", "median ms", "[spread ms]", "peak memory MB");
+  print_header();
   atto::Generator gen(2);
   const atto::Shape shape{8, 4, 256, 64};
   atto::Var q(gen.normal(shape), true), k(gen.normal(shape), true), v(gen.normal(shape), true);
@@ -162,23 +195,11 @@ void bench_attention(const Options& options) {
   };
   double fused_ms = 0;
   for (bool fused : {true, false}) {
-    const Timing t = measure(options.reps, [&] { step(fused); });
-    heap::peak = heap::live.load();
-    const long long before = heap::live.load();
-    step(fused);
-    const double peak_mb = static_cast<double>(heap::peak.load() - before) / (1 << 20);
-    if (fused) fused_ms = t.median * 1e3;
-    fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", fused ? "attograd fused" : "attograd composed", t.median * 1e3,
-               fmt::format("[{:.2f}-{:.2f}]", t.low * 1e3, t.high * 1e3), peak_mb);
+    const double ms = measure_and_print(fused ? "attograd fused" : "attograd composed", options.reps,
+                                        [&] { step(fused); });
+    if (fused) fused_ms = ms;
   }
-  PeerResult torch;
-  if (!run_torch_peer("causal_attention", threads, options.reps, torch)) {
-    fmt::print("PyTorch: not run (/usr/bin/python3 with python3-torch not available)\n");
-    return;
-  }
-  fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", "PyTorch 1.13 composed", torch.median_ms,
-             fmt::format("[{:.2f}-{:.2f}]", torch.low_ms, torch.high_ms), torch.peak_mb);
-  fmt::print("fused / PyTorch time: {:.2f}x (target <= 0.6x)\n", fused_ms / torch.median_ms);
+  compare_with_torch("causal_attention", "PyTorch 1.13 composed", threads, options.reps, fused_ms, 0.6);
   fmt::print("memory: attograd = peak live heap during one step; PyTorch = growth of the process's peak RSS\n");
 }
 
@@ -189,7 +210,7 @@ void bench_lstm(const Options& options) {
   const int threads = 2;
   atto::set_num_threads(threads);
   fmt::print("\n## LSTM I=128 H=256 T=64 B=32, forward + backward, {} threads\n", threads);
-  fmt::print("{:<28} {:>10} {:>19} {:>16}\n", "implementation", "median ms", "[spread ms]", "peak memory MB");
+  print_header();
   atto::Generator gen(3);
   atto::Var x(gen.normal({32, 64, 128}), true);
   double fused_ms = 0;
@@ -201,23 +222,10 @@ void bench_lstm(const Options& options) {
       x.zero_grad();
       atto::sum(lstm(x).output).backward();
     };
-    const Timing t = measure(options.reps, step);
-    heap::peak = heap::live.load();
-    const long long before = heap::live.load();
-    step();
-    const double peak_mb = static_cast<double>(heap::peak.load() - before) / (1 << 20);
-    if (fused) fused_ms = t.median * 1e3;
-    fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", fused ? "attograd fused" : "attograd composed", t.median * 1e3,
-               fmt::format("[{:.2f}-{:.2f}]", t.low * 1e3, t.high * 1e3), peak_mb);
+    const double ms = measure_and_print(fused ? "attograd fused" : "attograd composed", options.reps, step);
+    if (fused) fused_ms = ms;
   }
-  PeerResult torch;
-  if (!run_torch_peer("lstm", threads, options.reps, torch)) {
-    fmt::print("PyTorch: not run (/usr/bin/python3 with python3-torch not available)\n");
-    return;
-  }
-  fmt::print("{:<28} {:>10.2f} {:>19} {:>16.1f}\n", "PyTorch 1.13 nn.LSTM", torch.median_ms,
-             fmt::format("[{:.2f}-{:.2f}]", torch.low_ms, torch.high_ms), torch.peak_mb);
-  fmt::print("fused / PyTorch time: {:.2f}x (target <= 0.8x)\n", fused_ms / torch.median_ms);
+  compare_with_torch("lstm", "PyTorch 1.13 nn.LSTM", threads, options.reps, fused_ms, 0.8);
 }
 
 int usage(const char* message) {
