@@ -41,25 +41,13 @@
 using namespace atto;
 using namespace atto::tutorial;
 
-namespace {
-
-std::vector<std::string> sources_of(const std::vector<Translation>& pairs) {
-  std::vector<std::string> sources;
-  for (const Translation& pair : pairs) sources.push_back(pair.source);
-  return sources;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   const Options options =
       parse_options(argc, argv, "Tutorial 08: an LSTM encoder-decoder (no attention) normalising dates.");
 
   // 1. Data: generated from the seed, with no source string in two splits.
   const DateSplits data = make_date_splits(options.quick ? 3000 : 20000, 500, options.quick ? 100 : 500, options.seed);
-  std::vector<std::string> all_text;
-  for (const Translation& pair : data.train) all_text.push_back(pair.source + pair.target);
-  const Vocabulary chars = Vocabulary::from_texts(all_text, Tokenization::characters);
+  const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   fmt::print("{} training, {} validation and {} test dates; {} characters in the vocabulary\n", data.train.size(),
              data.validation.size(), data.test.size(), chars.size());
   for (std::size_t i = 0; i < 4; ++i) fmt::print("  {:>30}  ->  {}\n", data.train[i].source, data.train[i].target);

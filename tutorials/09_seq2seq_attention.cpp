@@ -38,12 +38,6 @@ namespace {
 constexpr Index kDateSteps = 11;    // "yyyy-mm-dd" and <end>
 constexpr Index kPhraseSteps = 12;  // the longest French phrase and <end>
 
-std::vector<std::string> sources_of(const std::vector<Translation>& pairs) {
-  std::vector<std::string> sources;
-  for (const Translation& pair : pairs) sources.push_back(pair.source);
-  return sources;
-}
-
 struct DateResult {
   std::vector<Real> by_bucket;
   Real all;
@@ -71,8 +65,13 @@ std::vector<std::string> output_tokens(const Vocabulary& vocab, const std::strin
   return tokens;
 }
 
-void show_alignment(Translator& model, const Vocabulary& source_vocab, const Vocabulary& target_vocab,
-                    const std::string& source, Index max_steps, const std::string& svg_path) {
+struct Shown {
+  std::string translation;
+  Tensor weights;  // (output tokens, source tokens)
+};
+
+Shown show_alignment(Translator& model, const Vocabulary& source_vocab, const Vocabulary& target_vocab,
+                     const std::string& source, Index max_steps, const std::string& svg_path) {
   std::vector<Tensor> alignments;
   const std::string translation =
       translate_texts(model, {source}, source_vocab, target_vocab, max_steps, &alignments).front();
@@ -83,6 +82,7 @@ void show_alignment(Translator& model, const Vocabulary& source_vocab, const Voc
     alignment_svg(source_vocab.split(source), rows, alignments[0], source + "  ->  " + translation).save(svg_path);
     fmt::print("saved {}\n", svg_path);
   }
+  return {translation, alignments[0]};
 }
 
 }  // namespace
@@ -94,9 +94,7 @@ int main(int argc, char** argv) {
 
   // 1. Dates, with and without attention, on tutorial 08's data and the same budget.
   const DateSplits data = make_date_splits(options.quick ? 3000 : 20000, 500, options.quick ? 100 : 500, options.seed);
-  std::vector<std::string> all_text;
-  for (const Translation& pair : data.train) all_text.push_back(pair.source + pair.target);
-  const Vocabulary chars = Vocabulary::from_texts(all_text, Tokenization::characters);
+  const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   const Index epochs = 3;
 
   fmt::print("== dates, with attention ==\n");
@@ -130,11 +128,7 @@ int main(int argc, char** argv) {
   // French word, the English words it translates: "bonjour" <- "hello".
   fmt::print("\n== the phrasebook, English -> French ==\n");
   const std::vector<Translation> phrases = phrasebook();
-  std::vector<std::string> english, french;
-  for (const Translation& pair : phrases) {
-    english.push_back(pair.source);
-    french.push_back(pair.target);
-  }
+  const std::vector<std::string> english = sources_of(phrases), french = targets_of(phrases);
   const Vocabulary english_words = Vocabulary::from_texts(english, Tokenization::words);
   const Vocabulary french_words = Vocabulary::from_texts(french, Tokenization::words);
   fmt::print("{} pairs, {} English and {} French words\n", phrases.size(), english_words.size() - 4,
@@ -146,6 +140,7 @@ int main(int argc, char** argv) {
   const TrainingOptions phrase_training{
       .epochs = options.quick ? 40 : 120, .batch_size = 16, .decay = 0.98, .print_every = options.quick ? 20 : 40};
   std::vector<std::unique_ptr<Translator>> phrase_models;
+  std::vector<Shown> hello;  // each model's "hello my friend"
   for (bool from_encoder : {true, false}) {
     fmt::print("\ndecoder starts from {}:\n", from_encoder ? "the encoder's final state" : "zeros");
     Generator gen_phrases(options.seed + 2);
@@ -157,8 +152,9 @@ int main(int argc, char** argv) {
     const Real accuracy =
         exact_match(translate_texts(*phrase_models.back(), english, english_words, french_words, kPhraseSteps), phrases);
     fmt::print("exact match on the phrasebook: {:.1f}%\n", 100 * accuracy);
-    show_alignment(*phrase_models.back(), english_words, french_words, "hello my friend", kPhraseSteps,
-                   options.output_path(from_encoder ? "09_alignment_hello_from_state.svg" : "09_alignment_hello.svg"));
+    hello.push_back(show_alignment(
+        *phrase_models.back(), english_words, french_words, "hello my friend", kPhraseSteps,
+        options.output_path(from_encoder ? "09_alignment_hello_from_state.svg" : "09_alignment_hello.svg")));
   }
   // Attention weights say where a model looked, not why it got the answer.
   // Started from the encoder's state, the decoder already knows the whole
@@ -169,15 +165,11 @@ int main(int argc, char** argv) {
   show_alignment(*phrase_models.back(), english_words, french_words, "good evening , she is tired", kPhraseSteps,
                  options.output_path("09_alignment_evening.svg"));
   fmt::print("\nwhere the first French word looks in \"hello my friend\":\n");
-  for (std::size_t m = 0; m < phrase_models.size(); ++m) {
-    std::vector<Tensor> alignments;
-    const std::string translation =
-        translate_texts(*phrase_models[m], {"hello my friend"}, english_words, french_words, kPhraseSteps, &alignments)
-            .front();
-    const Tensor first_row = slice(alignments[0], 0, 0, 1).reshape({alignments[0].dim(1)});
+  for (std::size_t m = 0; m < hello.size(); ++m) {
+    const Tensor first_row = slice(hello[m].weights, 0, 0, 1).reshape({hello[m].weights.dim(1)});
     const auto looked_at = static_cast<std::size_t>(argmax(first_row, 0).item());
     fmt::print("  decoder from {:<26} \"{}\" puts {:.2f} of its weight on \"{}\"\n",
-               m == 0 ? "the encoder's state:" : "zeros:", french_words.split(translation).at(0),
+               m == 0 ? "the encoder's state:" : "zeros:", output_tokens(french_words, hello[m].translation, 1)[0],
                first_row.data()[looked_at], english_words.split("hello my friend")[looked_at]);
   }
 

@@ -66,6 +66,7 @@ struct LstmTape {
   Tensor gates;  // (T, B, 4U): i, f, g, o after their activations
   Tensor h;      // (T + 1, B, U): h[0] = h0, h[t + 1] = h_t
   Tensor c;      // (T + 1, B, U): c[0] = c0, c[t + 1] = c_t
+  Tensor tanh_c;  // (T, B, U): tanh(c_t), which the backward needs too
   Tensor mask;   // (B, T) or empty
 };
 
@@ -84,6 +85,7 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
   tape->gates = Tensor::empty({T, B, G});
   tape->h = Tensor::empty({T + 1, B, U});
   tape->c = Tensor::empty({T + 1, B, U});
+  tape->tanh_c = Tensor::empty({T, B, U});
   tape->mask = mask;
   std::copy_n(h0.value().data(), B * U, tape->h.data());
   std::copy_n(c0.value().data(), B * U, tape->c.data());
@@ -100,6 +102,7 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
     const Real* c_prev = tape->c.data() + t * B * U;
     Real* h_next = tape->h.data() + (t + 1) * B * U;
     Real* c_next = tape->c.data() + (t + 1) * B * U;
+    Real* tanh_c = tape->tanh_c.data() + t * B * U;
     // z_t += h_{t-1} recurrent
     gemm(B, G, U, {h_prev, U, false}, {recurrent.value().data(), G, false}, zt, G, true);
     for (Index bi = 0; bi < B; ++bi) {
@@ -110,8 +113,9 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
                    o = sigmoid_of(zb[3 * U + j]);
         zb[j] = i, zb[U + j] = f, zb[2 * U + j] = g, zb[3 * U + j] = o;
         const Real c = f * c_prev[bi * U + j] + i * g;
+        tanh_c[bi * U + j] = tanh_of(c);
         c_next[bi * U + j] = live ? c : c_prev[bi * U + j];
-        h_next[bi * U + j] = live ? o * tanh_of(c) : h_prev[bi * U + j];
+        h_next[bi * U + j] = live ? o * tanh_c[bi * U + j] : h_prev[bi * U + j];
       }
       std::copy_n(h_next + bi * U, U, states.data() + (bi * T + t) * 2 * U);
       std::copy_n(c_next + bi * U, U, states.data() + (bi * T + t) * 2 * U + U);
@@ -130,7 +134,7 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
         for (Index t = T - 1; t >= 0; --t) {
           const Real* gates = tape->gates.data() + t * B * G;
           const Real* c_prev = tape->c.data() + t * B * U;
-          const Real* c_now = tape->c.data() + (t + 1) * B * U;
+          const Real* tanh_c = tape->tanh_c.data() + t * B * U;
           Real* dzt = dz.data() + t * B * G;
           for (Index bi = 0; bi < B; ++bi) {
             const Real* gb = gates + bi * G;
@@ -147,10 +151,10 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
                 continue;
               }
               const Real i = gb[j], f = gb[U + j], g = gb[2 * U + j], o = gb[3 * U + j];
-              const Real tanh_c = tanh_of(c_now[bi * U + j]);
+              const Real th = tanh_c[bi * U + j];
               // h_t = o * tanh(c_t)
-              const Real d_o = dhb[j] * tanh_c;
-              const Real d_c = dcb[j] + dhb[j] * o * (1 - tanh_c * tanh_c);
+              const Real d_o = dhb[j] * th;
+              const Real d_c = dcb[j] + dhb[j] * o * (1 - th * th);
               // c_t = f * c_{t-1} + i * g
               const Real d_i = d_c * g, d_f = d_c * c_prev[bi * U + j], d_g = d_c * i;
               dcb[j] = d_c * f;

@@ -36,8 +36,6 @@ std::string ordinal(int day) {
   return fmt::format("{}{}", day, suffix);
 }
 
-std::string short_name(const char* name) { return std::string(name, 3); }
-
 }  // namespace
 
 std::string iso_date(int year, int month, int day) { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
@@ -54,12 +52,11 @@ std::string human_date(int year, int month, int day, int format) {
     case 5: return fmt::format("{:02}/{:02}/{:02}", month, day, yy);
     case 6: return fmt::format("{}/{}/{}", month, day, year);
     case 7: return fmt::format("{}.{}.{}", day, month, year);
-    case 8: return fmt::format("{} {} {}", short_name(kMonths[month - 1]), day, year);
+    case 8: return fmt::format("{} {} {}", month_name.substr(0, 3), day, year);
     case 9: return fmt::format("{} {} {:02}", day, month_name, yy);
     case 10: return fmt::format("the {} of {}, {}", ordinal(day), month_name, year);
-    case 11: return fmt::format("{}, {} {} {}", short_name(kWeekdays[weekday(year, month, day)]), day,
-                                short_name(kMonths[month - 1]), year);
-    case 12: return fmt::format("{} {}, {}", short_name(kMonths[month - 1]), day, year);
+    case 11: return fmt::format("{}, {} {} {}", weekday_name.substr(0, 3), day, month_name.substr(0, 3), year);
+    case 12: return fmt::format("{} {}, {}", month_name.substr(0, 3), day, year);
     default: return fmt::format("{:04}{:02}{:02}", year, month, day);
   }
 }

@@ -7,15 +7,13 @@
 // the model has to read the separator to know which number is the month.
 #pragma once
 
+#include "tutorials/common/translation.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace atto::tutorial {
-
-struct Translation {
-  std::string source, target;
-};
 
 struct DateSplits {
   std::vector<Translation> train, validation, test;

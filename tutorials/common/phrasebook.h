@@ -8,7 +8,7 @@
 // right by construction: "she is tired" -> "elle est fatiguée".
 #pragma once
 
-#include "tutorials/common/dates.h"
+#include "tutorials/common/translation.h"
 
 #include <vector>
 

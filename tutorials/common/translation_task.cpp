@@ -45,14 +45,16 @@ Tensor take_trimmed(const Tensor& ids, const std::vector<Index>& rows) {
 
 }  // namespace
 
+Vocabulary shared_vocabulary(const std::vector<Translation>& pairs, Tokenization tokenization) {
+  std::vector<std::string> texts = sources_of(pairs);
+  for (const std::string& target : targets_of(pairs)) texts.push_back(target);
+  return Vocabulary::from_texts(texts, tokenization);
+}
+
 ParallelCorpus make_corpus(const std::vector<Translation>& pairs, const Vocabulary& source_vocab,
                            const Vocabulary& target_vocab) {
-  std::vector<std::string> sources, targets;
-  for (const Translation& pair : pairs) {
-    sources.push_back(pair.source);
-    targets.push_back(pair.target);
-  }
-  return {source_vocab.encode_batch(sources), target_vocab.encode_batch(targets, {.start = true}),
+  const std::vector<std::string> targets = targets_of(pairs);
+  return {source_vocab.encode_batch(sources_of(pairs)), target_vocab.encode_batch(targets, {.start = true}),
           target_vocab.encode_batch(targets, {.end = true})};
 }
 
@@ -100,7 +102,7 @@ std::vector<std::string> translate_texts(Translator& model, const std::vector<st
   for (std::size_t begin = 0; begin < sources.size(); begin += kBatch) {
     const std::vector<std::string> chunk(sources.begin() + static_cast<std::ptrdiff_t>(begin),
                                          sources.begin() + static_cast<std::ptrdiff_t>(std::min(begin + kBatch, sources.size())));
-    const Translator::Translation result = model.translate(source_vocab.encode_batch(chunk), max_steps);
+    const Translator::Output result = model.translate(source_vocab.encode_batch(chunk), max_steps);
     for (std::size_t n = 0; n < chunk.size(); ++n) {
       const Index row = static_cast<Index>(n);
       const Tensor tokens = slice(result.tokens, 0, row, row + 1).reshape({max_steps});

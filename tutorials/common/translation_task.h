@@ -18,6 +18,10 @@ struct ParallelCorpus {
   Tensor decoder_input;   // (N, Tt): <start> y1 ... yn
   Tensor decoder_target;  // (N, Tt): y1 ... yn <end>   (the input shifted by one)
 };
+// One vocabulary for both sides of the pairs (the date task's source and
+// target share their digits).
+Vocabulary shared_vocabulary(const std::vector<Translation>& pairs, Tokenization tokenization);
+
 ParallelCorpus make_corpus(const std::vector<Translation>& pairs, const Vocabulary& source_vocab,
                            const Vocabulary& target_vocab);
 

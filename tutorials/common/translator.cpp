@@ -50,7 +50,7 @@ Var Translator::forward(const Tensor& source, const Tensor& decoder_input) {
   return predict(decoded.output, encoded, nullptr);
 }
 
-Translator::Translation Translator::translate(const Tensor& source, Index max_steps) {
+Translator::Output Translator::translate(const Tensor& source, Index max_steps) {
   const NoGradGuard no_graph;
   const Index batch = source.dim(0);
   const Encoded encoded = encode(source);

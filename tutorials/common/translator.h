@@ -47,12 +47,12 @@ class Translator : public Module {
   // token ids, the latter starting with <start> -> logits (B, Tt, V).
   Var forward(const Tensor& source, const Tensor& decoder_input);
 
-  struct Translation {
+  struct Output {
     Tensor tokens;     // (B, steps): predicted ids, <end> and anything after it to be ignored
     Tensor alignment;  // (B, steps, Ts): attention weights per output step; empty without attention
   };
   // Greedy decoding: each step feeds back the most likely token.
-  Translation translate(const Tensor& source, Index max_steps);
+  Output translate(const Tensor& source, Index max_steps);
 
  private:
   struct Encoded {
