@@ -2,7 +2,10 @@
 
 #include "autograd/composed.h"
 #include "autograd/ops.h"
+#include "core/errors.h"
 #include "core/random.h"
+
+#include <algorithm>
 
 namespace atto {
 
@@ -90,11 +93,19 @@ std::vector<OpCheck> make_checks() {
   };
 }
 
+std::vector<OpCheck>& registry() {
+  static std::vector<OpCheck> checks = make_checks();
+  return checks;
+}
+
 }  // namespace
 
-const std::vector<OpCheck>& op_checks() {
-  static const std::vector<OpCheck> checks = make_checks();
-  return checks;
+const std::vector<OpCheck>& op_checks() { return registry(); }
+
+void register_op_check(OpCheck check) {
+  const bool taken = std::ranges::any_of(registry(), [&](const OpCheck& c) { return c.name == check.name; });
+  if (taken) throw_argument_error("register_op_check", "an op check named '{}' is already registered", check.name);
+  registry().push_back(std::move(check));
 }
 
 GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed) {

@@ -1,7 +1,9 @@
 // The gradient-check registry: one entry per differentiable op, each with
 // input shapes, the range its random inputs are drawn from, and the function
-// to check. The `gradcheck` program runs them all; adding an op means adding
-// one entry here.
+// to check. The `gradcheck` program runs them all and prints a table. A
+// built-in op adds its entry in op_checks.cpp; an op defined outside the
+// library calls register_op_check and then shows in the same table (see
+// docs/extending.md and tutorial 12).
 #pragma once
 
 #include "autograd/gradcheck.h"
@@ -21,10 +23,27 @@ struct OpCheck {
   GradcheckOptions options = {};
 };
 
-// Every built-in op's check.
+// Every built-in op's check, then every registered one.
 const std::vector<OpCheck>& op_checks();
+
+// Adds a check to the table; throws ArgumentError if the name is taken.
+void register_op_check(OpCheck check);
 
 // Runs one check on inputs drawn from a generator seeded with `seed`.
 GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed = 0);
+
+// Runs the checks whose names start with `prefix` (all of them when it is
+// empty) and prints the table: one row per op with its input shapes, largest
+// errors and verdict, the report of each failure, and a count.
+struct OpCheckTally {
+  int ran = 0, failed = 0;
+};
+OpCheckTally print_op_check_table(const std::string& prefix = "", std::uint64_t seed = 0);
+
+// The whole `gradcheck` program, `gradcheck [--op PREFIX] [--list] [--seed S]`:
+// a program that registers checks of its own and then calls this prints them
+// in the table beside the built-in ones. Returns the exit status: 0 when every
+// check that ran passed, 1 when one failed, 2 for bad arguments.
+int gradcheck_main(int argc, char** argv);
 
 }  // namespace atto

@@ -38,13 +38,7 @@ namespace {
 constexpr Index kDateSteps = 11;    // "yyyy-mm-dd" and <end>
 constexpr Index kPhraseSteps = 12;  // the longest French phrase and <end>
 
-struct DateResult {
-  std::vector<Real> by_bucket;
-  Real all;
-  double seconds;
-};
-
-DateResult train_on_dates(Translator& model, const DateSplits& data, const Vocabulary& chars, Index epochs,
+DateScore train_on_dates(Translator& model, const DateSplits& data, const Vocabulary& chars, Index epochs,
                           Generator& gen) {
   const std::vector<std::string> validation_sources = sources_of(data.validation);
   const auto validate = [&] {
@@ -101,22 +95,16 @@ int main(int argc, char** argv) {
   Generator gen(options.seed + 1);
   Translator attentive({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = true}, gen);
   fmt::print("{}", attentive.summary());
-  const DateResult with = train_on_dates(attentive, data, chars, epochs, gen);
+  const DateScore with = train_on_dates(attentive, data, chars, epochs, gen);
 
   fmt::print("\n== dates, without attention (tutorial 08's model) ==\n");
   Generator gen_bottleneck(options.seed + 1);
   Translator bottleneck({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = false},
                         gen_bottleneck);
-  const DateResult without = train_on_dates(bottleneck, data, chars, epochs, gen_bottleneck);
+  const DateScore without = train_on_dates(bottleneck, data, chars, epochs, gen_bottleneck);
 
   fmt::print("\nexact match on {} held-out dates, {} epochs each:\n", data.test.size(), epochs);
-  fmt::print("  {:<16} {:>18} {:>18}\n", "input length", "without attention", "with attention");
-  for (std::size_t b = 0; b < with.by_bucket.size(); ++b) {
-    fmt::print("  {:<16} {:>17.1f}% {:>17.1f}%\n", kDateBuckets[b].name, 100 * without.by_bucket[b],
-               100 * with.by_bucket[b]);
-  }
-  fmt::print("  {:<16} {:>17.1f}% {:>17.1f}%\n", "all", 100 * without.all, 100 * with.all);
-  fmt::print("  {:<16} {:>17.1f}s {:>17.1f}s\n", "training time", without.seconds, with.seconds);
+  print_date_scores("without attention", without, "with attention", with);
 
   // 2. What attention learned: to write the month, look at the month.
   fmt::print("\n== alignments (rows: output characters; columns: input characters; darker = more weight) ==\n");

@@ -89,3 +89,23 @@ TEST_CASE("gradcheck: an op defined outside the library, checked like the built-
   CAPTURE(result.report());
   CHECK(result.passed);
 }
+
+TEST_CASE("gradcheck: a registered op joins the table and the gradcheck program") {
+  // The inverse square root unit, x / sqrt(1 + x^2), composed from primitives.
+  const auto isru = [](const std::vector<Var>& v) { return v[0] * pow(1 + v[0] * v[0], -0.5); };
+  register_op_check({"registered_isru", {{2, 3}}, isru});
+  CHECK(op_checks().back().name == "registered_isru");
+  CHECK_THROWS_WITH_AS(register_op_check({"registered_isru", {{2, 3}}, isru}),
+                       "register_op_check: an op check named 'registered_isru' is already registered",
+                       ArgumentError);
+  const OpCheckTally tally = print_op_check_table("registered_");
+  CHECK(tally.ran == 1);
+  CHECK(tally.failed == 0);
+  std::string program = "gradcheck", op = "--op", name = "registered_isru", bad = "--bogus";
+  char* runs_it[] = {program.data(), op.data(), name.data()};
+  CHECK(gradcheck_main(3, runs_it) == 0);
+  char* unknown[] = {program.data(), op.data(), bad.data()};
+  CHECK(gradcheck_main(3, unknown) == 2);
+  char* bad_flag[] = {program.data(), bad.data()};
+  CHECK(gradcheck_main(2, bad_flag) == 2);
+}

@@ -8,6 +8,7 @@
 // installed.
 #include "autograd/autograd.h"
 #include "nn/nn.h"
+#include "tutorials/12_your_own_layer/gru.h"
 
 #include <fmt/format.h>
 
@@ -164,7 +165,7 @@ double measure_and_print(const std::string& name, int reps, const std::function<
   return t.median * 1e3;
 }
 
-// The PyTorch row and the ratio against our best.
+// The PyTorch row and the ratio against our best; target 0 means none is set.
 void compare_with_torch(const std::string& workload, const std::string& name, int threads, int reps, double ours_ms,
                         double target) {
   PeerResult torch;
@@ -173,7 +174,8 @@ void compare_with_torch(const std::string& workload, const std::string& name, in
     return;
   }
   print_row(name, torch.median_ms, torch.low_ms, torch.high_ms, torch.peak_mb);
-  fmt::print("fused / PyTorch time: {:.2f}x (target <= {}x)\n", ours_ms / torch.median_ms, target);
+  fmt::print("fused / PyTorch time: {:.2f}x{}\n", ours_ms / torch.median_ms,
+             target > 0 ? fmt::format(" (target <= {}x)", target) : "");
 }
 
 // Causal attention B=8 H=4 T=256 d=64, forward + backward, fused and composed,
@@ -228,6 +230,32 @@ void bench_lstm(const Options& options) {
   compare_with_torch("lstm", "PyTorch 1.13 nn.LSTM", threads, options.reps, fused_ms, 0.8);
 }
 
+// Tutorial 12's GRU, the same shape and work as the LSTM above, beside
+// PyTorch's nn.GRU.
+void bench_gru(const Options& options) {
+  if (!selected(options, "gru")) return;
+  const int threads = 2;
+  atto::set_num_threads(threads);
+  fmt::print("\n## GRU (tutorial 12) I=128 H=256 T=64 B=32, forward + backward, {} threads\n", threads);
+  print_header();
+  atto::Generator gen(4);
+  atto::Var x(gen.normal({32, 64, 128}), true);
+  double fused_ms = 0;
+  using atto::tutorial::GRUImplementation;
+  for (GRUImplementation implementation : {GRUImplementation::fused, GRUImplementation::composed}) {
+    const bool fused = implementation == GRUImplementation::fused;
+    atto::tutorial::GRU gru(128, 256, implementation, gen);
+    const auto step = [&] {
+      gru.zero_grad();
+      x.zero_grad();
+      atto::sum(gru.run(x).outputs).backward();
+    };
+    const double ms = measure_and_print(fused ? "attograd fused" : "attograd composed", options.reps, step);
+    if (fused) fused_ms = ms;
+  }
+  compare_with_torch("gru", "PyTorch 1.13 nn.GRU", threads, options.reps, fused_ms, 0);
+}
+
 int usage(const char* message) {
   fmt::print(stderr, "bench: {}\nusage: bench [--only NAME] [--reps N]\n", message);
   return 2;
@@ -254,5 +282,6 @@ int main(int argc, char** argv) {
   bench_sgemm(options);
   bench_attention(options);
   bench_lstm(options);
+  bench_gru(options);
   return 0;
 }

@@ -27,11 +27,11 @@ def causal_attention(threads):
     return step
 
 
-def lstm(threads):
-    # nn.LSTM I=128 H=256, batch_first input (B=32, T=64, 128), forward + backward
-    # of the sum of the output sequence.
+def recurrent(layer_type):
+    # layer_type I=128 H=256, batch_first input (B=32, T=64, 128), forward +
+    # backward of the sum of the output sequence.
     torch.manual_seed(0)
-    layer = torch.nn.LSTM(128, 256, batch_first=True)
+    layer = layer_type(128, 256, batch_first=True)
     x = torch.randn(32, 64, 128, requires_grad=True)
 
     def step():
@@ -43,7 +43,11 @@ def lstm(threads):
     return step
 
 
-WORKLOADS = {"causal_attention": causal_attention, "lstm": lstm}
+WORKLOADS = {
+    "causal_attention": causal_attention,
+    "lstm": lambda threads: recurrent(torch.nn.LSTM),
+    "gru": lambda threads: recurrent(torch.nn.GRU),
+}
 
 
 def main():

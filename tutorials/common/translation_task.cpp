@@ -137,4 +137,15 @@ std::vector<Real> exact_match_by_bucket(const std::vector<std::string>& predicte
   return right;
 }
 
+void print_date_scores(const std::string& left_name, const DateScore& left, const std::string& right_name,
+                       const DateScore& right) {
+  fmt::print("  {:<16} {:>18} {:>18}\n", "input length", left_name, right_name);
+  for (std::size_t b = 0; b < left.by_bucket.size(); ++b) {
+    fmt::print("  {:<16} {:>17.1f}% {:>17.1f}%\n", kDateBuckets[b].name, 100 * left.by_bucket[b],
+               100 * right.by_bucket[b]);
+  }
+  fmt::print("  {:<16} {:>17.1f}% {:>17.1f}%\n", "all", 100 * left.all, 100 * right.all);
+  fmt::print("  {:<16} {:>17.1f}s {:>17.1f}s\n", "training time", left.training_seconds, right.training_seconds);
+}
+
 }  // namespace atto::tutorial

@@ -52,4 +52,14 @@ Real exact_match(const std::vector<std::string>& predicted, const std::vector<Tr
 std::vector<Real> exact_match_by_bucket(const std::vector<std::string>& predicted,
                                         const std::vector<Translation>& pairs);
 
+// A model's exact match on held-out dates, and what its training cost.
+struct DateScore {
+  std::vector<Real> by_bucket;  // one per kDateBuckets entry
+  Real all = 0;
+  double training_seconds = 0;
+};
+// Two models side by side: a row per length bucket, then all and the training time.
+void print_date_scores(const std::string& left_name, const DateScore& left, const std::string& right_name,
+                       const DateScore& right);
+
 }  // namespace atto::tutorial

@@ -6,15 +6,13 @@ Translator::Translator(const TranslatorConfig& config, Generator& gen)
     : config_(config),
       source_embedding_(config.source_vocab, config.embedding, Vocabulary::kPad, gen),
       target_embedding_(config.target_vocab, config.embedding, Vocabulary::kPad, gen),
-      encoder_(config.embedding, config.hidden, {.return_sequences = true, .implementation = config.implementation},
-               gen),
-      decoder_(config.embedding, config.hidden, {.return_sequences = true, .implementation = config.implementation},
-               gen),
+      encoder_(config.recurrent(config.embedding, config.hidden, gen)),
+      decoder_(config.recurrent(config.embedding, config.hidden, gen)),
       vocabulary_(config.hidden, config.target_vocab, Activation::linear, true, gen) {
   register_module("source_embedding", source_embedding_);
   register_module("target_embedding", target_embedding_);
-  register_module("encoder", encoder_);
-  register_module("decoder", decoder_);
+  register_module("encoder", *encoder_);
+  register_module("decoder", *decoder_);
   if (config.attention) {
     attention_ = std::make_unique<Attention>(true);
     attentional_ = std::make_unique<Dense>(2 * config.hidden, config.hidden, Activation::tanh, true, gen);
@@ -28,13 +26,13 @@ Translator::Encoded Translator::encode(const Tensor& source) {
   // The mask makes the encoder skip padding (its final state is the state at
   // the last real token) and keeps attention off the padding.
   const Tensor mask = padding_mask(source);
-  const LSTM::Result encoded = encoder_(source_embedding_(source), std::nullopt, mask);
-  return {encoded.output, encoded.state, mask};
+  const SequenceLayer::Result encoded = encoder_->run(source_embedding_(source), {}, mask);
+  return {encoded.outputs, encoded.state, mask};
 }
 
-LSTMState Translator::initial_decoder_state(const Encoded& encoded) const {
+SequenceLayer::State Translator::initial_decoder_state(const Encoded& encoded) const {
   if (config_.decoder_starts_from_encoder) return encoded.state;
-  return decoder_.cell().zero_state(encoded.outputs.shape()[0]);
+  return decoder_->zero_state(encoded.outputs.shape()[0]);
 }
 
 Var Translator::predict(const Var& decoder_outputs, const Encoded& encoded, Var* alignment) {
@@ -46,22 +44,23 @@ Var Translator::predict(const Var& decoder_outputs, const Encoded& encoded, Var*
 
 Var Translator::forward(const Tensor& source, const Tensor& decoder_input) {
   const Encoded encoded = encode(source);
-  const LSTM::Result decoded = decoder_(target_embedding_(decoder_input), initial_decoder_state(encoded));
-  return predict(decoded.output, encoded, nullptr);
+  const SequenceLayer::Result decoded =
+      decoder_->run(target_embedding_(decoder_input), initial_decoder_state(encoded), Tensor());
+  return predict(decoded.outputs, encoded, nullptr);
 }
 
 Translator::Output Translator::translate(const Tensor& source, Index max_steps) {
   const NoGradGuard no_graph;
   const Index batch = source.dim(0);
   const Encoded encoded = encode(source);
-  LSTMState state = initial_decoder_state(encoded);
+  SequenceLayer::State state = initial_decoder_state(encoded);
   Tensor previous = full({batch, 1}, static_cast<Real>(Vocabulary::kStart));
   std::vector<Tensor> tokens, weights;
   for (Index step = 0; step < max_steps; ++step) {
-    const LSTM::Result decoded = decoder_(target_embedding_(previous), state);
+    const SequenceLayer::Result decoded = decoder_->run(target_embedding_(previous), state, Tensor());
     state = decoded.state;
     Var alignment;
-    const Var logits = predict(decoded.output, encoded, &alignment);  // (B, 1, V)
+    const Var logits = predict(decoded.outputs, encoded, &alignment);  // (B, 1, V)
     previous = argmax(logits.value(), -1);                            // (B, 1)
     tokens.push_back(previous);
     if (attention_) weights.push_back(alignment.value());

@@ -1,5 +1,5 @@
-// The encoder-decoder of tutorials 08, 09 and 12: an LSTM reads the source,
-// an LSTM writes the target, and (with attention on) every decoder step
+// The encoder-decoder of tutorials 08, 09 and 12: an LSTM (or any
+// SequenceLayer, see recurrent.h) reads the source, another writes the target, and (with attention on) every decoder step
 // looks back at every encoder step.
 //
 // This is the article's section 2.2.1 example, corrected:
@@ -22,6 +22,7 @@
 #pragma once
 
 #include "nn/nn.h"
+#include "tutorials/common/recurrent.h"
 
 #include <memory>
 
@@ -34,7 +35,8 @@ struct TranslatorConfig {
   // The decoder starts from the encoder's final (h, c), as in the article; off,
   // it starts from zeros and learns about the source only through attention.
   bool decoder_starts_from_encoder = true;
-  LSTMImplementation implementation = LSTMImplementation::fused;
+  // The encoder's and the decoder's recurrent layer.
+  SequenceLayerFactory recurrent = lstm_layers();
 };
 
 class Translator : public Module {
@@ -56,18 +58,18 @@ class Translator : public Module {
 
  private:
   struct Encoded {
-    Var outputs;      // (B, Ts, H)
-    LSTMState state;  // final (h, c), each (B, H)
+    Var outputs;                 // (B, Ts, H)
+    SequenceLayer::State state;  // after the last real token: an LSTM's (h, c), each (B, H)
     Tensor mask;      // (B, Ts): 1 at real tokens
   };
   Encoded encode(const Tensor& source);
-  LSTMState initial_decoder_state(const Encoded& encoded) const;
+  SequenceLayer::State initial_decoder_state(const Encoded& encoded) const;
   // Decoder outputs (B, T, H) -> logits (B, T, V); the weights land in *alignment.
   Var predict(const Var& decoder_outputs, const Encoded& encoded, Var* alignment);
 
   TranslatorConfig config_;
   Embedding source_embedding_, target_embedding_;
-  LSTM encoder_, decoder_;
+  std::unique_ptr<SequenceLayer> encoder_, decoder_;
   std::unique_ptr<Attention> attention_;
   std::unique_ptr<Dense> attentional_;  // [context ; decoder output] -> tanh, H
   Dense vocabulary_;
