@@ -11,4 +11,5 @@
 #include "core/reduce.h"
 #include "core/shape_ops.h"
 #include "core/softmax.h"
+#include "core/storage.h"
 #include "core/tensor.h"

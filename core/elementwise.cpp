@@ -9,15 +9,15 @@
 namespace atto {
 
 Tensor neg(const Tensor& x) { return map(x, [](Real v) { return -v; }); }
-Tensor exp(const Tensor& x) { return map(x, [](Real v) { return std::exp(v); }); }
+Tensor exp(const Tensor& x) { return map(x, [](Real v) { return exp_of(v); }); }
 Tensor log(const Tensor& x) { return map(x, [](Real v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](Real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](Real v) { return std::abs(v); }); }
-Tensor tanh(const Tensor& x) { return map(x, tanh_of); }
+Tensor tanh(const Tensor& x) { return map(x, [](Real v) { return tanh_of(v); }); }
 Tensor relu(const Tensor& x) { return map(x, [](Real v) { return v > 0 ? v : Real(0); }); }
 Tensor pow(const Tensor& x, Real exponent) { return map(x, [=](Real v) { return std::pow(v, exponent); }); }
 
-Tensor sigmoid(const Tensor& x) { return map(x, sigmoid_of); }
+Tensor sigmoid(const Tensor& x) { return map(x, [](Real v) { return sigmoid_of(v); }); }
 
 Tensor add(const Tensor& a, const Tensor& b) { return map("add", a, b, [](Real x, Real y) { return x + y; }); }
 Tensor sub(const Tensor& a, const Tensor& b) { return map("sub", a, b, [](Real x, Real y) { return x - y; }); }

@@ -43,13 +43,6 @@ constexpr Index NC = 4032;           // columns of B packed at once
 // x - 0 is exactly x for every x (even -0), so this compiles to one broadcast.
 inline Vec broadcast(Real x) { return x - Vec{}; }
 
-// Below this many multiply-adds (about 50 microseconds on one core) the
-// product runs on one thread. A parallel region costs a few microseconds
-// when the cores are idle, but a whole scheduler time slice when another
-// process holds one: the small per-step products of a recurrent network,
-// run thousands of times, gain little from a second thread and lose much.
-constexpr Index kParallelFlops = 1 << 21;
-
 Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Index& capacity, Index size) {
   if (size > capacity) {
     const size_t bytes = (static_cast<size_t>(size) * sizeof(Real) + 63) / 64 * 64;
@@ -153,19 +146,21 @@ void zero_or_keep(Index m, Index n, Real* c, Index ldc, bool accumulate) {
   for (Index i = 0; i < m; ++i) std::fill_n(c + i * ldc, n, Real(0));
 }
 
-// The loop nest. `parallel` says whether this call may open a parallel region.
-void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate,
-               bool parallel) {
+// The loop nest. `parallel` says whether this call may open a parallel
+// region; `prepacked`, when given, holds op(B) already packed.
+void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, const PackedB* prepacked, Real* c, Index ldc,
+               bool accumulate, bool parallel) {
   if (m == 0 || n == 0) return;
   if (k == 0) return zero_or_keep(m, n, c, ldc, accumulate);
-  const int threads = parallel && m * n * k >= kParallelFlops ? num_threads() : 1;
+  const int threads = parallel && m * n * k >= kParallelMultiplyAdds ? num_threads() : 1;
   // Rows per tile: at most MC, with the tile count a multiple of the thread
   // count so no thread idles at the end. The split changes who computes an
   // element, never the order it is summed in.
   const Index row_tiles_wanted = ((m + MC - 1) / MC + threads - 1) / threads * threads;
   const Index mc = std::clamp(((m + row_tiles_wanted - 1) / row_tiles_wanted + MR - 1) / MR * MR, MR, MC);
   PackBuffers& buffers = tls_buffers;
-  Real* packed_b = aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
+  Real* packed_b =
+      prepacked ? nullptr : aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
   const Index row_tiles = (m + mc - 1) / mc;
   // One parallel region for the whole product: every thread walks the same
   // block loops, and the two `omp for` loops (with their barriers) share out
@@ -176,13 +171,16 @@ void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c,
     const Index strips = (nc + NR - 1) / NR;
     for (Index p0 = 0; p0 < k; p0 += KC) {
       const Index kc = std::min(KC, k - p0);
+      if (!prepacked) {  // every thread takes the same branch, as worksharing requires
 #pragma omp for schedule(static)
-      for (Index s = 0; s < strips; ++s) {
-        pack_b_strip(b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), packed_b + s * NR * kc);
+        for (Index s = 0; s < strips; ++s) {
+          pack_b_strip(b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), packed_b + s * NR * kc);
+        }
       }
+      const Real* panel = prepacked ? prepacked->panel(j0, p0) : packed_b;
 #pragma omp for schedule(static)
       for (Index t = 0; t < row_tiles; ++t) {
-        tile_product(a, packed_b, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc, accumulate || p0 > 0);
+        tile_product(a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc, accumulate || p0 > 0);
       }
     }
   }
@@ -191,11 +189,43 @@ void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c,
 }  // namespace
 
 void gemm(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate) {
-  gemm_impl(m, n, k, a, b, c, ldc, accumulate, true);
+  gemm_impl(m, n, k, a, b, nullptr, c, ldc, accumulate, true);
 }
 
 void gemm_serial(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate) {
-  gemm_impl(m, n, k, a, b, c, ldc, accumulate, false);
+  gemm_impl(m, n, k, a, b, nullptr, c, ldc, accumulate, false);
+}
+
+// The panels in the order gemm_impl visits them, each exactly as it would
+// have packed it.
+PackedB::PackedB(Index k, Index n, GemmOperand b) : k_(k), n_(n) {
+  Index size = 0;
+  for (Index j0 = 0; j0 < n; j0 += NC) {
+    for (Index p0 = 0; p0 < k; p0 += KC) {
+      offsets_.push_back(size);
+      size += (std::min(NC, n - j0) + NR - 1) / NR * NR * std::min(KC, k - p0);
+    }
+  }
+  Index capacity = 0;
+  Real* out = aligned_buffer(data_, capacity, std::max<Index>(size, 1));
+  std::size_t panel = 0;
+  for (Index j0 = 0; j0 < n; j0 += NC) {
+    const Index nc = std::min(NC, n - j0);
+    for (Index p0 = 0; p0 < k; p0 += KC) {
+      const Index kc = std::min(KC, k - p0);
+      Real* dst = out + offsets_[panel++];
+      for (Index s = 0; s * NR < nc; ++s) pack_b_strip(b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), dst + s * NR * kc);
+    }
+  }
+}
+
+const Real* PackedB::panel(Index j0, Index p0) const {
+  const Index depth_blocks = (k_ + KC - 1) / KC;
+  return data_.get() + offsets_[static_cast<std::size_t>(j0 / NC * depth_blocks + p0 / KC)];
+}
+
+void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate) {
+  gemm_impl(m, b.cols(), b.rows(), a, {nullptr, 0, false}, &b, c, ldc, accumulate, true);
 }
 
 }  // namespace atto

@@ -8,6 +8,10 @@
 
 #include "core/real.h"
 
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
 namespace atto {
 
 struct GemmOperand {
@@ -18,8 +22,37 @@ struct GemmOperand {
 
 void gemm(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate);
 
+// Below this many multiply-adds (about 50 microseconds on one core) a product
+// runs on one thread. A parallel region costs a few microseconds when the
+// cores are idle, but a whole scheduler time slice when another process
+// holds one: the small per-step products of a recurrent network, run
+// thousands of times, gain little from a second thread and lose much.
+inline constexpr Index kParallelMultiplyAdds = Index{1} << 21;
+
 // The same product with no threads of its own, for callers that already run
 // one gemm per thread (a batched matmul spreads its batch over threads).
 void gemm_serial(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate);
+
+// op(B) packed once, for many products with the same right-hand side: a
+// recurrent layer multiplies by its recurrent kernel at every step, and
+// packing it each time would cost a copy of the whole matrix per step. The
+// packed copy does not follow later changes to B.
+class PackedB {
+ public:
+  PackedB(Index k, Index n, GemmOperand b);
+  Index rows() const { return k_; }
+  Index cols() const { return n_; }
+  // The panel that gemm packs for columns [j0, j0 + NC) and depth [p0, p0 + KC).
+  const Real* panel(Index j0, Index p0) const;
+
+ private:
+  Index k_, n_;
+  std::vector<Index> offsets_;  // of each panel, column blocks outer, depth blocks inner
+  std::unique_ptr<Real[], decltype(&std::free)> data_{nullptr, &std::free};
+};
+
+// C (+)= op(A) B for a packed B (m x k times k x n): the same result, bit for
+// bit, as gemm with the unpacked B.
+void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);
 
 }  // namespace atto

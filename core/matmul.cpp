@@ -76,9 +76,12 @@ void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, bool trans_a, bo
     gemm(rows, p.n, p.k, {a.data(), a_cols, trans_a}, {b.data(), b_cols, trans_b}, out.data(), p.n, accumulate);
     return;
   }
-  // Many independent products: one per thread, each gemm running serially.
+  // Many independent products: one per thread, each gemm running serially,
+  // and threads only when all of them together are worth a parallel region
+  // (kParallelMultiplyAdds, as for a single gemm).
   const auto batch_strides = contiguous_strides(p.batch);
-  parallel_for(batches, p.m * p.n * p.k / 8 + 1, [&](Index begin, Index end) {
+  const Index cost_per_product = p.m * p.n * p.k / (kParallelMultiplyAdds / kParallelGrain) + 1;
+  parallel_for(batches, cost_per_product, [&](Index begin, Index end) {
     for (Index item = begin; item < end; ++item) {
       Index a_offset = 0, b_offset = 0;
       for (int axis = 0; axis < p.batch.rank(); ++axis) {

@@ -3,7 +3,9 @@
 #include "core/errors.h"
 #include "core/parallel.h"
 #include "core/reduce.h"
+#include "core/scalar_math.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -13,10 +15,28 @@ namespace {
 
 constexpr Real kInf = std::numeric_limits<Real>::infinity();
 
+// The row's largest value, NaNs skipped. Kept as 16 running maxima (one
+// vector register) so that the loop vectorises; a maximum is exact, so the
+// split into lanes cannot change the result. A NaN anywhere in a row makes
+// the whole row NaN anyway (it reaches the sum), so only the rows whose
+// maximum is infinite need to look for one (nan_or).
 Real row_max(const Real* x, Index n) {
+  constexpr int kLanes = 16;
+  Real lanes[kLanes];
+  std::fill_n(lanes, kLanes, -kInf);
+  Index j = 0;
+  for (; j + kLanes <= n; j += kLanes) {
+    for (int lane = 0; lane < kLanes; ++lane) lanes[lane] = x[j + lane] > lanes[lane] ? x[j + lane] : lanes[lane];
+  }
   Real m = -kInf;
-  for (Index j = 0; j < n; ++j) m = (m >= x[j] || std::isnan(m)) ? m : x[j];
+  for (int lane = 0; lane < kLanes; ++lane) m = lanes[lane] > m ? lanes[lane] : m;
+  for (; j < n; ++j) m = x[j] > m ? x[j] : m;
   return m;
+}
+
+// m, or NaN if the row holds a NaN.
+Real nan_or(Real m, const Real* x, Index n) {
+  return std::any_of(x, x + n, [](Real v) { return std::isnan(v); }) ? std::numeric_limits<Real>::quiet_NaN() : m;
 }
 
 // Calls row_fn(in_row, out_row, cols) for every row along the last axis.
@@ -43,13 +63,14 @@ void share_among_infinities(const Real* x, Real* y, Index n) {
 
 Tensor softmax(const Tensor& x) {
   return over_rows("softmax", x, [](const Real* in, Real* out, Index n) {
-    const Real m = row_max(in, n);
+    Real m = row_max(in, n);
+    if (std::isinf(m)) m = nan_or(m, in, n);
     if (m == -kInf) {
       for (Index j = 0; j < n; ++j) out[j] = 0;
       return;
     }
     if (m == kInf) return share_among_infinities(in, out, n);
-    for (Index j = 0; j < n; ++j) out[j] = std::exp(in[j] - m);
+    for (Index j = 0; j < n; ++j) out[j] = exp_of(in[j] - m);
     const Real scale = Real(1) / sum_row(out, n);
     for (Index j = 0; j < n; ++j) out[j] *= scale;
   });
@@ -57,7 +78,8 @@ Tensor softmax(const Tensor& x) {
 
 Tensor log_softmax(const Tensor& x) {
   return over_rows("log_softmax", x, [](const Real* in, Real* out, Index n) {
-    const Real m = row_max(in, n);
+    Real m = row_max(in, n);
+    if (std::isinf(m)) m = nan_or(m, in, n);
     if (m == -kInf) {
       for (Index j = 0; j < n; ++j) out[j] = -kInf;
       return;
@@ -68,7 +90,7 @@ Tensor log_softmax(const Tensor& x) {
       return;
     }
     // out doubles as scratch for exp(x - m) before the final values land.
-    for (Index j = 0; j < n; ++j) out[j] = std::exp(in[j] - m);
+    for (Index j = 0; j < n; ++j) out[j] = exp_of(in[j] - m);
     const Real log_total = std::log(sum_row(out, n));
     for (Index j = 0; j < n; ++j) out[j] = in[j] - m - log_total;
   });

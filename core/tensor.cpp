@@ -1,6 +1,7 @@
 #include "core/tensor.h"
 
 #include "core/errors.h"
+#include "core/storage.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,7 @@ Tensor::Tensor(const Shape& shape, std::shared_ptr<Real[]> storage)
 
 Tensor Tensor::empty(const Shape& shape) {
   const Index n = shape.numel();
-  return Tensor(shape, n == 0 ? nullptr : std::make_shared_for_overwrite<Real[]>(n));
+  return Tensor(shape, n == 0 ? nullptr : allocate_storage(n));
 }
 
 Index Tensor::dim(int axis) const { return shape_[normalize_axis("dim", axis, rank())]; }

@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "core/gemm.h"
 #include "core/parallel.h"
+#include "core/scalar_math.h"
 #include "core/shape_ops.h"
 
 #include <array>
@@ -113,12 +114,12 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
           std::fill_n(si, cols, Real(0));
           continue;
         }
-        const Real shrink = std::exp(m[i] - m_new);  // exp(-inf) = 0 on the first visible tile
+        const Real shrink = exp_of(m[i] - m_new);  // exp(-inf) = 0 on the first visible tile
         Real* oi = out + (r0 + i) * h.dv;
         for (Index c = 0; c < h.dv; ++c) oi[c] *= shrink;
         l[i] *= shrink;
         for (Index j = 0; j < cols; ++j) {
-          si[j] = std::exp(si[j] - m_new);
+          si[j] = exp_of(si[j] - m_new);
           l[i] += si[j];
         }
         m[i] = m_new;
@@ -155,7 +156,7 @@ void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, cons
         const Real lse = log_sum_exp[r0 + i];
         for (Index j = 0; j < cols; ++j) {
           Real& pij = p[i * cols + j];
-          pij = lse == kNegInf || pij == kNegInf ? Real(0) : std::exp(pij - lse);
+          pij = lse == kNegInf || pij == kNegInf ? Real(0) : exp_of(pij - lse);
           dp[i * cols + j] = pij * (dp[i * cols + j] - big_d[r0 + i]) * h.scale;  // now dS
         }
       }

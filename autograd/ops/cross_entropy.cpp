@@ -5,6 +5,7 @@
 #include "autograd/ops.h"
 #include "autograd/record.h"
 #include "core/errors.h"
+#include "core/scalar_math.h"
 #include "core/softmax.h"
 
 #include <cmath>
@@ -62,7 +63,7 @@ Var softmax_cross_entropy(const Var& logits, const Tensor& targets, Index ignore
                     const Real* lp = log_probs.data() + r * classes;
                     Real* d = dx.data() + r * classes;
                     for (Index c = 0; c < classes; ++c) {
-                      d[c] = picked[r] < 0 ? Real(0) : factor * (std::exp(lp[c]) - Real(c == picked[r]));
+                      d[c] = picked[r] < 0 ? Real(0) : factor * (exp_of(lp[c]) - Real(c == picked[r]));
                     }
                   }
                   return {dx};

@@ -74,6 +74,62 @@ bool step_is_live(const Tensor& mask, const LstmShape& s, Index b, Index t) {
   return mask.numel() == 0 || mask.data()[b * s.steps + t] != 0;
 }
 
+// The loops below run over one row of U units at a time. Each is a plain loop
+// over restrict pointers with no calls the compiler cannot inline, so it
+// compiles to SIMD code (core/scalar_math.h says why the activations allow it).
+
+// i = sig(z_i)  f = sig(z_f)  g = tanh(z_g)  o = sig(z_o), in place.
+void activate_gates(Real* __restrict z, Index U) {
+  for (Index j = 0; j < 2 * U; ++j) z[j] = sigmoid_of(z[j]);
+  for (Index j = 2 * U; j < 3 * U; ++j) z[j] = tanh_of(z[j]);
+  for (Index j = 3 * U; j < 4 * U; ++j) z[j] = sigmoid_of(z[j]);
+}
+
+// c_t = f * c_{t-1} + i * g    h_t = o * tanh(c_t)    (or both carried over)
+void update_state(const Real* __restrict gates, const Real* __restrict c_prev, const Real* __restrict h_prev,
+                  Real* __restrict c_next, Real* __restrict h_next, Real* __restrict tanh_c, Index U, bool live) {
+  for (Index j = 0; j < U; ++j) {
+    c_next[j] = gates[U + j] * c_prev[j] + gates[j] * gates[2 * U + j];
+    tanh_c[j] = tanh_of(c_next[j]);
+  }
+  if (live) {
+    for (Index j = 0; j < U; ++j) h_next[j] = gates[3 * U + j] * tanh_c[j];
+  } else {
+    std::copy_n(c_prev, U, c_next);
+    std::copy_n(h_prev, U, h_next);
+  }
+}
+
+// One row of a step's backward. The output gradient joins dh and dc; at a
+// live step they become dz, the gradients of the gate pre-activations, and dc
+// becomes the part that reaches c_{t-1}. At a skipped step (h_t = h_{t-1},
+// c_t = c_{t-1}) both pass straight through and dz is 0.
+void backward_row(const Real* __restrict gates, const Real* __restrict c_prev, const Real* __restrict tanh_c,
+                  const Real* __restrict grad, Real* __restrict dh, Real* __restrict dc, Real* __restrict dz, Index U,
+                  bool live) {
+  if (!live) {
+    for (Index j = 0; j < U; ++j) dh[j] += grad[j], dc[j] += grad[U + j];
+    std::fill_n(dz, 4 * U, Real(0));
+    return;
+  }
+  for (Index j = 0; j < U; ++j) {
+    const Real d_h = dh[j] + grad[j];
+    const Real i = gates[j], f = gates[U + j], g = gates[2 * U + j], o = gates[3 * U + j];
+    // h_t = o * tanh(c_t)
+    const Real d_o = d_h * tanh_c[j];
+    const Real d_c = dc[j] + grad[U + j] + d_h * o * (1 - tanh_c[j] * tanh_c[j]);
+    // c_t = f * c_{t-1} + i * g
+    const Real d_i = d_c * g, d_f = d_c * c_prev[j], d_g = d_c * i;
+    dc[j] = d_c * f;
+    dh[j] = d_h;
+    // i = sig(z_i)  f = sig(z_f)  g = tanh(z_g)  o = sig(z_o)
+    dz[j] = d_i * i * (1 - i);
+    dz[U + j] = d_f * f * (1 - f);
+    dz[2 * U + j] = d_g * (1 - g * g);
+    dz[3 * U + j] = d_o * o * (1 - o);
+  }
+}
+
 }  // namespace
 
 Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
@@ -96,6 +152,7 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
   gemm(T * B, G, s.input, {tape->x.data(), s.input, false}, {kernel.value().data(), G, false}, z, G, true);
 
   Tensor states = Tensor::empty({B, T, 2 * U});
+  const PackedB recurrent_packed(U, G, {recurrent.value().data(), G, false});  // packed once for all T steps
   for (Index t = 0; t < T; ++t) {
     Real* zt = z + t * B * G;
     const Real* h_prev = tape->h.data() + t * B * U;
@@ -104,19 +161,12 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
     Real* c_next = tape->c.data() + (t + 1) * B * U;
     Real* tanh_c = tape->tanh_c.data() + t * B * U;
     // z_t += h_{t-1} recurrent
-    gemm(B, G, U, {h_prev, U, false}, {recurrent.value().data(), G, false}, zt, G, true);
+    gemm(B, {h_prev, U, false}, recurrent_packed, zt, G, true);
     for (Index bi = 0; bi < B; ++bi) {
       Real* zb = zt + bi * G;
-      const bool live = step_is_live(mask, s, bi, t);
-      for (Index j = 0; j < U; ++j) {
-        const Real i = sigmoid_of(zb[j]), f = sigmoid_of(zb[U + j]), g = tanh_of(zb[2 * U + j]),
-                   o = sigmoid_of(zb[3 * U + j]);
-        zb[j] = i, zb[U + j] = f, zb[2 * U + j] = g, zb[3 * U + j] = o;
-        const Real c = f * c_prev[bi * U + j] + i * g;
-        tanh_c[bi * U + j] = tanh_of(c);
-        c_next[bi * U + j] = live ? c : c_prev[bi * U + j];
-        h_next[bi * U + j] = live ? o * tanh_c[bi * U + j] : h_prev[bi * U + j];
-      }
+      activate_gates(zb, U);
+      update_state(zb, c_prev + bi * U, h_prev + bi * U, c_next + bi * U, h_next + bi * U, tanh_c + bi * U, U,
+                   step_is_live(mask, s, bi, t));
       std::copy_n(h_next + bi * U, U, states.data() + (bi * T + t) * 2 * U);
       std::copy_n(c_next + bi * U, U, states.data() + (bi * T + t) * 2 * U + U);
     }
@@ -131,42 +181,18 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
         // from the output at step t as well.
         Tensor dh = zeros({B, U}), dc = zeros({B, U}), dh_through_recurrent = Tensor::empty({B, U});
         Tensor dz = Tensor::empty({T, B, G});
+        const PackedB recurrent_transposed(G, U, {recurrent.data(), G, true});
         for (Index t = T - 1; t >= 0; --t) {
           const Real* gates = tape->gates.data() + t * B * G;
           const Real* c_prev = tape->c.data() + t * B * U;
           const Real* tanh_c = tape->tanh_c.data() + t * B * U;
           Real* dzt = dz.data() + t * B * G;
           for (Index bi = 0; bi < B; ++bi) {
-            const Real* gb = gates + bi * G;
-            const Real* grad_bt = grad.data() + (bi * T + t) * 2 * U;
-            Real* dhb = dh.data() + bi * U;
-            Real* dcb = dc.data() + bi * U;
-            Real* dzb = dzt + bi * G;
-            const bool live = step_is_live(tape->mask, s, bi, t);
-            for (Index j = 0; j < U; ++j) {
-              dhb[j] += grad_bt[j];
-              dcb[j] += grad_bt[U + j];
-              if (!live) {  // h_t = h_{t-1}, c_t = c_{t-1}: both pass straight through
-                dzb[j] = dzb[U + j] = dzb[2 * U + j] = dzb[3 * U + j] = 0;
-                continue;
-              }
-              const Real i = gb[j], f = gb[U + j], g = gb[2 * U + j], o = gb[3 * U + j];
-              const Real th = tanh_c[bi * U + j];
-              // h_t = o * tanh(c_t)
-              const Real d_o = dhb[j] * th;
-              const Real d_c = dcb[j] + dhb[j] * o * (1 - th * th);
-              // c_t = f * c_{t-1} + i * g
-              const Real d_i = d_c * g, d_f = d_c * c_prev[bi * U + j], d_g = d_c * i;
-              dcb[j] = d_c * f;
-              // i = sig(z_i)  f = sig(z_f)  g = tanh(z_g)  o = sig(z_o)
-              dzb[j] = d_i * i * (1 - i);
-              dzb[U + j] = d_f * f * (1 - f);
-              dzb[2 * U + j] = d_g * (1 - g * g);
-              dzb[3 * U + j] = d_o * o * (1 - o);
-            }
+            backward_row(gates + bi * G, c_prev + bi * U, tanh_c + bi * U, grad.data() + (bi * T + t) * 2 * U,
+                         dh.data() + bi * U, dc.data() + bi * U, dzt + bi * G, U, step_is_live(tape->mask, s, bi, t));
           }
           // z_t = ... + h_{t-1} recurrent: dh_{t-1} = dz_t recurrent^T (skipped rows carry dh as it is)
-          gemm(B, U, G, {dzt, G, false}, {recurrent.data(), G, true}, dh_through_recurrent.data(), U, false);
+          gemm(B, {dzt, G, false}, recurrent_transposed, dh_through_recurrent.data(), U, false);
           for (Index bi = 0; bi < B; ++bi) {
             if (step_is_live(tape->mask, s, bi, t)) {
               std::copy_n(dh_through_recurrent.data() + bi * U, U, dh.data() + bi * U);

@@ -4,6 +4,7 @@
 #include "autograd/ops.h"
 #include "autograd/record.h"
 #include "core/parallel.h"
+#include "core/scalar_math.h"
 #include "core/softmax.h"
 
 #include <cmath>
@@ -47,7 +48,7 @@ Var log_softmax(const Var& x) {
     return {over_rows(y, g, [](const Real* yr, const Real* gr, Real* dx, Index n) {
       Real total = 0;
       for (Index k = 0; k < n; ++k) total += gr[k];
-      for (Index j = 0; j < n; ++j) dx[j] = gr[j] - std::exp(yr[j]) * total;
+      for (Index j = 0; j < n; ++j) dx[j] = gr[j] - exp_of(yr[j]) * total;
     })};
   });
 }

@@ -43,7 +43,102 @@ def recurrent(layer_type):
     return step
 
 
+def op_overhead(requires_grad):
+    # 1000 additions of 1-element tensors; the time of one is the framework's cost per op.
+    a = torch.ones(1, requires_grad=requires_grad)
+    b = torch.ones(1)
+
+    def step():
+        for _ in range(1000):
+            torch.add(a, b)
+
+    return step
+
+
+def tiny_forward_backward():
+    # sum(tanh(x @ w)) for x (8, 32), w (32, 32), and its backward.
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(8, 32, generator=g)
+    w = torch.randn(32, 32, generator=g, requires_grad=True)
+
+    def step():
+        w.grad = None
+        torch.tanh(x @ w).sum().backward()
+
+    return step
+
+
+def elementwise_add():
+    # c = a + b on 32M floats, into a new tensor (as attograd's add does).
+    a, b = torch.rand(1 << 25), torch.rand(1 << 25)
+
+    def step():
+        torch.add(a, b)
+
+    return step
+
+
+def softmax():
+    x = torch.randn(4096, 1024, generator=torch.Generator().manual_seed(0))
+
+    def step():
+        torch.softmax(x, dim=-1)
+
+    return step
+
+
+class Translator(torch.nn.Module):
+    """Tutorial 09's model (tutorials/common/translator.h): LSTM encoder and
+    decoder, the decoder starting from the encoder's final state, Luong dot
+    attention with a learned scale (Keras's Attention(use_scale=True)),
+    Dense(tanh) over [context; decoder output], Dense to the vocabulary."""
+
+    def __init__(self, vocab, embedding, hidden):
+        super().__init__()
+        self.source_embedding = torch.nn.Embedding(vocab, embedding, padding_idx=0)
+        self.target_embedding = torch.nn.Embedding(vocab, embedding, padding_idx=0)
+        self.encoder = torch.nn.LSTM(embedding, hidden, batch_first=True)
+        self.decoder = torch.nn.LSTM(embedding, hidden, batch_first=True)
+        self.scale = torch.nn.Parameter(torch.ones(()))
+        self.attentional = torch.nn.Linear(2 * hidden, hidden)
+        self.vocabulary = torch.nn.Linear(hidden, vocab)
+
+    def forward(self, source, decoder_input):
+        keys, state = self.encoder(self.source_embedding(source))
+        queries, _ = self.decoder(self.target_embedding(decoder_input), state)
+        padding = (source == 0).unsqueeze(1)
+        scores = self.scale * queries @ keys.transpose(1, 2) - 1e9 * padding
+        context = torch.softmax(scores, dim=-1) @ keys
+        return self.vocabulary(torch.tanh(self.attentional(torch.cat([context, queries], dim=-1))))
+
+
+def seq2seq_step():
+    # One Adam step of the tutorial-scale model: V=40, E=32, H=64, B=32, Ts=20, Tt=10.
+    torch.manual_seed(0)
+    model = Translator(40, 32, 64)
+    adam = torch.optim.Adam(model.parameters(), lr=0.005)
+    source = torch.randint(4, 40, (32, 20))
+    decoder_input = torch.randint(4, 40, (32, 10))
+    target = torch.randint(4, 40, (32, 10))
+
+    def step():
+        logits = model(source, decoder_input)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 40), target.reshape(-1), ignore_index=0)
+        adam.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        adam.step()
+
+    return step
+
+
 WORKLOADS = {
+    "op_overhead": lambda threads: op_overhead(False),
+    "op_overhead_grad": lambda threads: op_overhead(True),
+    "tiny_forward_backward": lambda threads: tiny_forward_backward(),
+    "elementwise_add": lambda threads: elementwise_add(),
+    "softmax": lambda threads: softmax(),
+    "seq2seq_step": lambda threads: seq2seq_step(),
     "causal_attention": causal_attention,
     "lstm": lambda threads: recurrent(torch.nn.LSTM),
     "gru": lambda threads: recurrent(torch.nn.GRU),

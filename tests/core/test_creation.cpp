@@ -73,3 +73,28 @@ TEST_CASE("creation: empty tensors and high ranks are valid") {
   CHECK(six.numel() == 8);
   CHECK(ones({1, 1, 1, 1, 1, 1, 1, 2}).rank() == 8);
 }
+
+TEST_CASE("storage: a freed large block is reused, small ones are not cached, the cache is bounded") {
+  release_cached_storage();
+  const Index large = static_cast<Index>(kStorageCacheMinBytes / sizeof(Real));
+  const Real* first = nullptr;
+  {
+    Tensor t = Tensor::empty({large});
+    first = t.data();
+    t.data()[large - 1] = 1;
+  }
+  {
+    const Tensor again = Tensor::empty({large});
+    CHECK(again.data() == first);
+  }
+  Tensor small = Tensor::empty({large - 1});
+  small.fill(2);
+  CHECK(release_cached_storage() == kStorageCacheMinBytes);
+  CHECK(release_cached_storage() == 0);
+  // More blocks than the cache keeps: the oldest go back to the system.
+  {
+    std::vector<Tensor> held;
+    for (std::size_t i = 0; i < kStorageCacheBlocks + 2; ++i) held.push_back(Tensor::empty({large}));
+  }
+  CHECK(release_cached_storage() == kStorageCacheBlocks * kStorageCacheMinBytes);
+}

@@ -1,4 +1,5 @@
 #include "core/core.h"
+#include "core/gemm.h"
 
 #include <doctest/doctest.h>
 
@@ -110,6 +111,34 @@ TEST_CASE("matmul: batched 3-D and 4-D, with broadcast batch dims") {
       check_batched(mat({}, 5, 6, ta), mat({3}, 6, 7, tb), ta, tb);
       check_batched(mat({2, 1}, 9, 6, ta), mat({1, 3}, 6, 11, tb), ta, tb);
       check_batched(mat({2, 3}, 40, 70, ta), mat({2, 3}, 70, 30, tb), ta, tb);
+    }
+  }
+}
+
+TEST_CASE("gemm: a packed B gives the same bits as packing it on every call") {
+  Generator gen(12);
+  // Sizes that cross the depth block (256) and the column block (4032), with ragged edges.
+  struct Case {
+    Index m, n, k;
+  };
+  for (const Case& s : {Case{5, 7, 3}, Case{32, 256, 64}, Case{33, 70, 300}, Case{9, 4100, 20}}) {
+    for (bool trans_b : {false, true}) {
+      CAPTURE(s.m);
+      CAPTURE(s.n);
+      CAPTURE(trans_b);
+      const Tensor a = gen.uniform({s.m, s.k}, -1, 1);
+      const Tensor b = trans_b ? gen.uniform({s.n, s.k}, -1, 1) : gen.uniform({s.k, s.n}, -1, 1);
+      const GemmOperand b_operand{b.data(), trans_b ? s.k : s.n, trans_b};
+      const PackedB packed(s.k, s.n, b_operand);
+      CHECK(packed.rows() == s.k);
+      CHECK(packed.cols() == s.n);
+      for (bool accumulate : {false, true}) {
+        Tensor expected = full({s.m, s.n}, 0.5), got = full({s.m, s.n}, 0.5);
+        gemm(s.m, s.n, s.k, {a.data(), s.k, false}, b_operand, expected.data(), s.n, accumulate);
+        gemm(s.m, {a.data(), s.k, false}, packed, got.data(), s.n, accumulate);
+        CHECK(allclose(got, expected, 0, 0));
+        check_product(a, b, false, trans_b, got, accumulate ? 0.5 : 0);
+      }
     }
   }
 }

@@ -9,8 +9,9 @@
 // where mask[b, t] == 0 the step is skipped: h_t = h_{t-1}.
 //
 // The recipe of nn's fused LSTM (autograd/ops/lstm.cpp): every step's a_t in
-// one GEMM before the time loop, one GEMM per step for b_t, and in the
-// backward the weight gradients as one GEMM each over all steps at once.
+// one GEMM before the time loop, one GEMM per step for b_t against a
+// recurrent kernel packed once (core/gemm.h's PackedB), and in the backward
+// the weight gradients as one GEMM each over all steps at once.
 #include "autograd/record.h"
 #include "core/errors.h"
 #include "core/gemm.h"
@@ -85,6 +86,7 @@ Var gru_sequence(const Var& x, const Var& h0, const Var& kernel, const Var& recu
 
   Tensor b = Tensor::empty({B, G});
   Tensor outputs = Tensor::empty({B, T, U});
+  const PackedB recurrent_packed(U, G, {recurrent.value().data(), G, false});  // packed once for all T steps
   for (Index t = 0; t < T; ++t) {
     Real* at = a + t * B * G;
     const Real* h_prev = tape->h.data() + t * B * U;
@@ -92,7 +94,7 @@ Var gru_sequence(const Var& x, const Var& h0, const Var& kernel, const Var& recu
     Real* bn = tape->candidate_recurrent.data() + t * B * U;
     // b_t = h_{t-1} recurrent + recurrent_bias
     for (Index bi = 0; bi < B; ++bi) std::copy_n(recurrent_bias.value().data(), G, b.data() + bi * G);
-    gemm(B, G, U, {h_prev, U, false}, {recurrent.value().data(), G, false}, b.data(), G, true);
+    gemm(B, {h_prev, U, false}, recurrent_packed, b.data(), G, true);
     for (Index bi = 0; bi < B; ++bi) {
       Real* ab = at + bi * G;
       const Real* bb = b.data() + bi * G;
@@ -118,6 +120,7 @@ Var gru_sequence(const Var& x, const Var& h0, const Var& kernel, const Var& recu
         // dh: the gradient reaching h_t from later steps, then from the output at step t as well.
         Tensor dh = zeros({B, U}), dh_through_recurrent = Tensor::empty({B, U});
         Tensor da = Tensor::empty({T, B, G}), db = Tensor::empty({T, B, G});
+        const PackedB recurrent_transposed(G, U, {recurrent.data(), G, true});
         for (Index t = T - 1; t >= 0; --t) {
           const Real* gates = tape->gates.data() + t * B * G;
           const Real* bn = tape->candidate_recurrent.data() + t * B * U;
@@ -153,7 +156,7 @@ Var gru_sequence(const Var& x, const Var& h0, const Var& kernel, const Var& recu
             }
           }
           // b_t = h_{t-1} recurrent + ...: dh_{t-1} += db_t recurrent^T (skipped rows carry dh as it is)
-          gemm(B, U, G, {dbt, G, false}, {recurrent.data(), G, true}, dh_through_recurrent.data(), U, false);
+          gemm(B, {dbt, G, false}, recurrent_transposed, dh_through_recurrent.data(), U, false);
           for (Index bi = 0; bi < B; ++bi) {
             if (!step_is_live(tape->mask, T, bi, t)) continue;
             for (Index j = 0; j < U; ++j) dh.data()[bi * U + j] += dh_through_recurrent.data()[bi * U + j];
