@@ -29,7 +29,7 @@ namespace detail {
 // subnormal flush to 0); NaN stays NaN.
 inline float exp_float(float x) {
   constexpr float kLowest = -87.3f, kHighest = 88.7f;
-  const float clamped = x < kLowest ? kLowest : (x > kHighest ? kHighest : x);
+  const float clamped = x > kLowest ? (x < kHighest ? x : kHighest) : kLowest;  // NaN -> kLowest
   // n = round(x / ln2): adding 1.5 * 2^23 pushes the fraction bits out.
   constexpr float kRound = 12582912.0f;
   const float shifted = clamped * 1.44269504088896341f + kRound;
@@ -43,8 +43,9 @@ inline float exp_float(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   const float er = p * r * r + r + 1.0f;
-  const std::int32_t exponent = std::bit_cast<std::int32_t>(shifted) - std::bit_cast<std::int32_t>(kRound);
-  const float result = std::bit_cast<float>(std::bit_cast<std::int32_t>(er) + exponent * (1 << 23));
+  // Unsigned, so that the shifts and sums wrap as two's complement would, without undefined behaviour.
+  const std::uint32_t exponent = std::bit_cast<std::uint32_t>(shifted) - std::bit_cast<std::uint32_t>(kRound);
+  const float result = std::bit_cast<float>(std::bit_cast<std::uint32_t>(er) + (exponent << 23));
   if (x != x) return x;
   return x > kHighest ? std::numeric_limits<float>::infinity() : (x < kLowest ? 0.0f : result);
 }

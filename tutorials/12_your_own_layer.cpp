@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
 
   // ## 2. Fused: one op, the backward by hand
   //
-  // The composed GRU records about 14 nodes per step, each with its own
+  // The composed GRU records about 25 nodes per step, each with its own
   // tensor. gru_sequence records one node for the whole sequence; its
   // backward walks the steps in reverse, applying the chain rule to each
   // forward line (quoted above each backward line in gru_sequence.cpp).
