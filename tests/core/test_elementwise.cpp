@@ -1,4 +1,5 @@
 #include "core/core.h"
+#include "core/scalar_math.h"
 
 #include <doctest/doctest.h>
 
@@ -104,4 +105,45 @@ TEST_CASE("elementwise: scalar operators") {
   CHECK(allclose(x * x, tensor({1, 4})));
   CHECK_FALSE(allclose(x, tensor({1, 2.1})));
   CHECK_FALSE(allclose(x, tensor({{1, 2}})));
+}
+
+TEST_CASE("elementwise: exp, tanh and sigmoid within a few ulps everywhere, NaN and infinities kept") {
+  // Distance from the true value (in double) in units of the last place of a Real.
+  const auto ulps = [](double got, double exact) {
+    const double ulp = std::ldexp(1.0, std::ilogb(exact) - std::numeric_limits<Real>::digits + 1);
+    return std::abs(got - exact) / ulp;
+  };
+  double worst_exp = 0, worst_tanh = 0, worst_sigmoid = 0;
+  for (double x = -87; x < 88; x += 0.0137) {
+    const Real r = static_cast<Real>(x);
+    const double v = r;
+    worst_exp = std::max(worst_exp, ulps(exp_of(r), std::exp(v)));
+    if (v != 0) worst_tanh = std::max(worst_tanh, ulps(tanh_of(r), std::tanh(v)));
+    worst_sigmoid = std::max(worst_sigmoid, ulps(sigmoid_of(r), 1 / (1 + std::exp(-v))));
+  }
+  CAPTURE(worst_exp);
+  CAPTURE(worst_tanh);
+  CAPTURE(worst_sigmoid);
+  CHECK(worst_exp <= 2);
+  CHECK(worst_tanh <= 2);
+  CHECK(worst_sigmoid <= 3);
+  const Real nan = std::numeric_limits<Real>::quiet_NaN(), inf = std::numeric_limits<Real>::infinity();
+  CHECK(std::isnan(exp_of(nan)));
+  CHECK(std::isnan(tanh_of(nan)));
+  CHECK(std::isnan(sigmoid_of(nan)));
+  CHECK(exp_of(inf) == inf);
+  CHECK(exp_of(-inf) == 0);
+  CHECK(exp_of(1000) == inf);
+  CHECK(tanh_of(inf) == 1);
+  CHECK(tanh_of(-inf) == -1);
+  CHECK(sigmoid_of(inf) == 1);
+  CHECK(sigmoid_of(-inf) == 0);
+  CHECK(tanh_of(Real(1e-30)) == Real(1e-30));
+  // The tensor ops use the same functions, so fused and composed ops agree.
+  const Tensor x = tensor({-3, -0.5, 0, 0.25, 2});
+  for (Index i = 0; i < x.numel(); ++i) {
+    CHECK(exp(x).data()[i] == exp_of(x.data()[i]));
+    CHECK(tanh(x).data()[i] == tanh_of(x.data()[i]));
+    CHECK(sigmoid(x).data()[i] == sigmoid_of(x.data()[i]));
+  }
 }
