@@ -8,6 +8,7 @@
 //
 // Run it:  build/tutorials/01_tensors [--quick] [--threads N] [--seed S]
 #include "core/core.h"
+#include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
@@ -15,12 +16,7 @@
 #include <chrono>
 
 using namespace atto;
-
-namespace {
-
-void section(const char* title) { fmt::print("\n--- {} ---\n\n", title); }
-
-}  // namespace
+using atto::tutorial::section;
 
 int main(int argc, char** argv) {
   const tutorial::Options options =

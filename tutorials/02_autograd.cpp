@@ -12,6 +12,7 @@
 //
 // Run it:  build/tutorials/02_autograd [--quick] [--seed S] [--out DIR]
 #include "autograd/autograd.h"
+#include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
@@ -20,10 +21,9 @@
 #include <cstdlib>
 
 using namespace atto;
+using atto::tutorial::section;
 
 namespace {
-
-void section(const char* title) { fmt::print("\n--- {} ---\n\n", title); }
 
 void compare(const char* what, Real autograd, Real paper) {
   fmt::print("  {:<10} autograd {:>9.6f}   paper {:>9.6f}   {}\n", what, autograd, paper,

@@ -16,6 +16,7 @@
 //
 // Run it:  build/tutorials/04_dot_product_attention [--quick] [--seed S]
 #include "autograd/autograd.h"
+#include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
@@ -23,10 +24,9 @@
 #include <cmath>
 
 using namespace atto;
+using atto::tutorial::section;
 
 namespace {
-
-void section(const char* title) { fmt::print("\n--- {} ---\n\n", title); }
 
 // The article's version, literally: every query row against every key row
 // of the flattened batch (np.dot on 3-D arrays), and exp() of raw scores.

@@ -11,6 +11,7 @@
 //
 // Run it:  build/tutorials/05_attention_layer [--quick] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
@@ -18,10 +19,9 @@
 #include <cmath>
 
 using namespace atto;
+using atto::tutorial::section;
 
 namespace {
-
-void section(const char* title) { fmt::print("\n--- {} ---\n\n", title); }
 
 void print_weights(const char* title, const Tensor& weights) {
   fmt::print("{}\n", title);

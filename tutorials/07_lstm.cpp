@@ -27,6 +27,7 @@
 //
 // Run it:  build/tutorials/07_lstm [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
@@ -36,12 +37,10 @@
 #include <cmath>
 
 using namespace atto;
+using atto::tutorial::section;
+using atto::tutorial::largest_difference;
 
 namespace {
-
-void section(const char* title) { fmt::print("\n--- {} ---\n\n", title); }
-
-Real largest_difference(const Tensor& a, const Tensor& b) { return max(abs(a - b)).item(); }
 
 // The norm of the gradient reaching each input step, drawn as a bar on a
 // log scale: each '#' is a factor of 10^(1/4).

@@ -21,6 +21,7 @@
 #include "nn/nn.h"
 #include "tutorials/12_your_own_layer/gru.h"
 #include "tutorials/common/dates.h"
+#include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/translation_task.h"
 
@@ -33,10 +34,6 @@ using namespace atto;
 using namespace atto::tutorial;
 
 namespace {
-
-void section(const char* title) { fmt::print("\n--- {} ---\n\n", title); }
-
-Real largest_difference(const Tensor& a, const Tensor& b) { return max(abs(a - b)).item(); }
 
 // The inputs of gru_sequence: x, h0, kernel, recurrent, input bias, recurrent bias.
 std::vector<Tensor> gru_inputs(Index batch, Index steps, Index input_dim, Index units, Generator& gen) {

@@ -99,6 +99,12 @@ double measure_and_print(const std::string& name, int reps, const std::function<
   return t.median * 1e3;
 }
 
+double measure_fused_and_composed(int reps, const std::function<void(bool fused)>& step) {
+  const double fused_ms = measure_and_print("attograd fused", reps, [&] { step(true); });
+  measure_and_print("attograd composed", reps, [&] { step(false); });
+  return fused_ms;
+}
+
 std::string target_text(double target) { return target > 0 ? fmt::format(" (target <= {}x)", target) : ""; }
 
 void compare_with_torch(const std::string& workload, const std::string& name, int threads, int reps, double ours_ms,

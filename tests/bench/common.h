@@ -44,6 +44,9 @@ void print_header();
 void print_row(const std::string& name, double median_ms, double low_ms, double high_ms, double peak_mb);
 // Times `step`, measures its peak heap, prints the row; returns the median in ms.
 double measure_and_print(const std::string& name, int reps, const std::function<void()>& step);
+// The rows "attograd fused" (step(true)) and "attograd composed" (step(false));
+// returns the fused median in ms.
+double measure_fused_and_composed(int reps, const std::function<void(bool fused)>& step);
 // The PyTorch row and the ratio of `ours` (the named row of ours) to it;
 // target 0 means none is set.
 void compare_with_torch(const std::string& workload, const std::string& name, int threads, int reps, double ours_ms,

@@ -25,12 +25,7 @@ void bench_attention(const Options& options) {
                                 : atto::scaled_dot_product_attention_composed(q, k, v, 0.125, true);
     atto::sum(out).backward();
   };
-  double fused_ms = 0;
-  for (bool fused : {true, false}) {
-    const double ms = measure_and_print(fused ? "attograd fused" : "attograd composed", options.reps,
-                                        [&] { step(fused); });
-    if (fused) fused_ms = ms;
-  }
+  const double fused_ms = measure_fused_and_composed(options.reps, step);
   compare_with_torch("causal_attention", "PyTorch 1.13 composed", threads, options.reps, fused_ms, 0.6);
   fmt::print("memory: attograd = peak live heap during one step; PyTorch = growth of the process's peak RSS\n");
 }
@@ -45,18 +40,14 @@ void bench_lstm(const Options& options) {
   print_header();
   atto::Generator gen(3);
   atto::Var x(gen.normal({32, 64, 128}), true);
-  double fused_ms = 0;
-  for (atto::LSTMImplementation implementation : {atto::LSTMImplementation::fused, atto::LSTMImplementation::composed}) {
-    const bool fused = implementation == atto::LSTMImplementation::fused;
-    atto::LSTM lstm(128, 256, {.return_sequences = true, .implementation = implementation}, gen);
-    const auto step = [&] {
-      lstm.zero_grad();
-      x.zero_grad();
-      atto::sum(lstm(x).output).backward();
-    };
-    const double ms = measure_and_print(fused ? "attograd fused" : "attograd composed", options.reps, step);
-    if (fused) fused_ms = ms;
-  }
+  atto::LSTM fused(128, 256, {.return_sequences = true}, gen);
+  atto::LSTM composed(128, 256, {.return_sequences = true, .implementation = atto::LSTMImplementation::composed}, gen);
+  const double fused_ms = measure_fused_and_composed(options.reps, [&](bool use_fused) {
+    atto::LSTM& lstm = use_fused ? fused : composed;
+    lstm.zero_grad();
+    x.zero_grad();
+    atto::sum(lstm(x).output).backward();
+  });
   compare_with_torch("lstm", "PyTorch 1.13 nn.LSTM", threads, options.reps, fused_ms, 0.8);
 }
 
@@ -70,19 +61,14 @@ void bench_gru(const Options& options) {
   print_header();
   atto::Generator gen(4);
   atto::Var x(gen.normal({32, 64, 128}), true);
-  double fused_ms = 0;
-  using atto::tutorial::GRUImplementation;
-  for (GRUImplementation implementation : {GRUImplementation::fused, GRUImplementation::composed}) {
-    const bool fused = implementation == GRUImplementation::fused;
-    atto::tutorial::GRU gru(128, 256, implementation, gen);
-    const auto step = [&] {
-      gru.zero_grad();
-      x.zero_grad();
-      atto::sum(gru.run(x).outputs).backward();
-    };
-    const double ms = measure_and_print(fused ? "attograd fused" : "attograd composed", options.reps, step);
-    if (fused) fused_ms = ms;
-  }
+  atto::tutorial::GRU fused(128, 256, atto::tutorial::GRUImplementation::fused, gen);
+  atto::tutorial::GRU composed(128, 256, atto::tutorial::GRUImplementation::composed, gen);
+  const double fused_ms = measure_fused_and_composed(options.reps, [&](bool use_fused) {
+    atto::tutorial::GRU& gru = use_fused ? fused : composed;
+    gru.zero_grad();
+    x.zero_grad();
+    atto::sum(gru.run(x).outputs).backward();
+  });
   compare_with_torch("gru", "PyTorch 1.13 nn.GRU", threads, options.reps, fused_ms, 0);
 }
 

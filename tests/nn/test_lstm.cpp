@@ -40,6 +40,16 @@ Tensor reference_lstm(const Tensor& x, const Tensor& h0, const Tensor& c0, const
   return out;
 }
 
+// A fused LSTM and a composed one with the same weights.
+struct TwinLSTMs {
+  TwinLSTMs(Index input_dim, Index units, Generator& gen)
+      : fused(input_dim, units, {.return_sequences = true}, gen),
+        composed(input_dim, units, {.return_sequences = true, .implementation = LSTMImplementation::composed}, gen) {
+    for (std::size_t p = 0; p < 3; ++p) composed.parameters()[p].value() = fused.parameters()[p].value().clone();
+  }
+  LSTM fused, composed;
+};
+
 }  // namespace
 
 TEST_CASE("LSTM: Keras initialisation and parameter names") {
@@ -65,9 +75,8 @@ TEST_CASE("LSTM: Keras initialisation and parameter names") {
 
 TEST_CASE("LSTM: fused and composed match an independent loop, with masks and an initial state") {
   Generator gen(2);
-  LSTM fused(3, 4, {.return_sequences = true}, gen);
-  LSTM composed(3, 4, {.return_sequences = true, .implementation = LSTMImplementation::composed}, gen);
-  for (std::size_t p = 0; p < 3; ++p) composed.parameters()[p].value() = fused.parameters()[p].value().clone();
+  TwinLSTMs twins(3, 4, gen);
+  LSTM &fused = twins.fused, &composed = twins.composed;
   const Tensor x = gen.normal({2, 5, 3}), h0 = gen.normal({2, 4}), c0 = gen.normal({2, 4});
   const Tensor mask = tensor({{1, 1, 0, 1, 1}, {1, 1, 1, 0, 0}});
   const Tensor expected = reference_lstm(x, h0, c0, fused.cell(), mask);
@@ -85,9 +94,8 @@ TEST_CASE("LSTM: fused and composed match an independent loop, with masks and an
 
 TEST_CASE("LSTM: fused and composed give the same gradients for every input and parameter") {
   Generator gen(3);
-  LSTM fused(3, 5, {.return_sequences = true}, gen);
-  LSTM composed(3, 5, {.return_sequences = true, .implementation = LSTMImplementation::composed}, gen);
-  for (std::size_t p = 0; p < 3; ++p) composed.parameters()[p].value() = fused.parameters()[p].value().clone();
+  TwinLSTMs twins(3, 5, gen);
+  LSTM &fused = twins.fused, &composed = twins.composed;
   const Tensor x = gen.normal({3, 6, 3}), h0 = gen.normal({3, 5}), c0 = gen.normal({3, 5});
   const Tensor weights = gen.normal({3, 6, 5}), mask = tensor({{1, 1, 1, 1, 1, 1}, {1, 0, 1, 1, 0, 1}, {1, 1, 0, 0, 0, 0}});
   std::vector<Tensor> grads[2];

@@ -2,6 +2,8 @@
 
 #include "core/errors.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace atto::tutorial {
@@ -17,11 +19,12 @@ class LSTMSequence : public SequenceLayer {
   std::string type_name() const override { return "LSTMSequence"; }
 
   Result run(const Var& x, const State& initial, const Tensor& mask) const override {
-    const State start = initial.empty() ? zero_state(x.shape()[0]) : initial;
-    if (start.size() != 2) {
-      throw ArgumentError(fmt::format("LSTMSequence: a state of {} parts, need 2 (h, c)", start.size()));
+    if (!initial.empty() && initial.size() != 2) {
+      throw ArgumentError(fmt::format("LSTMSequence: a state of {} parts, need 2 (h, c)", initial.size()));
     }
-    const LSTM::Result result = lstm_(x, LSTMState{start[0], start[1]}, mask);
+    const std::optional<LSTMState> start =
+        initial.empty() ? std::nullopt : std::optional<LSTMState>(LSTMState{initial[0], initial[1]});
+    const LSTM::Result result = lstm_(x, start, mask);
     return {result.output, {result.state.h, result.state.c}};
   }
   State zero_state(Index batch) const override {
