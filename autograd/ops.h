@@ -90,7 +90,8 @@ Var dropout(const Var& x, Real p, bool training, Generator& generator = default_
 // Fused attention: softmax(scale * q k^T + bias) v over the last two axes,
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv) -> (..., Tq, dv). bias is
 // empty or (..., Tq, Tv); causal masks keys j > i. A query row with nothing
-// left to attend to gives 0 (and no gradient), never NaN.
+// left to attend to gives 0 (and no gradient), never NaN. bias may also be
+// anything that broadcasts to (..., Tq, Tv), e.g. (B, 1, Tq, Tv) for all heads.
 Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
                                  const Tensor& bias = Tensor());
 

@@ -6,7 +6,7 @@
 // checks it.
 //
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv) -> (..., Tq, dv)
-//   S = scale * q k^T + bias   (bias optional, (..., Tq, Tv); causal: j > i masked)
+//   S = scale * q k^T + bias   (bias optional, broadcast to (..., Tq, Tv); causal: j > i masked)
 //   P = softmax(S) over j,  O = P v
 // A row with no position left (all masked by causal or -inf bias) gives 0.
 #include "autograd/ops.h"
@@ -39,7 +39,18 @@ struct AttentionShape {
   Index tq = 0, tv = 0, d = 0, dv = 0;
 };
 
-AttentionShape check(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& bias) {
+// NumPy's rule, one way: every axis of `from` is 1 or the size in `to`.
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.rank() > to.rank()) return false;
+  for (int i = 1; i <= from.rank(); ++i) {
+    if (from[from.rank() - i] != 1 && from[from.rank() - i] != to[to.rank() - i]) return false;
+  }
+  return true;
+}
+
+// Checks the shapes; a bias that broadcasts to the scores (a mask shared by
+// every head, say) is expanded to their full shape, so each head reads its own.
+AttentionShape check(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& bias) {
   const int r = q.rank();
   if (r < 2 || k.rank() != r || v.rank() != r) {
     throw_shape_error("scaled_dot_product_attention", "q {}, k {}, v {}: need (..., Tq, d), (..., Tv, d), (..., Tv, dv)",
@@ -58,9 +69,10 @@ AttentionShape check(const Tensor& q, const Tensor& k, const Tensor& v, const Te
   if (bias.numel() > 0) {
     Shape scores = q.shape();
     scores[r - 1] = s.tv;
-    if (!(bias.shape() == scores)) {
+    if (!broadcasts_to(bias.shape(), scores)) {
       throw_shape_error("scaled_dot_product_attention", "bias {} for scores {}", bias.shape(), scores);
     }
+    if (!(bias.shape() == scores)) bias = expand(bias, scores);
   }
   return s;
 }
@@ -171,7 +183,8 @@ void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, cons
 }  // namespace
 
 Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
-                                 const Tensor& bias) {
+                                 const Tensor& scores_bias) {
+  Tensor bias = scores_bias;
   const AttentionShape s = check(q.value(), k.value(), v.value(), bias);
   Shape out_shape = q.shape();
   out_shape[out_shape.rank() - 1] = s.dv;

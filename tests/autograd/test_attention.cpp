@@ -109,3 +109,14 @@ TEST_CASE("fused attention: shape errors") {
   CHECK_THROWS_WITH_AS(scaled_dot_product_attention(q, k, v, 1, false, zeros({2, 3, 4})),
                        "scaled_dot_product_attention: bias (2,3,4) for scores (2,3,5)", ShapeError);
 }
+
+TEST_CASE("fused attention: a bias shared by every head broadcasts, as in the composed form") {
+  Generator gen(5);
+  const Tensor q = gen.normal({2, 3, 4, 5}), k = gen.normal({2, 3, 6, 5}), v = gen.normal({2, 3, 6, 2});
+  const Tensor bias = gen.uniform({2, 1, 4, 6}, -2, 2);
+  const Tensor shared = scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, false, bias).value();
+  const Tensor spelled_out = scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, false, expand(bias, {2, 3, 4, 6})).value();
+  CHECK(allclose(shared, spelled_out, 0, 0));
+  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, false, zeros({3, 1, 4, 6})),
+                       "scaled_dot_product_attention: bias (3,1,4,6) for scores (2,3,4,6)", ShapeError);
+}
