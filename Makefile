@@ -8,7 +8,7 @@ PACKAGES := g++ make meson ninja-build pkg-config cmake libfmt-dev doctest-dev
 # CI treats warnings as errors.
 MESON_OPTIONS := $(if $(CI),-Dwerror=true)
 
-.PHONY: tutorials test sanitize bench deps setup clean
+.PHONY: tutorials test sanitize fuzz bench deps setup clean
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR)
@@ -30,6 +30,22 @@ sanitize: deps
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  meson test -C $(SANITIZE_DIR) --print-errorlogs --timeout-multiplier 4
 
+# The checkpoint loader under libFuzzer (clang), with ASan and UBSan, for
+# FUZZ_SECONDS, starting from valid checkpoints. Crashing inputs are written
+# to the current directory as crash-*.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_PACKAGES := clang libclang-rt-14-dev libomp-14-dev
+fuzz:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(FUZZ_PACKAGES)"
+	@[ -f $(FUZZ_DIR)/build.ninja ] || CXX=clang++ meson setup $(FUZZ_DIR) -Dbuildtype=debugoptimized \
+	  -Db_sanitize=address,undefined -Db_lundef=false -Dcpp_args=-fsanitize=fuzzer-no-link
+	meson compile -C $(FUZZ_DIR) tests/fuzz_checkpoint tests/replay_checkpoint_fuzz
+	mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/tests/replay_checkpoint_fuzz --write-seeds $(FUZZ_DIR)/corpus
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(FUZZ_DIR)/tests/fuzz_checkpoint -max_total_time=$(FUZZ_SECONDS) -timeout=10 $(FUZZ_DIR)/corpus
+
 # Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
 bench: setup
 	meson compile -C $(BUILD_DIR)
@@ -50,4 +66,4 @@ deps:
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

@@ -17,7 +17,9 @@ Shape::Shape(std::span<const Index> dims) {
 
 Index Shape::numel() const {
   Index n = 1;
-  for (Index d : *this) n *= d;
+  for (Index d : *this) {
+    if (__builtin_mul_overflow(n, d, &n)) throw_shape_error("Shape", "{} has too many elements to count", *this);
+  }
   return n;
 }
 

@@ -9,7 +9,9 @@ namespace atto {
 AdditiveAttention::AdditiveAttention(Index features, bool use_scale, Real dropout, Generator& gen)
     : ScoredAttention("AdditiveAttention", dropout, gen),
       use_scale_(use_scale),
-      scale_(use_scale ? init::glorot_uniform({features}, gen) : ones({features}), true) {
+      scale_(use_scale ? init::glorot_uniform({positive_size("AdditiveAttention", "features", features)}, gen)
+                       : ones({positive_size("AdditiveAttention", "features", features)}),
+             true) {
   if (use_scale_) register_parameter("scale", scale_);
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -84,12 +85,15 @@ std::map<std::string, Tensor> parse(const std::string& path, const std::string& 
     const auto rank = in.get<std::uint32_t>("rank");
     if (rank > static_cast<std::uint32_t>(kMaxRank)) in.fail(fmt::format("'{}' has rank {}", name, rank));
     Shape shape;
+    double elements = 1;  // counted in double: dimensions read from a bad file can overflow any integer
     for (std::uint32_t d = 0; d < rank; ++d) {
       const auto dim = in.get<std::int64_t>("dimension");
-      if (dim < 0 || dim > static_cast<std::int64_t>(bytes.size())) in.fail(fmt::format("'{}' has dimension {}", name, dim));
+      if (dim < 0 || dim > static_cast<std::int64_t>(bytes.size()))
+        in.fail(fmt::format("'{}' has dimension {}", name, dim));
       shape.push_back(dim);
+      elements *= static_cast<double>(dim);
     }
-    if (static_cast<double>(shape.numel()) * element_bytes > static_cast<double>(bytes.size())) {
+    if (elements * element_bytes > static_cast<double>(bytes.size())) {
       in.fail(fmt::format("'{}' of shape {} is larger than the file", name, shape));
     }
     Tensor t = Tensor::empty(shape);
@@ -176,6 +180,12 @@ void load_checkpoint(const std::string& path, Module& model, Optimizer* optimize
     if (!(found->second.shape() == tensor->shape())) {
       throw CheckpointError(fmt::format("load_checkpoint: '{}': '{}' is {} in the file but {} in the model", path,
                                         name, found->second.shape(), tensor->shape()));
+    }
+  }
+  if (optimizer) {
+    const Real stored_steps = entries.at("optim/steps").item();
+    if (!(stored_steps >= 0 && stored_steps <= Real(1 << 30) && stored_steps == std::floor(stored_steps))) {
+      throw CheckpointError(fmt::format("load_checkpoint: '{}': optim/steps is {}, not a step count", path, stored_steps));
     }
   }
   for (const auto& [name, _] : entries) {

@@ -5,7 +5,10 @@
 
 namespace atto {
 
-LayerNorm::LayerNorm(Index features, Real eps) : gamma_(ones({features}), true), beta_(zeros({features}), true), eps_(eps) {
+LayerNorm::LayerNorm(Index features, Real eps)
+    : gamma_(ones({positive_size("LayerNorm", "features", features)}), true),
+      beta_(zeros({features}), true),
+      eps_(eps) {
   if (!(eps > 0)) throw_argument_error("LayerNorm", "eps {} must be positive", eps);
   register_parameter("gamma", gamma_);
   register_parameter("beta", beta_);

@@ -7,7 +7,7 @@
 namespace atto {
 
 Dense::Dense(Index in, Index out, Activation activation, bool use_bias, Generator& gen)
-    : kernel_(init::glorot_uniform({in, out}, gen), true),
+    : kernel_(init::glorot_uniform({positive_size("Dense", "in", in), positive_size("Dense", "out", out)}, gen), true),
       bias_(zeros({out}), true),
       activation_(activation),
       use_bias_(use_bias) {
@@ -47,7 +47,10 @@ Dropout::Dropout(Real p, Generator& gen) : p_(p), gen_(&gen) {
 Var Dropout::forward(const Var& x) { return dropout(x, p_, is_training(), *gen_); }
 
 Embedding::Embedding(Index vocab, Index dim, Index padding_index, Generator& gen)
-    : table_(gen.uniform({vocab, dim}, -0.05, 0.05), true), padding_index_(padding_index) {
+    : table_(gen.uniform({positive_size("Embedding", "vocab", vocab), positive_size("Embedding", "dim", dim)}, -0.05,
+                         0.05),
+             true),
+      padding_index_(padding_index) {
   if (padding_index != kNoPadding && (padding_index < 0 || padding_index >= vocab)) {
     throw_argument_error("Embedding", "padding index {} is not a row of a vocabulary of {}", padding_index, vocab);
   }

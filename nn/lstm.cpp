@@ -4,16 +4,9 @@
 #include "core/errors.h"
 #include "nn/init.h"
 
-#include <fmt/format.h>
-
 namespace atto {
 
 namespace {
-
-Index at_least_one(const char* what, Index n) {
-  if (n < 1) throw ArgumentError(fmt::format("LSTMCell: {} must be at least 1, got {}", what, n));
-  return n;
-}
 
 Tensor unit_forget_bias(Index units) {
   Tensor bias = zeros({4 * units});
@@ -24,8 +17,10 @@ Tensor unit_forget_bias(Index units) {
 }  // namespace
 
 LSTMCell::LSTMCell(Index input_dim, Index units, Generator& gen)
-    : kernel_(init::glorot_uniform({at_least_one("input_dim", input_dim), 4 * at_least_one("units", units)}, gen),
-              true),
+    : kernel_(
+          init::glorot_uniform(
+              {positive_size("LSTMCell", "input_dim", input_dim), 4 * positive_size("LSTMCell", "units", units)}, gen),
+          true),
       recurrent_kernel_(init::orthogonal({units, 4 * units}, 1, gen), true),
       bias_(unit_forget_bias(units), true) {
   register_parameter("kernel", kernel_);

@@ -6,6 +6,11 @@
 
 namespace atto {
 
+Index positive_size(std::string_view layer, std::string_view what, Index n) {
+  if (n < 1) throw_argument_error(layer, "{} must be at least 1, got {}", what, n);
+  return n;
+}
+
 void Module::register_parameter(std::string name, const Var& parameter) {
   if (!parameter.is_leaf() || !parameter.requires_grad()) {
     throw_argument_error("register_parameter", "'{}' must be a leaf Var that requires grad", name);

@@ -21,6 +21,7 @@
 #include "autograd/var.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,10 @@ class Module {
   std::vector<std::pair<std::string, Module*>> children_;
   bool training_ = true;
 };
+
+// A layer's size argument (units, features, vocabulary...), checked in its
+// constructor: throws ArgumentError naming the layer unless n >= 1.
+Index positive_size(std::string_view layer, std::string_view what, Index n);
 
 // A module with one input and one output: what Sequential chains.
 class Layer : public Module {

@@ -81,6 +81,12 @@ MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const V
     throw_shape_error("MultiHeadAttention", "query {}, value {}, key {}: need (B,Tq,·), (B,Tv,·), (B,Tv,·)",
                       query.shape(), value.shape(), key.shape());
   }
+  if (query.shape()[2] != options_.query_features || value.shape()[2] != options_.value_features ||
+      key.shape()[2] != options_.key_features) {
+    throw_shape_error("MultiHeadAttention", "query {}, value {}, key {}: the layer was built for {}, {} and {} features",
+                      query.shape(), value.shape(), key.shape(), options_.query_features, options_.value_features,
+                      options_.key_features);
+  }
   const Index batch = query.shape()[0], tq = query.shape()[1], tv = value.shape()[1];
   // Project, then split the last axis into heads: (B, heads, T, dim).
   const Var q = split_heads(query_(query), options_.key_dim) * (Real(1) / std::sqrt(static_cast<Real>(options_.key_dim)));

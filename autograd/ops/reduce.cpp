@@ -64,8 +64,9 @@ Var mean(const Var& x, int axis, bool keepdim) {
 // (..., n, ...) -> (..., ...), or (..., 1, ...) with keepdim
 Var max(const Var& x, int axis, bool keepdim) {
   const int a = normalize_axis("max", axis, x.value().rank());
+  Tensor out = atto::max(x.value(), a, keepdim);  // first: its errors name max, not argmax
   const Tensor first_max = argmax(x.value(), a, true);
-  return record("max", atto::max(x.value(), a, keepdim), {x},
+  return record("max", out, {x},
                 [shape = x.shape(), a, keepdim, first_max](const Tensor& g) -> Grads {
                   // out[.., ..] = x[.., k*, ..], k* the first argmax  ->  dx[.., k*, ..] = g[.., ..], 0 elsewhere
                   const Tensor is_max = equal(first_max, axis_positions(shape, a));

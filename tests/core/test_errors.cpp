@@ -1,26 +1,8 @@
 #include "core/core.h"
 
-#include <doctest/doctest.h>
-
-#include <functional>
+#include "check_throws.h"
 
 using namespace atto;
-
-namespace {
-
-// The exception must be of type E, and its message must be exactly `message`.
-template <class E>
-void check_throws(const std::function<void()>& misuse, const std::string& message) {
-  CAPTURE(message);
-  try {
-    misuse();
-    FAIL("no exception thrown");
-  } catch (const E& e) {
-    CHECK(std::string(e.what()) == message);
-  }
-}
-
-}  // namespace
 
 TEST_CASE("errors: matmul names the op and the shapes") {
   check_throws<ShapeError>([] { matmul(zeros({2, 3}), zeros({4, 5})); }, "matmul: (2,3) x (4,5): inner dims 3 != 4");

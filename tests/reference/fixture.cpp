@@ -1,7 +1,5 @@
 #include "fixture.h"
 
-#include "autograd/ops.h"
-
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -9,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "autograd/ops.h"
 
 namespace reference {
 

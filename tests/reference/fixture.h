@@ -12,10 +12,10 @@
 // skipped silently.
 #pragma once
 
-#include "nn/module.h"
-
 #include <map>
 #include <string>
+
+#include "nn/module.h"
 
 namespace reference {
 

@@ -2,15 +2,14 @@
 // formulas computed with torch ops where attograd follows Keras; each
 // fixture's note says which). Parameters come from the fixture by their
 // attograd names, so every parameter's gradient is compared too.
-#include "fixture.h"
-
-#include "nn/nn.h"
-
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <functional>
 #include <memory>
+
+#include "fixture.h"
+#include "nn/nn.h"
 
 using namespace atto;
 using reference::Fixture;
@@ -85,7 +84,8 @@ TEST_CASE("reference: Attention, dot and concat, scaled, causal and masked") {
        {"attention_dot", "attention_dot_scaled_masked", "attention_dot_causal", "attention_concat"}) {
     CAPTURE(name);
     const Fixture fixture(name);
-    Attention attention(fixture.flag("use_scale"), fixture.flag("concat") ? AttentionScore::concat : AttentionScore::dot);
+    Attention attention(fixture.flag("use_scale"),
+                        fixture.flag("concat") ? AttentionScore::concat : AttentionScore::dot);
     check_attention(fixture, attention);
   }
 }
@@ -108,10 +108,10 @@ TEST_CASE("reference: MultiHeadAttention, Keras's formula and torch's own module
                                   .value_features = inputs.at("value").shape()[2],
                                   .output_dim = fixture.index_option("output_dim")});
     fixture.load_parameters(attention);
-    const auto result = attention(inputs.at("query"), inputs.at("value"),
-                                  {.query_mask = fixture.has("const.query_mask") ? fixture.tensor("const.query_mask")
-                                                                                 : Tensor(),
-                                   .value_mask = fixture.tensor("const.value_mask")});
+    const auto result =
+        attention(inputs.at("query"), inputs.at("value"),
+                  {.query_mask = fixture.has("const.query_mask") ? fixture.tensor("const.query_mask") : Tensor(),
+                   .value_mask = fixture.tensor("const.value_mask")});
     fixture.check({{"output", result.output}, {"weights", result.weights}}, inputs, &attention);
   }
 }
@@ -134,7 +134,8 @@ TEST_CASE("reference: losses") {
 namespace {
 
 // Steps with the fixture's gradients: the weight after each must match torch.optim's.
-void check_optimizer_steps(const std::string& name, const std::function<std::unique_ptr<Optimizer>(const Fixture&, Var)>& make) {
+void check_optimizer_steps(const std::string& name,
+                           const std::function<std::unique_ptr<Optimizer>(const Fixture&, Var)>& make) {
   CAPTURE(name);
   const Fixture fixture(name);
   const Var weight(fixture.tensor("param.weight").clone(), true);
@@ -154,19 +155,20 @@ void check_optimizer_steps(const std::string& name, const std::function<std::uni
 TEST_CASE("reference: the first steps of SGD with momentum, Nesterov, Adam and AdamW") {
   for (const char* name : {"sgd_momentum", "sgd_nesterov"}) {
     check_optimizer_steps(name, [](const Fixture& f, Var weight) {
-      return std::make_unique<SGD>(std::vector<Var>{weight},
-                                   SGDOptions{.lr = f.option("lr"), .momentum = f.option("momentum"),
-                                              .weight_decay = f.option("weight_decay"), .nesterov = f.flag("nesterov")});
+      return std::make_unique<SGD>(std::vector<Var>{weight}, SGDOptions{.lr = f.option("lr"),
+                                                                        .momentum = f.option("momentum"),
+                                                                        .weight_decay = f.option("weight_decay"),
+                                                                        .nesterov = f.flag("nesterov")});
     });
   }
   check_optimizer_steps("adam", [](const Fixture& f, Var weight) {
-    return std::make_unique<Adam>(std::vector<Var>{weight},
-                                  AdamOptions{f.option("lr"), f.option("beta1"), f.option("beta2"), f.option("eps"),
-                                              f.option("weight_decay")});
+    return std::make_unique<Adam>(
+        std::vector<Var>{weight},
+        AdamOptions{f.option("lr"), f.option("beta1"), f.option("beta2"), f.option("eps"), f.option("weight_decay")});
   });
   check_optimizer_steps("adamw", [](const Fixture& f, Var weight) {
-    return std::make_unique<AdamW>(std::vector<Var>{weight},
-                                   AdamOptions{f.option("lr"), f.option("beta1"), f.option("beta2"), f.option("eps"),
-                                               f.option("weight_decay")});
+    return std::make_unique<AdamW>(
+        std::vector<Var>{weight},
+        AdamOptions{f.option("lr"), f.option("beta1"), f.option("beta2"), f.option("eps"), f.option("weight_decay")});
   });
 }

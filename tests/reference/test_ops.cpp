@@ -1,13 +1,12 @@
 // Every differentiable op against PyTorch: values and the gradients of every
 // input, from the fixtures written by generate.py. The fused ops are checked
 // twice, as fused and as their composed twins.
-#include "fixture.h"
-
-#include "autograd/autograd.h"
-
 #include <doctest/doctest.h>
 
 #include <functional>
+
+#include "autograd/autograd.h"
+#include "fixture.h"
 
 using namespace atto;
 using reference::Fixture;
