@@ -68,6 +68,10 @@ Tensor to_tensor(const naive::Array& a) {
   return t;
 }
 
+Var apply(naive::Binary op, const Var& a, const Var& b) {
+  return op == naive::Binary::add ? a + b : op == naive::Binary::sub ? a - b : a * b;
+}
+
 Step ProgramMaker::random_step(const std::vector<naive::Array>& pool) {
   const Index x = pick(static_cast<Index>(pool.size())), y = pick(static_cast<Index>(pool.size()));
   const Shape& shape = pool[x].shape;
@@ -80,19 +84,14 @@ Step ProgramMaker::random_step(const std::vector<naive::Array>& pool) {
       const char* name = op == naive::Binary::add ? "add" : op == naive::Binary::sub ? "sub" : "mul";
       if (chance(0.5)) {  // against another value
         return {name, fmt::format("{}({}, v{} {})", name, on, y, pool[y].shape),
-                [=](const auto& v) {
-                  return op == naive::Binary::add ? v[x] + v[y] : op == naive::Binary::sub ? v[x] - v[y] : v[x] * v[y];
-                },
+                [=](const auto& v) { return apply(op, v[x], v[y]); },
                 [=](const auto& v) { return naive::binary(op, v[x], v[y]); }};
       }
       const naive::Array constant = random_array(partner_shape(shape));
       const Tensor c = to_tensor(constant);
-      return {
-          name, fmt::format("{}({}, constant {})", name, on, constant.shape),
-          [=](const auto& v) {
-            return op == naive::Binary::add ? v[x] + Var(c) : op == naive::Binary::sub ? v[x] - Var(c) : v[x] * Var(c);
-          },
-          [=](const auto& v) { return naive::binary(op, v[x], constant); }};
+      return {name, fmt::format("{}({}, constant {})", name, on, constant.shape),
+              [=](const auto& v) { return apply(op, v[x], Var(c)); },
+              [=](const auto& v) { return naive::binary(op, v[x], constant); }};
     }
     case 2: {
       const auto op = static_cast<naive::Unary>(pick(5));

@@ -19,7 +19,8 @@ Tolerance tolerance() {
 
 void check_close(const Tensor& actual, const Tensor& expected, const std::string& what) {
   CAPTURE(what);
-  REQUIRE(fmt::format("{}", actual.shape()) == fmt::format("{}", expected.shape()));
+  REQUIRE_MESSAGE(actual.shape() == expected.shape(),
+                  fmt::format("shape {}, reference {}", actual.shape(), expected.shape()));
   const Tolerance tol = tolerance();
   Index worst = -1;
   double worst_excess = 0, worst_diff = 0;
@@ -99,7 +100,8 @@ void Fixture::load_parameters(atto::Module& module) const {
   for (auto& [name, parameter] : module.named_parameters()) {
     CAPTURE(name);
     const Tensor& value = tensor("param." + name);
-    REQUIRE(fmt::format("{}", value.shape()) == fmt::format("{}", parameter.shape()));
+    REQUIRE_MESSAGE(value.shape() == parameter.shape(),
+                    fmt::format("fixture {}, parameter {}", value.shape(), parameter.shape()));
     std::copy_n(value.data(), value.numel(), parameter.value().data());
     ++found;
   }

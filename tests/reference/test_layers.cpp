@@ -138,12 +138,12 @@ void check_optimizer_steps(const std::string& name,
                            const std::function<std::unique_ptr<Optimizer>(const Fixture&, Var)>& make) {
   CAPTURE(name);
   const Fixture fixture(name);
-  const Var weight(fixture.tensor("param.weight").clone(), true);
+  Var weight(fixture.tensor("param.weight").clone(), true);
   const auto optimizer = make(fixture, weight);
   int steps = 0;
   for (; fixture.has(fmt::format("const.grad.{}", steps)); ++steps) {
     CAPTURE(steps);
-    Var(weight).set_grad(fixture.tensor(fmt::format("const.grad.{}", steps)).clone());
+    weight.set_grad(fixture.tensor(fmt::format("const.grad.{}", steps)).clone());
     optimizer->step();
     reference::check_close(weight.value(), fixture.tensor(fmt::format("output.weight.{}", steps)), name);
   }
