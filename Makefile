@@ -8,7 +8,7 @@ PACKAGES := g++ make meson ninja-build pkg-config cmake libfmt-dev doctest-dev
 # CI treats warnings as errors.
 MESON_OPTIONS := $(if $(CI),-Dwerror=true)
 
-.PHONY: tutorials test sanitize fuzz bench deps setup clean
+.PHONY: tutorials test test-arm64 sanitize fuzz bench deps setup clean
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR)
@@ -46,6 +46,20 @@ fuzz:
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(FUZZ_DIR)/tests/fuzz_checkpoint -max_total_time=$(FUZZ_SECONDS) -timeout=10 $(FUZZ_DIR)/corpus
 
+# The core tests (tensor, kernels, the NEON gemm kernel) cross-compiled for
+# ARM64 and run under qemu-user. Only core: the whole suite under emulation
+# would take most of an hour on two cores.
+ARM64_DIR ?= build-arm64
+ARM64_PACKAGES := g++-aarch64-linux-gnu qemu-user
+test-arm64:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(ARM64_PACKAGES)"
+	@mkdir -p $(ARM64_DIR)-headers && ln -sfn /usr/include/fmt $(ARM64_DIR)-headers/fmt \
+	  && ln -sfn /usr/include/doctest $(ARM64_DIR)-headers/doctest
+	@[ -f $(ARM64_DIR)/build.ninja ] || meson setup $(ARM64_DIR) $(MESON_OPTIONS) \
+	  --cross-file tests/arm64/aarch64-linux-gnu.ini -Dcpp_args=-isystem$(CURDIR)/$(ARM64_DIR)-headers
+	meson compile -C $(ARM64_DIR) tests/test_core_f32 tests/test_core_f64
+	meson test -C $(ARM64_DIR) --no-rebuild --print-errorlogs --suite core --timeout-multiplier 4
+
 # Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
 bench: setup
 	meson compile -C $(BUILD_DIR)
@@ -66,4 +80,4 @@ deps:
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR) $(ARM64_DIR) $(ARM64_DIR)-headers

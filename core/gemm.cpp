@@ -8,19 +8,23 @@
 //   * the micro-kernel keeps an MR x NR tile of C in vector registers and, for
 //     each k, multiplies one broadcast value of A by the NR values of B.
 // Packing makes every inner-loop load sequential, and lets one kernel serve
-// all four transpose combinations.
+// all four transpose combinations. The micro-kernel and the sizes MR, NR, KC,
+// MC, NC belong to the instruction set (core/gemm_micro_kernel.cpp); this
+// file is compiled once and reads them from the kernel in use.
 //
 // Determinism: every element of C is summed over k in the same order (KC
 // blocks in sequence, k in sequence within the block) whichever thread
 // computes it, so results are bitwise identical for any thread count.
 #include "core/gemm.h"
 
+#include "core/gemm_kernel.h"
 #include "core/parallel.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include <omp.h>
 
@@ -28,20 +32,7 @@ namespace atto {
 
 namespace {
 
-// One SIMD register of Reals (GCC/Clang vector extension): 16 floats or 8
-// doubles with AVX-512; the compiler splits it on narrower machines.
-constexpr int kVectorBytes = 64;
-using Vec = Real __attribute__((vector_size(kVectorBytes)));
-constexpr int kLanes = kVectorBytes / sizeof(Real);
-
-constexpr Index MR = 8;              // rows of the register tile
-constexpr Index NR = 3 * kLanes;     // columns of the register tile
-constexpr Index KC = 256;            // depth of one packed block
-constexpr Index MC = 96;             // rows of A packed at once (fits in L2)
-constexpr Index NC = 4032;           // columns of B packed at once
-
-// x - 0 is exactly x for every x (even -0), so this compiles to one broadcast.
-inline Vec broadcast(Real x) { return x - Vec{}; }
+using detail::GemmKernel;
 
 Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Index& capacity, Index size) {
   if (size > capacity) {
@@ -68,7 +59,8 @@ inline Real element(const GemmOperand& x, Index row, Index col) {
 
 // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into MR-row strips,
 // zero-padding the last strip.
-void pack_a(const GemmOperand& a, Index i0, Index mc, Index p0, Index kc, Real* out) {
+void pack_a(const GemmKernel& kernel, const GemmOperand& a, Index i0, Index mc, Index p0, Index kc, Real* out) {
+  const Index MR = kernel.mr;
   for (Index strip = 0; strip < mc; strip += MR) {
     const Index rows = std::min(MR, mc - strip);
     for (Index p = 0; p < kc; ++p) {
@@ -80,7 +72,8 @@ void pack_a(const GemmOperand& a, Index i0, Index mc, Index p0, Index kc, Real* 
 }
 
 // Packs depth [p0, p0+kc) x columns [j0, j0+NR) of op(B) into one NR-wide strip.
-void pack_b_strip(const GemmOperand& b, Index p0, Index kc, Index j0, Index cols, Real* out) {
+void pack_b_strip(const GemmKernel& kernel, const GemmOperand& b, Index p0, Index kc, Index j0, Index cols, Real* out) {
+  const Index NR = kernel.nr;
   for (Index p = 0; p < kc; ++p) {
     if (!b.transposed && cols == NR) {
       std::memcpy(out + p * NR, b.data + (p0 + p) * b.ld + j0, NR * sizeof(Real));
@@ -91,52 +84,28 @@ void pack_b_strip(const GemmOperand& b, Index p0, Index kc, Index j0, Index cols
   }
 }
 
-// C[0:rows, 0:cols] (+)= A_strip * B_strip over kc, the tile held in registers.
-void micro_kernel(Index kc, const Real* __restrict a, const Real* __restrict b, Real* c, Index ldc, Index rows,
-                  Index cols, bool accumulate) {
-  constexpr int kVecs = NR / kLanes;
-  Vec acc[MR][kVecs] = {};
-  for (Index p = 0; p < kc; ++p) {
-    Vec bv[kVecs];
-    for (int v = 0; v < kVecs; ++v) bv[v] = *reinterpret_cast<const Vec*>(b + p * NR + v * kLanes);
-    for (int r = 0; r < MR; ++r) {
-      const Vec av = broadcast(a[p * MR + r]);
-      for (int v = 0; v < kVecs; ++v) acc[r][v] += av * bv[v];
-    }
-  }
-  if (rows == MR && cols == NR) {
-    for (int r = 0; r < MR; ++r) {
-      for (int v = 0; v < kVecs; ++v) {
-        Vec out = acc[r][v];
-        Real* dst = c + r * ldc + v * kLanes;
-        if (accumulate) {
-          Vec old;
-          std::memcpy(&old, dst, sizeof(Vec));
-          out += old;
-        }
-        std::memcpy(dst, &out, sizeof(Vec));
-      }
-    }
-    return;
-  }
-  alignas(64) Real tile[MR][NR];
-  std::memcpy(tile, acc, sizeof(tile));
-  for (Index r = 0; r < rows; ++r) {
-    for (Index col = 0; col < cols; ++col) c[r * ldc + col] = (accumulate ? c[r * ldc + col] : Real(0)) + tile[r][col];
+// Packs the panel of op(B) for columns [j0, j0+nc) and depth [p0, p0+kc),
+// strips [first, last) of it.
+void pack_b_strips(const GemmKernel& kernel, const GemmOperand& b, Index j0, Index nc, Index p0, Index kc, Index first,
+                   Index last, Real* panel) {
+  const Index NR = kernel.nr;
+  for (Index s = first; s < last; ++s) {
+    pack_b_strip(kernel, b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), panel + s * NR * kc);
   }
 }
 
 // One MC x NC tile of C against an already packed B panel.
-void tile_product(const GemmOperand& a, const Real* packed_b, Index i0, Index mc, Index j0, Index nc, Index p0,
-                  Index kc, Real* c, Index ldc, bool accumulate) {
+void tile_product(const GemmKernel& kernel, const GemmOperand& a, const Real* packed_b, Index i0, Index mc, Index j0,
+                  Index nc, Index p0, Index kc, Real* c, Index ldc, bool accumulate) {
+  const Index MR = kernel.mr, NR = kernel.nr;
   PackBuffers& buffers = tls_buffers;
   Real* packed_a = aligned_buffer(buffers.a, buffers.a_capacity, ((mc + MR - 1) / MR) * MR * kc);
-  pack_a(a, i0, mc, p0, kc, packed_a);
+  pack_a(kernel, a, i0, mc, p0, kc, packed_a);
   for (Index jr = 0; jr < nc; jr += NR) {
     const Index cols = std::min(NR, nc - jr);
     for (Index ir = 0; ir < mc; ir += MR) {
-      micro_kernel(kc, packed_a + ir * kc, packed_b + jr * kc, c + (i0 + ir) * ldc + j0 + jr, ldc,
-                   std::min(MR, mc - ir), cols, accumulate);
+      kernel.micro_kernel(kc, packed_a + ir * kc, packed_b + jr * kc, c + (i0 + ir) * ldc + j0 + jr, ldc,
+                          std::min(MR, mc - ir), cols, accumulate);
     }
   }
 }
@@ -148,11 +117,12 @@ void zero_or_keep(Index m, Index n, Real* c, Index ldc, bool accumulate) {
 
 // The loop nest. `parallel` says whether this call may open a parallel
 // region; `prepacked`, when given, holds op(B) already packed.
-void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, const PackedB* prepacked, Real* c, Index ldc,
-               bool accumulate, bool parallel) {
+void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand a, GemmOperand b,
+               const PackedB* prepacked, Real* c, Index ldc, bool accumulate, bool parallel) {
   if (m == 0 || n == 0) return;
   if (k == 0) return zero_or_keep(m, n, c, ldc, accumulate);
-  const int threads = parallel && m * n * k >= kParallelMultiplyAdds ? num_threads() : 1;
+  const Index MR = kernel.mr, NR = kernel.nr, KC = kernel.kc, MC = kernel.mc, NC = kernel.nc;
+  const int threads = parallel && m * n * k >= kParallelMultiplyAdds ? region_threads() : 1;
   // Rows per tile: at most MC, with the tile count a multiple of the thread
   // count so no thread idles at the end. The split changes who computes an
   // element, never the order it is summed in.
@@ -162,6 +132,10 @@ void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, const Pa
   Real* packed_b =
       prepacked ? nullptr : aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
   const Index row_tiles = (m + mc - 1) / mc;
+  // Each thread's time spent working, to tell an idle machine from a busy one
+  // (core/parallel.h).
+  std::vector<double> busy(threads > 1 ? static_cast<std::size_t>(threads) : 0, 0.0);
+  const double start = threads > 1 ? omp_get_wtime() : 0;
   // One parallel region for the whole product: every thread walks the same
   // block loops, and the two `omp for` loops (with their barriers) share out
   // the packing of B and then the tiles of C.
@@ -173,32 +147,37 @@ void gemm_impl(Index m, Index n, Index k, GemmOperand a, GemmOperand b, const Pa
       const Index kc = std::min(KC, k - p0);
       if (!prepacked) {  // every thread takes the same branch, as worksharing requires
 #pragma omp for schedule(static)
-        for (Index s = 0; s < strips; ++s) {
-          pack_b_strip(b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), packed_b + s * NR * kc);
-        }
+        for (Index s = 0; s < strips; ++s) pack_b_strips(kernel, b, j0, nc, p0, kc, s, s + 1, packed_b);
       }
       const Real* panel = prepacked ? prepacked->panel(j0, p0) : packed_b;
-#pragma omp for schedule(static)
+      const double work_start = threads > 1 ? omp_get_wtime() : 0;
+#pragma omp for schedule(static) nowait
       for (Index t = 0; t < row_tiles; ++t) {
-        tile_product(a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc, accumulate || p0 > 0);
+        tile_product(kernel, a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc,
+                     accumulate || p0 > 0);
       }
+      if (threads > 1) busy[static_cast<std::size_t>(omp_get_thread_num())] += omp_get_wtime() - work_start;
+#pragma omp barrier
     }
   }
+  if (threads > 1) report_region_balance(omp_get_wtime() - start, *std::min_element(busy.begin(), busy.end()));
 }
 
 }  // namespace
 
 void gemm(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate) {
-  gemm_impl(m, n, k, a, b, nullptr, c, ldc, accumulate, true);
+  gemm_impl(detail::active_gemm_kernel(), m, n, k, a, b, nullptr, c, ldc, accumulate, true);
 }
 
 void gemm_serial(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Index ldc, bool accumulate) {
-  gemm_impl(m, n, k, a, b, nullptr, c, ldc, accumulate, false);
+  gemm_impl(detail::active_gemm_kernel(), m, n, k, a, b, nullptr, c, ldc, accumulate, false);
 }
 
 // The panels in the order gemm_impl visits them, each exactly as it would
-// have packed it.
-PackedB::PackedB(Index k, Index n, GemmOperand b) : k_(k), n_(n) {
+// have packed it, for the kernel in use now; products with this PackedB use
+// that kernel even if another is chosen later.
+PackedB::PackedB(Index k, Index n, GemmOperand b) : kernel_(&detail::active_gemm_kernel()), k_(k), n_(n) {
+  const Index NR = kernel_->nr, KC = kernel_->kc, NC = kernel_->nc;
   Index size = 0;
   for (Index j0 = 0; j0 < n; j0 += NC) {
     for (Index p0 = 0; p0 < k; p0 += KC) {
@@ -213,19 +192,18 @@ PackedB::PackedB(Index k, Index n, GemmOperand b) : k_(k), n_(n) {
     const Index nc = std::min(NC, n - j0);
     for (Index p0 = 0; p0 < k; p0 += KC) {
       const Index kc = std::min(KC, k - p0);
-      Real* dst = out + offsets_[panel++];
-      for (Index s = 0; s * NR < nc; ++s) pack_b_strip(b, p0, kc, j0 + s * NR, std::min(NR, nc - s * NR), dst + s * NR * kc);
+      pack_b_strips(*kernel_, b, j0, nc, p0, kc, 0, (nc + NR - 1) / NR, out + offsets_[panel++]);
     }
   }
 }
 
 const Real* PackedB::panel(Index j0, Index p0) const {
-  const Index depth_blocks = (k_ + KC - 1) / KC;
-  return data_.get() + offsets_[static_cast<std::size_t>(j0 / NC * depth_blocks + p0 / KC)];
+  const Index depth_blocks = (k_ + kernel_->kc - 1) / kernel_->kc;
+  return data_.get() + offsets_[static_cast<std::size_t>(j0 / kernel_->nc * depth_blocks + p0 / kernel_->kc)];
 }
 
 void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate) {
-  gemm_impl(m, b.cols(), b.rows(), a, {nullptr, 0, false}, &b, c, ldc, accumulate, true);
+  gemm_impl(*b.kernel_, m, b.cols(), b.rows(), a, {nullptr, 0, false}, &b, c, ldc, accumulate, true);
 }
 
 }  // namespace atto

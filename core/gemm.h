@@ -14,6 +14,10 @@
 
 namespace atto {
 
+namespace detail {
+struct GemmKernel;
+}
+
 struct GemmOperand {
   const Real* data;
   Index ld;  // distance between consecutive rows of the matrix as stored
@@ -36,7 +40,9 @@ void gemm_serial(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* 
 // op(B) packed once, for many products with the same right-hand side: a
 // recurrent layer multiplies by its recurrent kernel at every step, and
 // packing it each time would cost a copy of the whole matrix per step. The
-// packed copy does not follow later changes to B.
+// packed copy does not follow later changes to B. It is packed for the kernel
+// in use when it is made (core/kernel_dispatch.h), and products with it use
+// that kernel.
 class PackedB {
  public:
   PackedB(Index k, Index n, GemmOperand b);
@@ -46,6 +52,8 @@ class PackedB {
   const Real* panel(Index j0, Index p0) const;
 
  private:
+  friend void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);
+  const detail::GemmKernel* kernel_;
   Index k_, n_;
   std::vector<Index> offsets_;  // of each panel, column blocks outer, depth blocks inner
   std::unique_ptr<Real[], decltype(&std::free)> data_{nullptr, &std::free};

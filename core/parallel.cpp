@@ -2,9 +2,21 @@
 
 #include "core/errors.h"
 
+#include <atomic>
+#include <chrono>
+
 #include <omp.h>
 
 namespace atto {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<int> uneven_regions{0};
+std::atomic<Clock::rep> serial_until{0};  // Clock ticks
+
+}  // namespace
 
 void set_num_threads(int threads) {
   if (threads < 1) throw_argument_error("set_num_threads", "thread count {} must be >= 1", threads);
@@ -12,5 +24,24 @@ void set_num_threads(int threads) {
 }
 
 int num_threads() { return omp_get_max_threads(); }
+
+int region_threads() {
+  const int threads = num_threads();
+  if (threads == 1) return 1;
+  return Clock::now().time_since_epoch().count() < serial_until.load(std::memory_order_relaxed) ? 1 : threads;
+}
+
+// A region whose wall time is 1.5x the work of its least busy thread lost a
+// third of itself waiting; an idle machine shows ratios near 1.
+void report_region_balance(double wall_seconds, double least_busy_seconds) {
+  if (wall_seconds <= 1.5 * least_busy_seconds) {
+    uneven_regions.store(0, std::memory_order_relaxed);
+    return;
+  }
+  if (uneven_regions.fetch_add(1, std::memory_order_relaxed) + 1 < 2) return;
+  uneven_regions.store(0, std::memory_order_relaxed);
+  const auto backoff = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kBusyBackoffSeconds));
+  serial_until.store((Clock::now() + backoff).time_since_epoch().count(), std::memory_order_relaxed);
+}
 
 }  // namespace atto

@@ -3,8 +3,8 @@
 // the same bits.
 //
 // In float they are written without branches or library calls, so that a
-// loop applying them to an array compiles to SIMD code (16 lanes with
-// AVX-512): glibc's expf and tanhf are calls the compiler cannot vectorise,
+// loop applying them to an array compiles to SIMD code at whatever width the
+// build targets (4 lanes with the baseline SSE2, 16 with AVX-512): glibc's expf and tanhf are calls the compiler cannot vectorise,
 // and in the LSTM's gates they cost more than the matrix products. The
 // methods are the classic ones (Cody and Waite's range reduction, Cephes-style
 // minimax polynomials); each is within about two float ulps of the true value.
@@ -46,8 +46,11 @@ inline float exp_float(float x) {
   // Unsigned, so that the shifts and sums wrap as two's complement would, without undefined behaviour.
   const std::uint32_t exponent = std::bit_cast<std::uint32_t>(shifted) - std::bit_cast<std::uint32_t>(kRound);
   const float result = std::bit_cast<float>(std::bit_cast<std::uint32_t>(er) + (exponent << 23));
-  if (x != x) return x;
-  return x > kHighest ? std::numeric_limits<float>::infinity() : (x < kLowest ? 0.0f : result);
+  // Selects, not branches or early returns: GCC turns these into blends at
+  // any vector width, where control flow would keep the loop scalar on every
+  // CPU without AVX-512's masked instructions.
+  const float bounded = x > kHighest ? std::numeric_limits<float>::infinity() : (x < kLowest ? 0.0f : result);
+  return x != x ? x : bounded;
 }
 
 // tanh for float. Near 0, 1 - 2 / (e^2x + 1) would cancel, so |x| < 0.625

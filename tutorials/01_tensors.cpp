@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <string>
 
 using namespace atto;
 using atto::tutorial::section;
@@ -96,7 +97,15 @@ int main(int argc, char** argv) {
   // blocks of both matrices into cache-friendly panels and keeps a small tile
   // of the result in SIMD registers; OpenMP then splits the tiles over cores.
   // Results are bitwise identical whatever the thread count.
+  //
+  // The tile is sized for the SIMD registers of one instruction set, and
+  // CPUs differ: the library holds one kernel per set (AVX-512, AVX2 or plain
+  // SSE2 on x86-64, NEON on ARM) and runs the widest one this CPU has. Set
+  // ATTO_KERNEL=generic to see how much the wide registers are worth here.
   section("5. matmul at 1 and 2 threads");
+  std::string supported;
+  for (std::string_view name : supported_kernels()) supported.append(" ").append(name);
+  fmt::print("matrix kernel in use: {} (this CPU supports:{})\n", active_kernel(), supported);
   const Index n = options.quick ? 256 : 1024;
   const Tensor x = gen.uniform({n, n}, -1, 1), y = gen.uniform({n, n}, -1, 1);
   const int all_threads = num_threads();

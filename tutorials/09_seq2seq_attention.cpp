@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
                     {{"--interactive", "after training, translate lines typed on standard input"}});
 
   // 1. Dates, with and without attention, on tutorial 08's data and the same budget.
-  const DateSplits data = make_date_splits(options.quick ? 3000 : 20000, 500, options.quick ? 100 : 500, options.seed);
+  const DateSplits data = make_date_splits(options.quick ? 1500 : 20000, 500, options.quick ? 100 : 500, options.seed);
   const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   const Index epochs = 3;
 
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   // compare where "bonjour" looks.
   const ParallelCorpus phrase_corpus = make_corpus(phrases, english_words, french_words);
   const TrainingOptions phrase_training{
-      .epochs = options.quick ? 40 : 120, .batch_size = 16, .decay = 0.98, .print_every = options.quick ? 20 : 40};
+      .epochs = options.quick ? 30 : 120, .batch_size = 16, .decay = 0.98, .print_every = options.quick ? 15 : 40};
   std::vector<std::unique_ptr<Translator>> phrase_models;
   std::vector<Shown> hello;  // each model's "hello my friend"
   for (bool from_encoder : {true, false}) {

@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
   //   Translator model({..., .recurrent = gru_layers()}, gen);
   // Both models get the same data, seed and budget as tutorial 09.
   section("5. The GRU in tutorial 09's translator");
-  const DateSplits data = make_date_splits(options.quick ? 3000 : 20000, 500, options.quick ? 100 : 500, options.seed);
+  const DateSplits data = make_date_splits(options.quick ? 1500 : 20000, 500, options.quick ? 100 : 500, options.seed);
   const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   const Index epochs = 3;
   fmt::print("LSTM encoder and decoder:\n");

@@ -2,6 +2,8 @@
 // against the memory bandwidth measured here, softmax against PyTorch.
 #include "tests/bench/common.h"
 
+#include "core/kernel_dispatch.h"
+
 #include <fmt/format.h>
 
 #include <type_traits>
@@ -37,48 +39,62 @@ double stream_add_gb_per_s(const atto::Tensor& a, const atto::Tensor& b, int rep
 }  // namespace
 
 
-// sgemm C = op(A) op(B) for square n, with the backward passes' transposes.
+// sgemm C = op(A) op(B) for square n, with the backward passes' transposes,
+// on the kernel the CPU picked; then 512^3 and 1024^3 on one thread with
+// every kernel this CPU can run.
 void bench_sgemm(const Options& options) {
   if (!selected(options, "sgemm")) return;
-  fmt::print("\n## sgemm (GFLOP/s, median of {} runs, [min-max] in ms)\n", options.reps);
-  fmt::print("{:<22} {:>7} {:>10} {:>19} {:>10} {:>7}\n", "shape", "threads", "attograd", "[spread ms]", "OpenBLAS",
-             "ratio");
   struct Case {
     Index n;
     bool trans_a, trans_b;
   };
-  const std::vector<Case> cases = {{256, false, false}, {512, false, false}, {1024, false, false},
-                                   {512, true, false},  {512, false, true},  {1024, true, false},
-                                   {1024, false, true}};
   atto::Generator gen(1);
-  for (const Case& c : cases) {
+  // One row: attograd's GFLOP/s, OpenBLAS's and the ratio, at `threads`.
+  const auto row = [&](const std::string& label, const Case& c, int threads) {
     const std::string name = fmt::format("{}^3{}{}", c.n, c.trans_a ? " A^T B" : "", c.trans_b ? " A B^T" : "");
     const atto::Tensor a = gen.uniform({c.n, c.n}, -1, 1), b = gen.uniform({c.n, c.n}, -1, 1);
     atto::Tensor out = atto::Tensor::empty({c.n, c.n});
     const double flops = 2.0 * c.n * c.n * c.n;
-    for (int threads : {1, 2}) {
-      atto::set_num_threads(threads);
-      const Timing ours = measure(options.reps, [&] { atto::matmul_into(out, a, b, c.trans_a, c.trans_b, false); });
-      std::string peer = "-", ratio = "-";
+    atto::set_num_threads(threads);
+    const Timing ours = measure(options.reps, [&] { atto::matmul_into(out, a, b, c.trans_a, c.trans_b, false); });
+    std::string peer = "-", ratio = "-";
 #ifdef ATTO_BENCH_CBLAS
-      if constexpr (std::is_same_v<Real, float>) {
-        set_peer_threads(threads);
-        atto::Tensor peer_out = atto::Tensor::empty({c.n, c.n});
-        const Timing theirs = measure(options.reps, [&] {
-          cblas_sgemm(CblasRowMajor, c.trans_a ? CblasTrans : CblasNoTrans, c.trans_b ? CblasTrans : CblasNoTrans,
-                      c.n, c.n, c.n, 1.0f, a.data(), c.n, b.data(), c.n, 0.0f, peer_out.data(), c.n);
-        });
-        peer = fmt::format("{:.1f}", flops / theirs.median * 1e-9);
-        ratio = fmt::format("{:.2f}", theirs.median / ours.median);
-      }
-#endif
-      fmt::print("{:<22} {:>7} {:>10.1f} {:>19} {:>10} {:>7}\n", name, threads, flops / ours.median * 1e-9,
-                 fmt::format("[{:.2f}-{:.2f}]", ours.low * 1e3, ours.high * 1e3), peer, ratio);
+    if constexpr (std::is_same_v<Real, float>) {
+      set_peer_threads(threads);
+      atto::Tensor peer_out = atto::Tensor::empty({c.n, c.n});
+      const Timing theirs = measure(options.reps, [&] {
+        cblas_sgemm(CblasRowMajor, c.trans_a ? CblasTrans : CblasNoTrans, c.trans_b ? CblasTrans : CblasNoTrans, c.n,
+                    c.n, c.n, 1.0f, a.data(), c.n, b.data(), c.n, 0.0f, peer_out.data(), c.n);
+      });
+      peer = fmt::format("{:.1f}", flops / theirs.median * 1e-9);
+      ratio = fmt::format("{:.2f}", theirs.median / ours.median);
     }
+#endif
+    fmt::print("{:<8} {:<16} {:>7} {:>10.1f} {:>19} {:>10} {:>7}\n", label, name, threads, flops / ours.median * 1e-9,
+               fmt::format("[{:.2f}-{:.2f}]", ours.low * 1e3, ours.high * 1e3), peer, ratio);
+  };
+  const auto header = [] {
+    fmt::print("{:<8} {:<16} {:>7} {:>10} {:>19} {:>10} {:>7}\n", "kernel", "shape", "threads", "attograd",
+               "[spread ms]", "OpenBLAS", "ratio");
+  };
+  const std::string active(atto::active_kernel());
+  fmt::print("\n## sgemm (GFLOP/s, median of {} runs, [min-max] in ms), kernel in use: {}\n", options.reps, active);
+  header();
+  for (const Case& c : {Case{256, false, false}, Case{512, false, false}, Case{1024, false, false},
+                        Case{512, true, false}, Case{512, false, true}, Case{1024, true, false},
+                        Case{1024, false, true}}) {
+    for (int threads : {1, 2}) row(active, c, threads);
   }
-  fmt::print("ratio = attograd speed / OpenBLAS speed (>= 0.85 is the target)\n");
+  fmt::print("\n## sgemm on one thread with every kernel this CPU can run\n");
+  header();
+  for (std::string_view kernel : atto::supported_kernels()) {
+    atto::use_kernel(kernel);
+    for (Index n : {512, 1024}) row(std::string(kernel), {n, false, false}, 1);
+  }
+  atto::use_kernel(active);
+  fmt::print("ratio = attograd speed / OpenBLAS speed (>= 0.85 is the target); OpenBLAS picks its own kernel for\n"
+             "this CPU (set OPENBLAS_CORETYPE, e.g. Haswell or Nehalem, to hold a lower kernel against its peer)\n");
 }
-
 
 // c = a + b on 32M floats: three arrays of 128 MB streamed through memory.
 void bench_elementwise(const Options& options) {

@@ -8,6 +8,8 @@
 // installed. docs/performance.md has the full table and how to read it.
 #include "tests/bench/common.h"
 
+#include "core/kernel_dispatch.h"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -41,6 +43,10 @@ int main(int argc, char** argv) {
   bench::enable_peers(options.peers);
   fmt::print("attograd bench: {} threads available; OMP_WAIT_POLICY={}\n", atto::num_threads(),
              std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "(default)");
+  std::string supported;
+  for (std::string_view name : atto::supported_kernels()) supported.append(" ").append(name);
+  fmt::print("matrix kernel in use: {} (this CPU supports:{}; ATTO_KERNEL=NAME forces one)\n", atto::active_kernel(),
+             supported);
   bench::bench_overhead(options);
   bench::bench_sgemm(options);
   bench::bench_elementwise(options);

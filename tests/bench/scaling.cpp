@@ -7,8 +7,10 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace bench {
@@ -60,6 +62,27 @@ std::vector<ScalingCase> cases() {
   };
 }
 
+// Spins on one core until destroyed: another program holding a core, as a
+// browser does on a learner's laptop.
+class BackgroundLoad {
+ public:
+  BackgroundLoad()
+      : spinner_([this] {
+          unsigned counter = 0;
+          while (!stop_.load(std::memory_order_relaxed)) counter = counter * 1664525u + 1013904223u;
+          sink_ = counter;
+        }) {}
+  ~BackgroundLoad() {
+    stop_ = true;
+    spinner_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<unsigned> sink_{0};
+  std::thread spinner_;
+};
+
 }  // namespace
 
 void bench_scaling(const Options& options) {
@@ -78,6 +101,19 @@ void bench_scaling(const Options& options) {
     const double speedup = ms[0] / ms[1];
     fmt::print("{:<34} {:>10.3f} {:>10.3f} {:>8.2f}x {:>14}{}\n", c.name, ms[0], ms[1], speedup,
                same_bits(results[0], results[1]) ? "yes" : "NO", c.target > 0 ? fmt::format("   (target >= {}x)", c.target) : "");
+  }
+  // The same with one core busy: 2 threads must not lose to 1 by more than a
+  // few percent (core/parallel.h says how the kernels back off).
+  fmt::print("\n## thread scaling with one core busy (a spinning thread of this process)\n");
+  fmt::print("{:<34} {:>10} {:>10} {:>9}\n", "workload", "1 thread", "2 threads", "2 vs 1");
+  const BackgroundLoad load;
+  for (const ScalingCase& c : cases()) {
+    std::vector<double> ms;
+    for (int threads : {1, 2}) {
+      atto::set_num_threads(threads);
+      ms.push_back(measure(options.reps, [&] { c.run(); }).median * 1e3);
+    }
+    fmt::print("{:<34} {:>10.3f} {:>10.3f} {:>8.2f}x   (target >= 0.95x)\n", c.name, ms[0], ms[1], ms[0] / ms[1]);
   }
 }
 

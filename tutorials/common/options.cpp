@@ -1,5 +1,7 @@
 #include "tutorials/common/options.h"
 
+#include "core/errors.h"
+#include "core/kernel_dispatch.h"
 #include "core/parallel.h"
 #include "core/random.h"
 
@@ -68,6 +70,11 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
     }
   }
   if (options.threads > 0) set_num_threads(options.threads);
+  try {
+    active_kernel();  // a bad ATTO_KERNEL is reported here, not in the middle of training
+  } catch (const ArgumentError& e) {
+    fail(program, tutorial_switches, e.what());
+  }
   manual_seed(options.seed);
   return options;
 }
