@@ -1,7 +1,7 @@
 #include "core/elementwise.h"
 
+#include "core/cpu_kernels.h"
 #include "core/map.h"
-#include "core/scalar_math.h"
 #include "core/shape_ops.h"
 
 #include <cmath>
@@ -9,15 +9,30 @@
 namespace atto {
 
 Tensor neg(const Tensor& x) { return map(x, [](Real v) { return -v; }); }
-Tensor exp(const Tensor& x) { return map(x, [](Real v) { return exp_of(v); }); }
+namespace {
+
+// exp, tanh and sigmoid run on the widest instruction set this CPU has
+// (core/cpu_kernels.h), block by block.
+using ArrayFunction = void (*)(const Real* x, Real shift, Real* y, Index n);
+Tensor apply(const Tensor& x, ArrayFunction f) {
+  Tensor out = Tensor::empty(x.shape());
+  const Real* in = x.data();
+  Real* o = out.data();
+  parallel_for(x.numel(), 1, [&](Index begin, Index end) { f(in + begin, 0, o + begin, end - begin); });
+  return out;
+}
+
+}  // namespace
+
+Tensor exp(const Tensor& x) { return apply(x, detail::active_vector_math().exp); }
 Tensor log(const Tensor& x) { return map(x, [](Real v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](Real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](Real v) { return std::abs(v); }); }
-Tensor tanh(const Tensor& x) { return map(x, [](Real v) { return tanh_of(v); }); }
+Tensor tanh(const Tensor& x) { return apply(x, detail::active_vector_math().tanh); }
 Tensor relu(const Tensor& x) { return map(x, [](Real v) { return v > 0 ? v : Real(0); }); }
 Tensor pow(const Tensor& x, Real exponent) { return map(x, [=](Real v) { return std::pow(v, exponent); }); }
 
-Tensor sigmoid(const Tensor& x) { return map(x, [](Real v) { return sigmoid_of(v); }); }
+Tensor sigmoid(const Tensor& x) { return apply(x, detail::active_vector_math().sigmoid); }
 
 Tensor add(const Tensor& a, const Tensor& b) { return map("add", a, b, [](Real x, Real y) { return x + y; }); }
 Tensor sub(const Tensor& a, const Tensor& b) { return map("sub", a, b, [](Real x, Real y) { return x - y; }); }

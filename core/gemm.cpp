@@ -17,7 +17,7 @@
 // computes it, so results are bitwise identical for any thread count.
 #include "core/gemm.h"
 
-#include "core/gemm_kernel.h"
+#include "core/cpu_kernels.h"
 #include "core/parallel.h"
 
 #include <algorithm>
@@ -25,8 +25,6 @@
 #include <cstring>
 #include <memory>
 #include <vector>
-
-#include <omp.h>
 
 namespace atto {
 
@@ -132,10 +130,11 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
   Real* packed_b =
       prepacked ? nullptr : aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
   const Index row_tiles = (m + mc - 1) / mc;
-  // Each thread's time spent working, to tell an idle machine from a busy one
-  // (core/parallel.h).
+  // Each thread's time and count of tiles, to tell an idle machine from a
+  // busy one (core/parallel.h).
   std::vector<double> busy(threads > 1 ? static_cast<std::size_t>(threads) : 0, 0.0);
-  const double start = threads > 1 ? omp_get_wtime() : 0;
+  std::vector<Index> tiles_done(busy.size(), 0);
+  const double start = threads > 1 ? wall_seconds() : 0;
   // One parallel region for the whole product: every thread walks the same
   // block loops, and the two `omp for` loops (with their barriers) share out
   // the packing of B and then the tiles of C.
@@ -150,17 +149,30 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
         for (Index s = 0; s < strips; ++s) pack_b_strips(kernel, b, j0, nc, p0, kc, s, s + 1, packed_b);
       }
       const Real* panel = prepacked ? prepacked->panel(j0, p0) : packed_b;
-      const double work_start = threads > 1 ? omp_get_wtime() : 0;
+      const double work_start = threads > 1 ? wall_seconds() : 0;
+      Index tiles = 0;
 #pragma omp for schedule(static) nowait
       for (Index t = 0; t < row_tiles; ++t) {
         tile_product(kernel, a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc,
                      accumulate || p0 > 0);
+        ++tiles;
       }
-      if (threads > 1) busy[static_cast<std::size_t>(omp_get_thread_num())] += omp_get_wtime() - work_start;
+      if (threads > 1) {
+        busy[static_cast<std::size_t>(thread_index())] += wall_seconds() - work_start;
+        tiles_done[static_cast<std::size_t>(thread_index())] += tiles;
+      }
 #pragma omp barrier
     }
   }
-  if (threads > 1) report_region_balance(omp_get_wtime() - start, *std::min_element(busy.begin(), busy.end()));
+  if (threads > 1) {
+    // The ideal: every thread computing its share of tiles at the fastest pace.
+    double fastest = 1e300;
+    for (std::size_t i = 0; i < busy.size(); ++i) {
+      if (tiles_done[i] > 0) fastest = std::min(fastest, busy[i] / static_cast<double>(tiles_done[i]));
+    }
+    const Index blocks = (n + NC - 1) / NC * ((k + KC - 1) / KC);
+    report_region_balance(wall_seconds() - start, fastest * static_cast<double>(blocks * ((row_tiles + threads - 1) / threads)));
+  }
 }
 
 }  // namespace

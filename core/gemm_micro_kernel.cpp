@@ -1,5 +1,5 @@
 // The gemm micro-kernel, compiled once per instruction set. The build defines
-// exactly one ATTO_GEMM_TARGET_* macro and passes that set's flags
+// exactly one ATTO_KERNEL_TARGET_* macro and passes that set's flags
 // (core/meson.build), so each copy is free to use the registers its set has
 // and no wider ones.
 //
@@ -20,7 +20,7 @@
 // so that one B strip (KC x NR) stays in L1 while A streams past it, MC so
 // that the packed A block (MC x KC) stays in L2, NC so that the B panel
 // (KC x NC) fits in a share of L3.
-#include "core/gemm_kernel.h"
+#include "core/cpu_kernels.h"
 
 #include <cstring>
 
@@ -28,24 +28,24 @@ namespace atto::detail {
 
 namespace {
 
-#if defined(ATTO_GEMM_TARGET_AVX512)
+#if defined(ATTO_KERNEL_TARGET_AVX512)
 constexpr const char* kName = "avx512";
 constexpr int kVectorBytes = 64;
 constexpr Index MR = 8, kVectorsPerRow = 3;
-#elif defined(ATTO_GEMM_TARGET_AVX2)
+#elif defined(ATTO_KERNEL_TARGET_AVX2)
 constexpr const char* kName = "avx2";
 constexpr int kVectorBytes = 32;
 constexpr Index MR = 6, kVectorsPerRow = 2;
-#elif defined(ATTO_GEMM_TARGET_NEON)
+#elif defined(ATTO_KERNEL_TARGET_NEON)
 constexpr const char* kName = "neon";
 constexpr int kVectorBytes = 16;
 constexpr Index MR = 8, kVectorsPerRow = 3;
-#elif defined(ATTO_GEMM_TARGET_GENERIC)
+#elif defined(ATTO_KERNEL_TARGET_GENERIC)
 constexpr const char* kName = "generic";
 constexpr int kVectorBytes = 16;
 constexpr Index MR = 6, kVectorsPerRow = 2;
 #else
-#error "define one ATTO_GEMM_TARGET_* macro"
+#error "define one ATTO_KERNEL_TARGET_* macro (core/meson.build)"
 #endif
 
 using Vec = Real __attribute__((vector_size(kVectorBytes)));
@@ -93,11 +93,11 @@ constexpr GemmKernel kKernel{kName, MR, NR, KC, MC, NC, micro_kernel};
 
 }  // namespace
 
-#if defined(ATTO_GEMM_TARGET_AVX512)
+#if defined(ATTO_KERNEL_TARGET_AVX512)
 const GemmKernel& gemm_kernel_avx512() { return kKernel; }
-#elif defined(ATTO_GEMM_TARGET_AVX2)
+#elif defined(ATTO_KERNEL_TARGET_AVX2)
 const GemmKernel& gemm_kernel_avx2() { return kKernel; }
-#elif defined(ATTO_GEMM_TARGET_NEON)
+#elif defined(ATTO_KERNEL_TARGET_NEON)
 const GemmKernel& gemm_kernel_neon() { return kKernel; }
 #else
 const GemmKernel& gemm_kernel_generic() { return kKernel; }

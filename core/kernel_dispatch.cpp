@@ -1,7 +1,7 @@
 #include "core/kernel_dispatch.h"
 
 #include "core/errors.h"
-#include "core/gemm_kernel.h"
+#include "core/cpu_kernels.h"
 
 #include <array>
 #include <atomic>
@@ -13,7 +13,8 @@ namespace atto {
 namespace {
 
 struct Candidate {
-  const detail::GemmKernel& (*kernel)();
+  const detail::GemmKernel& (*gemm)();
+  const detail::VectorMathKernel& (*vector_math)();
   bool (*supported)();
 };
 
@@ -24,13 +25,13 @@ bool always() { return true; }
 // saves the wide registers, so a true answer means the instructions can run.
 bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
 bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-constexpr std::array kCandidates{Candidate{detail::gemm_kernel_avx512, has_avx512},
-                                 Candidate{detail::gemm_kernel_avx2, has_avx2},
-                                 Candidate{detail::gemm_kernel_generic, always}};
+constexpr std::array kCandidates{Candidate{detail::gemm_kernel_avx512, detail::vector_math_avx512, has_avx512},
+                                 Candidate{detail::gemm_kernel_avx2, detail::vector_math_avx2, has_avx2},
+                                 Candidate{detail::gemm_kernel_generic, detail::vector_math_generic, always}};
 #elif defined(__aarch64__)
-constexpr std::array kCandidates{Candidate{detail::gemm_kernel_neon, always}};
+constexpr std::array kCandidates{Candidate{detail::gemm_kernel_neon, detail::vector_math_neon, always}};
 #else
-constexpr std::array kCandidates{Candidate{detail::gemm_kernel_generic, always}};
+constexpr std::array kCandidates{Candidate{detail::gemm_kernel_generic, detail::vector_math_generic, always}};
 #endif
 
 std::string listed(const std::vector<std::string_view>& names) {
@@ -39,59 +40,62 @@ std::string listed(const std::vector<std::string_view>& names) {
   return text;
 }
 
-const detail::GemmKernel& find_supported(std::string_view name, std::string_view asked_by) {
+const Candidate& find_supported(std::string_view name, std::string_view asked_by) {
   for (const Candidate& c : kCandidates) {
-    if (c.kernel().name != name) continue;
+    if (c.gemm().name != name) continue;
     if (!c.supported()) {
       throw_argument_error(asked_by, "this CPU cannot run the {} kernel; it supports: {}", name,
                            listed(supported_kernels()));
     }
-    return c.kernel();
+    return c;
   }
   throw_argument_error(asked_by, "no kernel named '{}'; this build holds: {}", name, listed(built_kernels()));
 }
 
-const detail::GemmKernel& initial_kernel() {
+const Candidate& initial_choice() {
   if (const char* forced = std::getenv("ATTO_KERNEL"); forced != nullptr && *forced != '\0') {
     return find_supported(forced, "ATTO_KERNEL");
   }
   for (const Candidate& c : kCandidates) {
-    if (c.supported()) return c.kernel();
+    if (c.supported()) return c;
   }
-  return kCandidates.back().kernel();
+  return kCandidates.back();
 }
 
-std::atomic<const detail::GemmKernel*> chosen{nullptr};
+std::atomic<const Candidate*> chosen{nullptr};
+
+const Candidate& active() {
+  const Candidate* choice = chosen.load(std::memory_order_acquire);
+  if (choice == nullptr) {
+    // Concurrent first calls may both look; they find the same kernel.
+    choice = &initial_choice();
+    chosen.store(choice, std::memory_order_release);
+  }
+  return *choice;
+}
 
 }  // namespace
 
 namespace detail {
 
-const GemmKernel& active_gemm_kernel() {
-  const GemmKernel* kernel = chosen.load(std::memory_order_acquire);
-  if (kernel == nullptr) {
-    // Concurrent first calls may both look; they find the same kernel.
-    kernel = &initial_kernel();
-    chosen.store(kernel, std::memory_order_release);
-  }
-  return *kernel;
-}
+const GemmKernel& active_gemm_kernel() { return active().gemm(); }
+const VectorMathKernel& active_vector_math() { return active().vector_math(); }
 
 }  // namespace detail
 
-std::string_view active_kernel() { return detail::active_gemm_kernel().name; }
+std::string_view active_kernel() { return active().gemm().name; }
 
 std::vector<std::string_view> supported_kernels() {
   std::vector<std::string_view> names;
   for (const Candidate& c : kCandidates) {
-    if (c.supported()) names.emplace_back(c.kernel().name);
+    if (c.supported()) names.emplace_back(c.gemm().name);
   }
   return names;
 }
 
 std::vector<std::string_view> built_kernels() {
   std::vector<std::string_view> names;
-  for (const Candidate& c : kCandidates) names.emplace_back(c.kernel().name);
+  for (const Candidate& c : kCandidates) names.emplace_back(c.gemm().name);
   return names;
 }
 

@@ -31,10 +31,16 @@ int region_threads() {
   return Clock::now().time_since_epoch().count() < serial_until.load(std::memory_order_relaxed) ? 1 : threads;
 }
 
-// A region whose wall time is 1.5x the work of its least busy thread lost a
-// third of itself waiting; an idle machine shows ratios near 1.
-void report_region_balance(double wall_seconds, double least_busy_seconds) {
-  if (wall_seconds <= 1.5 * least_busy_seconds) {
+double wall_seconds() { return omp_get_wtime(); }
+int thread_index() { return omp_get_thread_num(); }
+
+// A region whose wall time is 1.5x its ideal lost a third of itself waiting;
+// an idle machine shows ratios near 1. Regions under 200 microseconds are not
+// judged: waking the threads (a few microseconds) is a visible share of them
+// even on an idle machine.
+void report_region_balance(double wall_seconds, double ideal_seconds) {
+  if (wall_seconds < 200e-6) return;
+  if (wall_seconds <= 1.5 * ideal_seconds) {
     uneven_regions.store(0, std::memory_order_relaxed);
     return;
   }

@@ -11,6 +11,7 @@
 #include "core/real.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace atto {
 
@@ -21,16 +22,21 @@ void set_num_threads(int threads);  // OpenMP threads used by every kernel
 int num_threads();
 
 // Threads on a busy machine. When another process holds one of two cores, a
-// parallel region waits at every barrier for the thread that shares a core
-// with it, and libgomp's spinning waiters make that worse: on 2 cores with
-// one busy, a product on 2 threads measured 8x slower than on 1. So gemm,
-// whose threads are given equal work, reports how evenly they ran: when a
-// region took far longer than its least busy thread worked, twice in a row,
-// kernels run on one thread for the next kBusyBackoffSeconds and then try
-// again. Results do not change: no kernel's bits depend on its thread count.
+// parallel region waits at its end for the thread that shares a core with
+// it, and libgomp's spinning waiters make that worse: on 2 cores with one
+// busy, a product on 2 threads measured 8x slower than on 1. So every
+// parallel region (gemm's and parallel_for's) times each thread's work and
+// reports it: when a region took 1.5x longer than its threads' work at the
+// fastest thread's pace needed, twice in a row, kernels run on one thread for
+// the next kBusyBackoffSeconds and then try again. Results do not change: no
+// kernel's bits depend on its thread count.
 inline constexpr double kBusyBackoffSeconds = 0.25;
 int region_threads();  // num_threads(), or 1 while backing off
-void report_region_balance(double wall_seconds, double least_busy_seconds);
+// `wall_seconds`: the region, start to end; `ideal_seconds`: how long it would
+// have taken had every thread worked at the fastest one's pace.
+void report_region_balance(double wall_seconds, double ideal_seconds);
+double wall_seconds();  // a monotonic clock for the reports (omp_get_wtime)
+int thread_index();     // this thread's number within its region (omp_get_thread_num)
 
 // Calls body(begin, end) on consecutive blocks of [0, n). `cost_per_item`
 // scales the grain for items that are more expensive than one element.
@@ -43,14 +49,29 @@ void parallel_for(Index n, Index cost_per_item, Body&& body) {
   }
   const Index block = std::max<Index>(1, kParallelGrain / std::max<Index>(cost_per_item, 1));
   const Index blocks = (n + block - 1) / block;
-  if (region_threads() == 1) {
+  const int threads = region_threads();
+  if (threads == 1) {
     for (Index b = 0; b < blocks; ++b) body(b * block, std::min(n, (b + 1) * block));
     return;
   }
-#pragma omp parallel for schedule(static)
-  for (Index b = 0; b < blocks; ++b) {
-    body(b * block, std::min(n, (b + 1) * block));
+  // Each thread's time per block, to tell an idle machine from a busy one.
+  std::vector<double> seconds_per_block(static_cast<std::size_t>(threads), 0.0);
+  const double start = wall_seconds();
+#pragma omp parallel num_threads(threads)
+  {
+    double busy = 0;
+    Index done = 0;
+#pragma omp for schedule(static) nowait
+    for (Index b = 0; b < blocks; ++b) {
+      const double block_start = wall_seconds();
+      body(b * block, std::min(n, (b + 1) * block));
+      busy += wall_seconds() - block_start;
+      ++done;
+    }
+    seconds_per_block[static_cast<std::size_t>(thread_index())] = done > 0 ? busy / done : 1e300;
   }
+  const double fastest = *std::min_element(seconds_per_block.begin(), seconds_per_block.end());
+  report_region_balance(wall_seconds() - start, fastest * static_cast<double>((blocks + threads - 1) / threads));
 }
 
 }  // namespace atto

@@ -1,14 +1,17 @@
-// exp, tanh and the logistic sigmoid of one number, shared by the
-// elementwise kernels and the fused ops (the LSTM cell) so that both compute
-// the same bits.
+// exp, tanh and the logistic sigmoid of one number. Arrays go through
+// core/vector_math_kernel.cpp, which applies these same functions compiled
+// for each instruction set (softmax, the activations, the LSTM's gates); the
+// fused ops that need one value at a time (attention, cross-entropy, the GRU
+// of tutorial 12) call them directly.
 //
 // In float they are written without branches or library calls, so that a
-// loop applying them to an array compiles to SIMD code at whatever width the
-// build targets (4 lanes with the baseline SSE2, 16 with AVX-512): glibc's expf and tanhf are calls the compiler cannot vectorise,
-// and in the LSTM's gates they cost more than the matrix products. The
-// methods are the classic ones (Cody and Waite's range reduction, Cephes-style
-// minimax polynomials); each is within about two float ulps of the true value.
-// In double, the library's functions: gradient checks want the last digit.
+// loop applying them to an array compiles to SIMD code at whatever width it
+// is compiled for (4 lanes with SSE2 or NEON, 8 with AVX2, 16 with AVX-512):
+// glibc's expf and tanhf are calls the compiler cannot vectorise, and in the
+// LSTM's gates they cost more than the matrix products. The methods are the
+// classic ones (Cody and Waite's range reduction, Cephes-style minimax
+// polynomials); each is within about two float ulps of the true value. In
+// double, the library's functions: gradient checks want the last digit.
 #pragma once
 
 #include "core/real.h"

@@ -1,9 +1,9 @@
 #include "core/softmax.h"
 
+#include "core/cpu_kernels.h"
 #include "core/errors.h"
 #include "core/parallel.h"
 #include "core/reduce.h"
-#include "core/scalar_math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -70,7 +70,7 @@ Tensor softmax(const Tensor& x) {
       return;
     }
     if (m == kInf) return share_among_infinities(in, out, n);
-    for (Index j = 0; j < n; ++j) out[j] = exp_of(in[j] - m);
+    detail::active_vector_math().exp(in, m, out, n);
     const Real scale = Real(1) / sum_row(out, n);
     for (Index j = 0; j < n; ++j) out[j] *= scale;
   });
@@ -90,7 +90,7 @@ Tensor log_softmax(const Tensor& x) {
       return;
     }
     // out doubles as scratch for exp(x - m) before the final values land.
-    for (Index j = 0; j < n; ++j) out[j] = exp_of(in[j] - m);
+    detail::active_vector_math().exp(in, m, out, n);
     const Real log_total = std::log(sum_row(out, n));
     for (Index j = 0; j < n; ++j) out[j] = in[j] - m - log_total;
   });

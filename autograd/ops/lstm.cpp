@@ -18,10 +18,10 @@
 // time-major, (T, B, ...), so each step's rows are contiguous.
 #include "autograd/ops.h"
 #include "autograd/record.h"
+#include "core/cpu_kernels.h"
 #include "core/errors.h"
 #include "core/gemm.h"
 #include "core/reduce.h"
-#include "core/scalar_math.h"
 #include "core/shape_ops.h"
 
 #include <algorithm>
@@ -74,24 +74,23 @@ bool step_is_live(const Tensor& mask, const LstmShape& s, Index b, Index t) {
   return mask.numel() == 0 || mask.data()[b * s.steps + t] != 0;
 }
 
-// The loops below run over one row of U units at a time. Each is a plain loop
-// over restrict pointers with no calls the compiler cannot inline, so it
-// compiles to SIMD code (core/scalar_math.h says why the activations allow it).
+// The loops below run over one row of U units at a time. The activations
+// run on the widest instruction set this CPU has (core/cpu_kernels.h); the
+// rest are plain loops over restrict pointers, which compile to SIMD code.
 
 // i = sig(z_i)  f = sig(z_f)  g = tanh(z_g)  o = sig(z_o), in place.
-void activate_gates(Real* __restrict z, Index U) {
-  for (Index j = 0; j < 2 * U; ++j) z[j] = sigmoid_of(z[j]);
-  for (Index j = 2 * U; j < 3 * U; ++j) z[j] = tanh_of(z[j]);
-  for (Index j = 3 * U; j < 4 * U; ++j) z[j] = sigmoid_of(z[j]);
+void activate_gates(Real* z, Index U) {
+  const detail::VectorMathKernel& math = detail::active_vector_math();
+  math.sigmoid(z, 0, z, 2 * U);
+  math.tanh(z + 2 * U, 0, z + 2 * U, U);
+  math.sigmoid(z + 3 * U, 0, z + 3 * U, U);
 }
 
 // c_t = f * c_{t-1} + i * g    h_t = o * tanh(c_t)    (or both carried over)
 void update_state(const Real* __restrict gates, const Real* __restrict c_prev, const Real* __restrict h_prev,
                   Real* __restrict c_next, Real* __restrict h_next, Real* __restrict tanh_c, Index U, bool live) {
-  for (Index j = 0; j < U; ++j) {
-    c_next[j] = gates[U + j] * c_prev[j] + gates[j] * gates[2 * U + j];
-    tanh_c[j] = tanh_of(c_next[j]);
-  }
+  for (Index j = 0; j < U; ++j) c_next[j] = gates[U + j] * c_prev[j] + gates[j] * gates[2 * U + j];
+  detail::active_vector_math().tanh(c_next, 0, tanh_c, U);
   if (live) {
     for (Index j = 0; j < U; ++j) h_next[j] = gates[3 * U + j] * tanh_c[j];
   } else {
