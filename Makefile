@@ -1,17 +1,20 @@
 # A thin wrapper around meson. The README's quick start:
-#   make tutorials   build, then run every tutorial (files they write: build/tutorial_output)
-#   make test        build, then run the whole test suite
+#   make tutorials   build the tutorials alone, then run every one (files they write: build/tutorial_output)
+#   make test        build everything, then run the whole test suite
 # Both first install missing Debian packages (as root), or print the line to run.
+# `make test NATIVE=true` builds with -march=native (see meson_options.txt).
 
 BUILD_DIR ?= build
-PACKAGES := g++ make meson ninja-build pkg-config cmake libfmt-dev doctest-dev
+PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev
 # CI treats warnings as errors.
-MESON_OPTIONS := $(if $(CI),-Dwerror=true)
+NATIVE ?= false
+MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
+TUTORIALS := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
 
 .PHONY: tutorials test test-arm64 sanitize fuzz bench deps setup clean
 
 tutorials: setup
-	meson compile -C $(BUILD_DIR)
+	meson compile -C $(BUILD_DIR) $(addprefix tutorials/,$(TUTORIALS))
 	@set -e; found=0; cd $(BUILD_DIR); \
 	for t in tutorials/[0-9][0-9]_*; do \
 	  [ -f "$$t" ] && [ -x "$$t" ] || continue; found=1; \
@@ -62,11 +65,15 @@ test-arm64:
 
 # Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
 bench: setup
-	meson compile -C $(BUILD_DIR)
+	meson compile -C $(BUILD_DIR) tests/bench/bench
 	$(BUILD_DIR)/tests/bench/bench
 
+# Configures once, and again whenever the options differ from the last run's.
 setup: deps
-	@[ -f $(BUILD_DIR)/build.ninja ] || meson setup $(BUILD_DIR) $(MESON_OPTIONS)
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then meson setup $(BUILD_DIR) $(MESON_OPTIONS); \
+	elif [ "$$(cat $(BUILD_DIR)/make-options 2>/dev/null)" != "$(MESON_OPTIONS)" ]; then \
+	  meson setup --reconfigure $(BUILD_DIR) $(MESON_OPTIONS); fi
+	@echo "$(MESON_OPTIONS)" > $(BUILD_DIR)/make-options
 
 deps:
 	@command -v dpkg >/dev/null || { echo "Not a Debian system: install $(PACKAGES) yourself."; exit 0; }; \

@@ -43,34 +43,32 @@ bool same_bits(const std::vector<Tensor>& a, const std::vector<Tensor>& b) {
   return true;
 }
 
-}  // namespace
-
-GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const std::vector<Tensor>& inputs,
-                          const GradcheckOptions& options) {
-  if constexpr (!std::is_same_v<Real, double>) {
-    throw_argument_error("gradcheck", "{}: needs the double-precision build (link attograd_f64)", op);
-  }
-  GradcheckResult result;
-  result.op = op;
+// The check itself; `phase` says which of forward and backward is running,
+// so that gradcheck can name it when one throws.
+void run_check(const GradcheckFn& fn, const std::vector<Tensor>& inputs, const GradcheckOptions& options,
+               GradcheckResult& result, const char*& phase) {
   std::vector<Var> leaves;
   for (const Tensor& input : inputs) leaves.emplace_back(input.clone(), true);
+  phase = "forward";
   Var output = fn(leaves);
   if (!output.requires_grad()) {
     result.failure = "the output does not depend on any input through the graph";
-    return result;
+    return;
   }
   const Index outputs = output.value().numel();
 
   // analytic[out][input] = d output[out] / d input, computed twice to check determinism.
+  phase = "backward";
   std::vector<std::vector<Tensor>> analytic;
   for (Index out = 0; out < outputs; ++out) {
     analytic.push_back(analytic_row(output, leaves, out));
     if (!same_bits(analytic.back(), analytic_row(output, leaves, out))) {
       result.failure = fmt::format("backward is not deterministic (output element {})", out);
-      return result;
+      return;
     }
   }
 
+  phase = "forward";
   const NoGradGuard no_graph;
   bool all_zero = true;
   for (size_t i = 0; i < leaves.size(); ++i) {
@@ -109,6 +107,23 @@ GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const st
   }
   if (result.failure.empty() && all_zero && !options.zero_gradient_expected) {
     result.failure = "vacuous: every analytic and numeric gradient is zero";
+  }
+}
+
+}  // namespace
+
+GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options) {
+  if constexpr (!std::is_same_v<Real, double>) {
+    throw_argument_error("gradcheck", "{}: needs the double-precision build (link attograd_f64)", op);
+  }
+  GradcheckResult result;
+  result.op = op;
+  const char* phase = "forward";
+  try {
+    run_check(fn, inputs, options, result, phase);
+  } catch (const std::exception& e) {
+    result.failure = fmt::format("{} threw: {}", phase, e.what());
   }
   result.passed = result.failure.empty();
   return result;

@@ -31,7 +31,10 @@ namespace detail {
 // the range of normal floats it returns inf or 0 (results that would be
 // subnormal flush to 0); NaN stays NaN.
 inline float exp_float(float x) {
-  constexpr float kLowest = -87.3f, kHighest = 88.7f;
+  // The floats closest to ln(FLT_MIN) and ln(FLT_MAX) whose e^x is still a
+  // normal float: the first lies at n = -126 with r >= 0, the second at
+  // n = 128 with r < 0, so 2^n e^r below never leaves the normal range.
+  constexpr float kLowest = -87.3365402f, kHighest = 88.7228317f;
   const float clamped = x > kLowest ? (x < kHighest ? x : kHighest) : kLowest;  // NaN -> kLowest
   // n = round(x / ln2): adding 1.5 * 2^23 pushes the fraction bits out.
   constexpr float kRound = 12582912.0f;

@@ -1,6 +1,13 @@
 #include "nn/losses.h"
 
+#include "autograd/record.h"
 #include "core/errors.h"
+#include "core/map.h"
+#include "core/reduce.h"
+#include "core/scalar_math.h"
+
+#include <algorithm>
+#include <cmath>
 
 namespace atto {
 
@@ -27,13 +34,28 @@ Var cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index) 
                                targets.reshape({-1}), ignore_index);
 }
 
+// binary_cross_entropy_with_logits: logits x and targets t of one shape -> scalar
+//   loss = mean(softplus(x) - x t), softplus(x) = max(x, 0) + log(1 + exp(-|x|))
+// One op with its own backward: softplus is smooth, but composing it from
+// |x| = relu(x) + relu(-x) gives the kink at 0 a slope of 0, and a wrong
+// gradient (-t instead of 1/2 - t) at a logit of exactly 0.
 Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets) {
   if (!(logits.shape() == targets.shape())) {
     throw_shape_error("binary_cross_entropy_with_logits", "logits {} and targets {} differ", logits.shape(),
                       targets.shape());
   }
-  const Var abs_logits = relu(logits) + relu(-logits);
-  return mean(relu(logits) - logits * Var(targets) + log(1 + exp(-abs_logits)));
+  const Tensor x = logits.value();
+  const Tensor per_element = map("binary_cross_entropy_with_logits", x, targets, [](Real xv, Real tv) {
+    return std::max(xv, Real(0)) - xv * tv + std::log1p(std::exp(-std::abs(xv)));
+  });
+  const Real count = static_cast<Real>(x.numel());
+  return record("binary_cross_entropy_with_logits", atto::mean(per_element), {logits},
+                [x, targets, count](const Tensor& g) -> Grads {
+                  // loss = mean(softplus(x) - x t)  ->  dx = g (sigmoid(x) - t) / n
+                  const Real scale = g.item() / count;
+                  return {map("binary_cross_entropy_with_logits", x, targets,
+                              [scale](Real xv, Real tv) { return scale * (sigmoid_of(xv) - tv); })};
+                });
 }
 
 }  // namespace atto

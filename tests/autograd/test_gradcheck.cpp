@@ -109,3 +109,25 @@ TEST_CASE("gradcheck: a registered op joins the table and the gradcheck program"
   char* bad_flag[] = {program.data(), bad.data()};
   CHECK(gradcheck_main(2, bad_flag) == 2);
 }
+
+// A learner's op whose backward throws (or whose forward does) is a FAIL in
+// the report and in the table, with the op and the reason named; it must not
+// escape the check and end the program.
+TEST_CASE("gradcheck: a throwing backward or forward is reported as FAIL, with the op named") {
+  const auto throwing_backward = [](const std::vector<Var>& v) {
+    return record("throws_in_backward", atto::tanh(v[0].value()), {v[0]},
+                  [](const Tensor&) -> Grads { throw std::runtime_error("index out of range in my backward"); });
+  };
+  const GradcheckResult backward = gradcheck("throws_in_backward", throwing_backward, {Generator(1).normal({2, 2})});
+  CHECK_FALSE(backward.passed);
+  CHECK(backward.failure == "backward threw: index out of range in my backward");
+  CHECK(backward.report().starts_with("gradcheck throws_in_backward: FAIL (backward threw: "));
+  const auto throwing_forward = [](const std::vector<Var>& v) -> Var { return matmul(v[0], v[0]); };
+  const GradcheckResult forward = gradcheck("throws_in_forward", throwing_forward, {Generator(1).normal({2, 3})});
+  CHECK_FALSE(forward.passed);
+  CHECK(forward.failure == "forward threw: matmul: (2,3) x (2,3): inner dims 3 != 2");
+  register_op_check({"throwing_backward_in_table", {{2, 2}}, throwing_backward});
+  const OpCheckTally tally = print_op_check_table("throwing_backward_in_table");
+  CHECK(tally.ran == 1);
+  CHECK(tally.failed == 1);
+}

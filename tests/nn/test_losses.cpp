@@ -41,6 +41,20 @@ TEST_CASE("losses: gradients pass gradcheck") {
   }
 }
 
+// At a logit of exactly 0 the loss is smooth: its derivative is
+// sigmoid(0) - t = 1/2 - t. A |x| built from relu(x) + relu(-x) has slope 0
+// there, and gave -t instead.
+TEST_CASE("losses: binary cross-entropy's gradient at a logit of exactly 0") {
+  const Var logits(tensor({0, 0, 2, -3}), true);
+  const Tensor targets = tensor({1, 0, 1, 0.25});
+  binary_cross_entropy_with_logits(logits, targets).backward();
+  const auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
+  CHECK(logits.grad().data()[0] == doctest::Approx((0.5 - 1) / 4));
+  CHECK(logits.grad().data()[1] == doctest::Approx((0.5 - 0) / 4));
+  CHECK(logits.grad().data()[2] == doctest::Approx((sigmoid(2) - 1) / 4));
+  CHECK(logits.grad().data()[3] == doctest::Approx((sigmoid(-3) - 0.25) / 4));
+}
+
 TEST_CASE("losses: sequences equal the flattened rows; huge logits stay finite") {
   const Tensor logits = Generator(2).normal({2, 3, 4});
   const Tensor targets = tensor({{0, 2, -1}, {1, -1, 3}});

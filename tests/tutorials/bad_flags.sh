@@ -24,6 +24,7 @@ expect "--seed needs a non-negative whole number, got '1e3'" --seed 1e3
 expect "--out needs a value" --out
 expect "unknown flag '--bogus'" --bogus
 expect "unknown flag 'extra'" --quick extra
+expect "cannot create output folder '/proc/nope'" --quick --out /proc/nope
 export ATTO_KERNEL=sse9
 expect "ATTO_KERNEL: no kernel named 'sse9'" --quick
 unset ATTO_KERNEL

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <string_view>
 
@@ -34,6 +35,25 @@ std::string usage(const char* program, const std::vector<Switch>& switches) {
 [[noreturn]] void fail(const char* program, const std::vector<Switch>& switches, const std::string& problem) {
   fmt::print(stderr, "{}: {}\n{}", program, problem, usage(program, switches));
   std::exit(2);
+}
+
+// build/tutorials/NN_name -> build/tutorial_output.
+std::string default_out_dir(const char* program) {
+  std::error_code error;
+  std::filesystem::path executable = std::filesystem::canonical("/proc/self/exe", error);
+  if (error) executable = std::filesystem::absolute(program, error);
+  return (executable.parent_path().parent_path() / "tutorial_output").string();
+}
+
+// Creates `dir` and writes and removes a file in it; the reason on failure.
+std::string unwritable_reason(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return fmt::format("cannot create output folder '{}': {}", dir, error.message());
+  const std::filesystem::path probe = std::filesystem::path(dir) / ".attograd_write_test";
+  if (!std::ofstream(probe).put('\n').flush()) return fmt::format("cannot write into output folder '{}'", dir);
+  std::filesystem::remove(probe, error);
+  return "";
 }
 
 }  // namespace
@@ -69,6 +89,10 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
       fail(program, tutorial_switches, fmt::format("unknown flag '{}'", arg));
     }
   }
+  if (options.out_dir.empty()) options.out_dir = default_out_dir(program);
+  if (const std::string reason = unwritable_reason(options.out_dir); !reason.empty()) {
+    fail(program, tutorial_switches, reason);
+  }
   if (options.threads > 0) set_num_threads(options.threads);
   try {
     active_kernel();  // a bad ATTO_KERNEL is reported here, not in the middle of training
@@ -80,7 +104,6 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
 }
 
 std::string Options::output_path(const std::string& name) const {
-  std::filesystem::create_directories(out_dir);
   return (std::filesystem::path(out_dir) / name).string();
 }
 

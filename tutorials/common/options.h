@@ -2,7 +2,9 @@
 //   --quick      a smaller, faster run (what the test suite uses)
 //   --threads N  OpenMP threads for the kernels (default: all cores)
 //   --seed S     seed of the random generator (default 0)
-//   --out DIR    where pictures and files go (default tutorial_output)
+//   --out DIR    where pictures and files go (default: tutorial_output beside
+//                the folder of the executable, e.g. build/tutorial_output, so
+//                that running a tutorial never writes into the source tree)
 //   --help
 // and the switches a tutorial adds of its own (tutorial 09's --interactive).
 #pragma once
@@ -18,11 +20,11 @@ struct Options {
   bool quick = false;
   int threads = 0;  // 0: leave the OpenMP default
   std::uint64_t seed = 0;
-  std::string out_dir = "tutorial_output";
+  std::string out_dir;  // created and checked to be writable by parse_options
 
   std::set<std::string> switches;  // the tutorial's own switches that were given
 
-  // out_dir/name, creating out_dir when needed.
+  // out_dir/name.
   std::string output_path(const std::string& name) const;
   bool has(const std::string& flag) const { return switches.count(flag) > 0; }
 };
@@ -33,8 +35,10 @@ struct Switch {
   std::string flag, help;
 };
 
-// Parses argv and applies --threads and --seed. On --help it prints usage and
-// exits 0; on a bad flag it prints what is wrong and the usage, and exits 2.
+// Parses argv, applies --threads and --seed, and makes sure the output folder
+// exists and takes a file, before any training starts. On --help it prints
+// usage and exits 0; on a bad flag, an output folder that cannot be written or
+// a bad ATTO_KERNEL it prints what is wrong and the usage, and exits 2.
 Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
                       const std::vector<Switch>& tutorial_switches = {});
 
