@@ -31,6 +31,10 @@ namespace atto {
 namespace {
 
 using detail::GemmKernel;
+using detail::region_threads;
+using detail::report_region_balance;
+using detail::thread_index;
+using detail::wall_seconds;
 
 Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Index& capacity, Index size) {
   if (size > capacity) {

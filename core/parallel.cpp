@@ -25,6 +25,8 @@ void set_num_threads(int threads) {
 
 int num_threads() { return omp_get_max_threads(); }
 
+namespace detail {
+
 int region_threads() {
   const int threads = num_threads();
   if (threads == 1) return 1;
@@ -49,5 +51,7 @@ void report_region_balance(double wall_seconds, double ideal_seconds) {
   const auto backoff = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kBusyBackoffSeconds));
   serial_until.store((Clock::now() + backoff).time_since_epoch().count(), std::memory_order_relaxed);
 }
+
+}  // namespace detail
 
 }  // namespace atto

@@ -115,12 +115,20 @@ def anchor(path):
     return path.replace("/", "").replace(".", "")
 
 
+def installed_headers(layer):
+    """The headers the layer's meson.build installs; the others are internal."""
+    build = (ROOT / layer / "meson.build").read_text()
+    call = re.search(r"install_headers\((.*?)\)", build, re.S)
+    return set(re.findall(r"'([^']+\.h)'", call.group(1))) if call else set()
+
+
 def generate():
     sections, index = [], {}
     for layer, summary in LAYERS:
         sections.append(f"## {layer}/: {summary}\n")
+        installed = installed_headers(layer)
         for header in sorted((ROOT / layer).glob("*.h")):
-            if header.name in UMBRELLAS:
+            if header.name in UMBRELLAS or header.name not in installed:
                 continue
             path = f"{layer}/{header.name}"
             intro, rest = split_header(header.read_text())
