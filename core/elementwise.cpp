@@ -8,7 +8,6 @@
 
 namespace atto {
 
-Tensor neg(const Tensor& x) { return map(x, [](Real v) { return -v; }); }
 namespace {
 
 // exp, tanh and sigmoid run on the widest instruction set this CPU has
@@ -24,6 +23,7 @@ Tensor apply(const Tensor& x, ArrayFunction f) {
 
 }  // namespace
 
+Tensor neg(const Tensor& x) { return map(x, [](Real v) { return -v; }); }
 Tensor exp(const Tensor& x) { return apply(x, detail::active_vector_math().exp); }
 Tensor log(const Tensor& x) { return map(x, [](Real v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& x) { return map(x, [](Real v) { return std::sqrt(v); }); }
