@@ -7,6 +7,5 @@
 #include "autograd/gradcheck.h"
 #include "autograd/op_checks.h"
 #include "autograd/ops.h"
-#include "autograd/record.h"
 #include "autograd/var.h"
 #include "core/core.h"

@@ -10,8 +10,7 @@
 // 3. Leaves (and nodes with retain_grad) add their gradient to .grad().
 // 4. Unless retain_graph, each node's backward function (with the tensors it
 //    saved) and its links to its inputs are dropped as soon as it has run.
-#include "autograd/grad_mode.h"
-#include "autograd/record.h"
+// 5. A node's destructor frees the graph behind it without recursion.
 #include "autograd/var.h"
 #include "core/elementwise.h"
 #include "core/errors.h"
@@ -108,6 +107,28 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
     if (!retain_graph) {
       node.backward = nullptr;
       node.inputs.clear();
+    }
+  }
+}
+
+void Var::backward(bool retain_graph) const {
+  if (node_->value.numel() != 1) {
+    throw_shape_error("backward", "implicit gradient needs a single-element output, got {}; pass a gradient",
+                      node_->value.shape());
+  }
+  backward(ones(node_->value.shape()), retain_graph);
+}
+
+Node::~Node() {
+  // Take over the inputs of every node that dies with this one, so each is
+  // destroyed with an empty input list and no destructor recurses.
+  std::vector<std::shared_ptr<Node>> dying = std::move(inputs);
+  while (!dying.empty()) {
+    std::shared_ptr<Node> node = std::move(dying.back());
+    dying.pop_back();
+    if (node.use_count() == 1) {
+      for (auto& input : node->inputs) dying.push_back(std::move(input));
+      node->inputs.clear();
     }
   }
 }

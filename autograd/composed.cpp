@@ -26,13 +26,13 @@ Var log_softmax_composed(const Var& x) {
   return shifted - log(sum(exp(shifted), -1, true));
 }
 
-Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, Index ignore_index) {
+Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
   const Index rows = logits.shape()[0];
   Tensor one_hot = zeros(logits.shape());
   Index counted = 0;
   for (Index r = 0; r < rows; ++r) {
     const Real t = targets.data()[r];
-    if (t == static_cast<Real>(ignore_index)) continue;
+    if (ignore_index && t == static_cast<Real>(*ignore_index)) continue;
     one_hot.at({r, static_cast<Index>(t)}) = 1;
     ++counted;
   }
@@ -42,7 +42,7 @@ Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, Ind
 
 Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
                                           const Tensor& bias) {
-  Var scores = matmul(q, k, false, true) * scale;
+  Var scores = matmul(q, k, Transpose::b) * scale;
   if (bias.numel() > 0) scores = scores + Var(bias);
   if (causal) {
     const Index tq = scores.shape()[scores.value().rank() - 2], tv = scores.shape()[scores.value().rank() - 1];

@@ -9,14 +9,15 @@
 namespace atto {
 
 // exp(x - m) / sum exp(x - m), m the row max (a constant: softmax ignores shifts).
-Var softmax_composed(const Var& x);
+[[nodiscard]] Var softmax_composed(const Var& x);
 // x - m - log(sum exp(x - m))
-Var log_softmax_composed(const Var& x);
+[[nodiscard]] Var log_softmax_composed(const Var& x);
 // -sum(log_softmax(logits) * one_hot(targets)) / count
-Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, Index ignore_index = kNoIgnoreIndex);
+[[nodiscard]] Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, 
+                                                   std::optional<Index> ignore_index = std::nullopt);
 
 // softmax(scale * q k^T + bias) v, with causal as a -inf bias above the diagonal.
-Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
+[[nodiscard]] Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
                                           const Tensor& bias = Tensor());
 
 // The LSTM written as a cell from primitives (see lstm_sequence for shapes).
@@ -29,7 +30,7 @@ LSTMState lstm_cell_composed(const Var& x, const LSTMState& state, const Var& ke
                              const Var& bias);
 // The cell applied step after step; masked steps keep the previous state.
 // Returns (B, T, 2U) = [h_t | c_t], like lstm_sequence.
-Var lstm_sequence_composed(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent,
+[[nodiscard]] Var lstm_sequence_composed(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent,
                            const Var& bias, const Tensor& mask = Tensor());
 
 }  // namespace atto

@@ -4,7 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <stdexcept>
+#include "core/errors.h"
 #include <unordered_map>
 
 namespace atto {
@@ -50,10 +50,10 @@ std::string to_dot(const Var& root) {
 
 void write_dot(const Var& root, const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "w");
-  if (!file) throw std::runtime_error(fmt::format("write_dot: cannot open '{}' for writing", path));
+  if (!file) throw IOError(fmt::format("write_dot: cannot open '{}' for writing", path));
   const std::string text = to_dot(root);
   const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  if (std::fclose(file) != 0 || !written) throw std::runtime_error(fmt::format("write_dot: failed writing '{}'", path));
+  if (std::fclose(file) != 0 || !written) throw IOError(fmt::format("write_dot: failed writing '{}'", path));
 }
 
 }  // namespace atto

@@ -10,8 +10,8 @@
 
 namespace atto {
 
-std::string to_dot(const Var& root);
-// Writes to_dot(root) to `path`; throws std::runtime_error if it cannot.
+[[nodiscard]] std::string to_dot(const Var& root);
+// Writes to_dot(root) to `path`; throws IOError if it cannot.
 void write_dot(const Var& root, const std::string& path);
 
 }  // namespace atto

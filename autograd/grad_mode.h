@@ -1,12 +1,12 @@
 // Switches that change what ops record: grad mode and anomaly mode.
 #pragma once
 
-#include <stdexcept>
+#include "core/errors.h"
 
 namespace atto {
 
 // Whether ops build graph nodes (on by default, per thread).
-bool grad_enabled();
+[[nodiscard]] bool grad_enabled();
 
 // Inside a NoGradGuard, ops compute values only and record no graph:
 // evaluation, optimizer updates, and finite differences use it.
@@ -25,10 +25,10 @@ class NoGradGuard {
 // every gradient it computes; the first NaN or Inf throws AnomalyError naming
 // the op and the nodes its inputs came from. Off by default: it costs a pass
 // over every tensor.
-struct AnomalyError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct AnomalyError : Error {
+  using Error::Error;
 };
-bool anomaly_mode();
+[[nodiscard]] bool anomaly_mode();
 void set_anomaly_mode(bool enabled);
 
 class AnomalyModeGuard {

@@ -42,7 +42,7 @@ struct GradcheckResult {
   double analytic = 0, numeric = 0;
 
   // One paragraph naming the op, the verdict and the worst element.
-  std::string report() const;
+  [[nodiscard]] std::string report() const;
 };
 
 using GradcheckFn = std::function<Var(const std::vector<Var>&)>;

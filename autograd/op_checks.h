@@ -44,6 +44,6 @@ OpCheckTally print_op_check_table(const std::string& prefix = "", std::uint64_t 
 // a program that registers checks of its own and then calls this prints them
 // in the table beside the built-in ones. Returns the exit status: 0 when every
 // check that ran passed, 1 when one failed, 2 for bad arguments.
-int gradcheck_main(int argc, char** argv);
+[[nodiscard]] int gradcheck_main(int argc, char** argv);
 
 }  // namespace atto

@@ -1,5 +1,6 @@
 // The differentiable ops. Each takes and returns Vars; the forward runs core
-// kernels and the backward sits beside it in autograd/ops/*.cpp.
+// kernels and the backward sits beside it, in autograd/ops/primitives.cpp for
+// the primitives and autograd/ops/fused/ for the fused ops.
 //
 // Primitives (23): add sub mul div neg pow exp log tanh sigmoid relu sum mean
 // max matmul reshape permute slice concat expand where dropout, and
@@ -10,9 +11,11 @@
 #pragma once
 
 #include "autograd/var.h"
+#include "core/matmul.h"
 #include "core/random.h"
 
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -20,79 +23,79 @@ namespace atto {
 
 // Binary arithmetic, with NumPy broadcasting (gradients are summed back to
 // each operand's shape).
-Var add(const Var& a, const Var& b);
-Var sub(const Var& a, const Var& b);
-Var mul(const Var& a, const Var& b);
-Var div(const Var& a, const Var& b);
-Var neg(const Var& x);
-Var pow(const Var& x, Real exponent);
+[[nodiscard]] Var add(const Var& a, const Var& b);
+[[nodiscard]] Var sub(const Var& a, const Var& b);
+[[nodiscard]] Var mul(const Var& a, const Var& b);
+[[nodiscard]] Var div(const Var& a, const Var& b);
+[[nodiscard]] Var neg(const Var& x);
+[[nodiscard]] Var pow(const Var& x, Real exponent);
 
-Var operator+(const Var& a, const Var& b);
-Var operator-(const Var& a, const Var& b);
-Var operator*(const Var& a, const Var& b);
-Var operator/(const Var& a, const Var& b);
-Var operator-(const Var& x);
-Var operator+(const Var& a, Real b);
-Var operator-(const Var& a, Real b);
-Var operator*(const Var& a, Real b);
-Var operator/(const Var& a, Real b);
-Var operator+(Real a, const Var& b);
-Var operator-(Real a, const Var& b);
-Var operator*(Real a, const Var& b);
-Var operator/(Real a, const Var& b);
+[[nodiscard]] Var operator+(const Var& a, const Var& b);
+[[nodiscard]] Var operator-(const Var& a, const Var& b);
+[[nodiscard]] Var operator*(const Var& a, const Var& b);
+[[nodiscard]] Var operator/(const Var& a, const Var& b);
+[[nodiscard]] Var operator-(const Var& x);
+[[nodiscard]] Var operator+(const Var& a, Real b);
+[[nodiscard]] Var operator-(const Var& a, Real b);
+[[nodiscard]] Var operator*(const Var& a, Real b);
+[[nodiscard]] Var operator/(const Var& a, Real b);
+[[nodiscard]] Var operator+(Real a, const Var& b);
+[[nodiscard]] Var operator-(Real a, const Var& b);
+[[nodiscard]] Var operator*(Real a, const Var& b);
+[[nodiscard]] Var operator/(Real a, const Var& b);
 
 // Elementwise functions.
-Var exp(const Var& x);
-Var log(const Var& x);
-Var tanh(const Var& x);
-Var sigmoid(const Var& x);
-Var relu(const Var& x);
+[[nodiscard]] Var exp(const Var& x);
+[[nodiscard]] Var log(const Var& x);
+[[nodiscard]] Var tanh(const Var& x);
+[[nodiscard]] Var sigmoid(const Var& x);
+[[nodiscard]] Var relu(const Var& x);
 
 // Reductions: over everything (a scalar), or over one axis.
-Var sum(const Var& x);
-Var sum(const Var& x, int axis, bool keepdim = false);
-Var mean(const Var& x);
-Var mean(const Var& x, int axis, bool keepdim = false);
+[[nodiscard]] Var sum(const Var& x);
+[[nodiscard]] Var sum(const Var& x, int axis, bool keepdim = false);
+[[nodiscard]] Var mean(const Var& x);
+[[nodiscard]] Var mean(const Var& x, int axis, bool keepdim = false);
 // The gradient goes to the first maximum of each slice.
-Var max(const Var& x, int axis, bool keepdim = false);
+[[nodiscard]] Var max(const Var& x, int axis, bool keepdim = false);
 
-// Matrix products (see core/matmul.h), batched and with transpose flags.
-Var matmul(const Var& a, const Var& b, bool trans_a = false, bool trans_b = false);
+// Matrix products (see core/matmul.h), batched: matmul(q, k, Transpose::b) is q k^T.
+[[nodiscard]] Var matmul(const Var& a, const Var& b, Transpose transpose = Transpose::none);
 
 // Moving elements.
-Var reshape(const Var& x, const Shape& shape);
-Var permute(const Var& x, std::span<const int> axes);
-Var permute(const Var& x, std::initializer_list<int> axes);
-Var transpose(const Var& x, int axis0 = -2, int axis1 = -1);
-Var slice(const Var& x, int axis, Index start, Index stop, Index step = 1);
-Var concat(std::span<const Var> parts, int axis);
-Var concat(std::initializer_list<Var> parts, int axis);
-Var expand(const Var& x, const Shape& shape);
-Var unsqueeze(const Var& x, int axis);
-Var squeeze(const Var& x, int axis);
+[[nodiscard]] Var reshape(const Var& x, const Shape& shape);
+[[nodiscard]] Var permute(const Var& x, std::span<const int> axes);
+[[nodiscard]] Var permute(const Var& x, std::initializer_list<int> axes);
+[[nodiscard]] Var transpose(const Var& x, int axis0 = -2, int axis1 = -1);
+[[nodiscard]] Var slice(const Var& x, int axis, Index start, Index stop, Index step = 1);
+[[nodiscard]] Var concat(std::span<const Var> parts, int axis);
+[[nodiscard]] Var concat(std::initializer_list<Var> parts, int axis);
+[[nodiscard]] Var expand(const Var& x, const Shape& shape);
+[[nodiscard]] Var unsqueeze(const Var& x, int axis);
+[[nodiscard]] Var squeeze(const Var& x, int axis);
 
 // Rows of a table picked by index: table (V, D), indices of any shape holding
 // row numbers -> (indices..., D). Rows picked more than once add up their
-// gradients; a row equal to skip_row is read but gets no gradient (a padding
-// row that must stay fixed).
-Var take_rows(const Var& table, const Tensor& indices, Index skip_row = -1);
+// gradients; the row skip_row, if given, is read but gets no gradient (a
+// padding row that must stay fixed).
+[[nodiscard]] Var take_rows(const Var& table, const Tensor& indices, std::optional<Index> skip_row = std::nullopt);
 
 // condition != 0 ? a : b, broadcast together; the condition is a constant.
-Var where(const Tensor& condition, const Var& a, const Var& b);
+[[nodiscard]] Var where(const Tensor& condition, const Var& a, const Var& b);
 // x with `value` wherever mask != 0 (mask broadcasts to x's shape).
-Var masked_fill(const Var& x, const Tensor& mask, Real value);
+[[nodiscard]] Var masked_fill(const Var& x, const Tensor& mask, Real value);
 
 // Inverted dropout: in training, zero each element with probability p and
 // scale the survivors by 1/(1-p), so evaluation needs no rescaling. Outside
 // training it is the identity.
-Var dropout(const Var& x, Real p, bool training, Generator& generator = default_generator());
+[[nodiscard]] Var dropout(const Var& x, Real p, bool training, Generator& generator = default_generator());
 
 // Fused attention: softmax(scale * q k^T + bias) v over the last two axes,
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv) -> (..., Tq, dv). bias is
 // empty or (..., Tq, Tv); causal masks keys j > i. A query row with nothing
 // left to attend to gives 0 (and no gradient), never NaN. bias may also be
 // anything that broadcasts to (..., Tq, Tv), e.g. (B, 1, Tq, Tv) for all heads.
-Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
+[[nodiscard]] Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
                                  const Tensor& bias = Tensor());
 
 // A whole LSTM layer over a sequence (Keras weight layout, gates i, f, g, o):
@@ -101,17 +104,17 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
 // both states; slice what you need. Where mask (B, T) is 0 a step is skipped
 // and the previous h and c carry over (padding at the end of a sequence then
 // leaves the final state at the last real step).
-Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
+[[nodiscard]] Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
                   const Tensor& mask = Tensor());
 
 // Over the last axis; rows of all -inf give softmax 0 (see core/softmax.h).
-Var softmax(const Var& x);
-Var log_softmax(const Var& x);
+[[nodiscard]] Var softmax(const Var& x);
+[[nodiscard]] Var log_softmax(const Var& x);
 
 // Mean over rows of -log softmax(logits)[row, target[row]]: logits (N, C),
 // targets (N) holding class indices. Rows whose target is ignore_index are
 // left out of the mean; when every row is ignored the loss is 0 (not NaN).
-inline constexpr Index kNoIgnoreIndex = -1000000;
-Var softmax_cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index = kNoIgnoreIndex);
+[[nodiscard]] Var softmax_cross_entropy(const Var& logits, const Tensor& targets,
+                                          std::optional<Index> ignore_index = std::nullopt);
 
 }  // namespace atto

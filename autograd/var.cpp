@@ -1,8 +1,23 @@
+// Building the graph: Var's accessors, Node's description, and record's
+// helpers. The walk back through the graph is in autograd/backward.cpp.
 #include "autograd/var.h"
 
 #include "core/errors.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 namespace atto {
+
+std::string Node::describe() const {
+  if (is_leaf()) return name.empty() ? fmt::format("leaf {}", value.shape()) : fmt::format("leaf '{}' {}", name, value.shape());
+  return fmt::format("{} {}", op, value.shape());
+}
+
+Var::Var(std::shared_ptr<Node> node) : node_(std::move(node)) {
+  if (!node_) throw_argument_error("Var", "a Var needs a node; got a null pointer");
+}
 
 Var::Var(Tensor value, bool requires_grad) : node_(std::make_shared<Node>()) {
   node_->value = std::move(value);
@@ -38,17 +53,62 @@ void Var::set_grad(Tensor grad) {
   node_->has_grad = true;
 }
 
+std::string to_string(const Var& v) {
+  std::string text = to_string(v.value());
+  if (!v.is_leaf()) {
+    text.append("  op=").append(v.op());
+  } else {
+    text.append("  leaf");
+    if (!v.name().empty()) text.append(fmt::format(" '{}'", v.name()));
+    if (v.requires_grad()) text.append(" requires_grad");
+  }
+  return text;
+}
+
 Var& Var::set_name(std::string name) {
   node_->name = std::move(name);
   return *this;
 }
 
-void Var::backward(bool retain_graph) const {
-  if (node_->value.numel() != 1) {
-    throw_shape_error("backward", "implicit gradient needs a single-element output, got {}; pass a gradient",
-                      node_->value.shape());
+bool all_finite(const Tensor& t) {
+  for (Index i = 0; i < t.numel(); ++i) {
+    if (!std::isfinite(t.data()[i])) return false;
   }
-  backward(ones(node_->value.shape()), retain_graph);
+  return true;
 }
+
+namespace detail {
+
+bool any_requires_grad(std::span<const Var> inputs) {
+  for (const Var& input : inputs) {
+    if (input.requires_grad()) return true;
+  }
+  return false;
+}
+
+Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward) {
+  auto node = std::make_shared<Node>();
+  node->value = std::move(value);
+  node->requires_grad = true;
+  node->op = std::move(op);
+  node->inputs.reserve(inputs.size());
+  for (const Var& input : inputs) node->inputs.push_back(input.node());
+  node->backward = std::move(backward);
+  return Var(std::move(node));
+}
+
+void check_forward(const std::string& op, const Tensor& value, std::span<const Var> inputs) {
+  if (all_finite(value)) return;
+  std::string sources;
+  int i = 0;
+  for (const Var& input : inputs) {
+    sources += fmt::format("\n  input {}: {}{}", i++, input.node()->describe(),
+                           all_finite(input.value()) ? "" : " (already non-finite)");
+  }
+  throw AnomalyError(fmt::format("anomaly: forward of {} produced NaN or Inf in its {} output; its inputs:{}", op,
+                                 value.shape(), sources));
+}
+
+}  // namespace detail
 
 }  // namespace atto

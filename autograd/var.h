@@ -1,5 +1,7 @@
-// Var: a tensor that remembers how it was computed, so that gradients can
-// flow back to it.
+// The autograd graph in one header: Node (one value in the graph), Var (the
+// handle users hold) and record (how an op adds a node). The backward pass
+// that walks these nodes is autograd/backward.cpp; each op's own backward sits
+// beside its forward in autograd/ops/.
 //
 //   Var w(gen.normal({3, 2}), true);        // a leaf that requires grad
 //   Var loss = sum(tanh(matmul(x, w)));
@@ -13,23 +15,78 @@
 // passed; going backward through a freed graph throws.
 #pragma once
 
-#include "autograd/node.h"
+#include "autograd/grad_mode.h"
+#include "core/format.h"
+#include "core/tensor.h"
 
+#include <functional>
+#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace atto {
+
+// ---------------------------------------------------------------------------
+// Node: one value in the computation graph.
+//
+// A leaf node (made by the user: an input or a parameter) has no inputs; a
+// node made by an op remembers the op's name, the nodes it was computed from,
+// and a backward function that maps the gradient of its value to gradients of
+// those inputs. The tensors backward needs (the op's "saved tensors") live in
+// the backward function's captures.
+// ---------------------------------------------------------------------------
+
+// One gradient per input of an op. An entry may be left empty (Tensor())
+// for an input that does not need a gradient.
+using Grads = std::vector<Tensor>;
+
+// Receives d(loss)/d(value) and, per input, whether it needs a gradient.
+using BackwardFn = std::function<Grads(const Tensor& grad, const std::vector<bool>& needs_grad)>;
+
+struct Node {
+  Tensor value;
+  Tensor grad;            // meaningful only when has_grad
+  bool has_grad = false;
+  bool requires_grad = false;
+  bool retains_grad = false;  // keep the gradient of a non-leaf after backward
+  std::string op;             // empty for a leaf
+  std::string name;           // optional label, shown in errors and graph exports
+  std::vector<std::shared_ptr<Node>> inputs;
+  BackwardFn backward;        // empty for a leaf, and once the graph is freed
+
+  bool is_leaf() const { return op.empty(); }
+  // A description for messages: "tanh (2,3)" or "leaf 'w' (3,4)".
+  [[nodiscard]] std::string describe() const;
+
+  Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  // Tears down the graph behind this node iteratively: a chain of a million
+  // ops would otherwise destroy itself by a million nested destructor calls.
+  ~Node();
+};
+
+// ---------------------------------------------------------------------------
+// Var: a tensor that remembers how it was computed.
+// ---------------------------------------------------------------------------
 
 class Var {
  public:
   // A leaf holding `value`; with requires_grad, backward() gives it a gradient.
   explicit Var(Tensor value = Tensor(), bool requires_grad = false);
-  explicit Var(std::shared_ptr<Node> node) : node_(std::move(node)) {}
+  // A handle on an existing node (record makes them); a null node throws.
+  explicit Var(std::shared_ptr<Node> node);
 
   const Tensor& value() const { return node_->value; }
   // Writable access, for optimizers that update parameters in place.
   Tensor& value() { return node_->value; }
   const Shape& shape() const { return node_->value.shape(); }
+  int rank() const { return node_->value.rank(); }
+  [[nodiscard]] Index dim(int axis) const { return node_->value.dim(axis); }  // negative axes count from the end
+  Index numel() const { return node_->value.numel(); }
   Real item() const { return node_->value.item(); }
 
   bool requires_grad() const { return node_->requires_grad; }
@@ -63,4 +120,62 @@ class Var {
   std::shared_ptr<Node> node_;
 };
 
+// ---------------------------------------------------------------------------
+// record: how an op enters the graph. Every differentiable op computes its
+// value with core kernels, then calls
+//
+//   return record("tanh", y, {x}, [y](const Tensor& g) -> Grads { ... });
+//
+// with the backward function beside it. When grad mode is off or no input
+// requires a gradient, no node is made and the lambda is never stored.
+//
+// A backward function takes the gradient of the op's output and returns one
+// gradient per input, each of that input's shape. It may also take a second
+// parameter, `const std::vector<bool>& needs_grad`, to skip the gradients of
+// inputs that do not need one (matmul does: each one costs a product).
+// ---------------------------------------------------------------------------
+
+namespace detail {
+[[nodiscard]] bool any_requires_grad(std::span<const Var> inputs);
+[[nodiscard]] Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward);
+// Anomaly mode's forward check: throws when `value` holds NaN or Inf.
+void check_forward(const std::string& op, const Tensor& value, std::span<const Var> inputs);
+}  // namespace detail
+
+template <class Backward>
+[[nodiscard]] Var record(std::string op, Tensor value, std::span<const Var> inputs, Backward backward) {
+  if (anomaly_mode()) detail::check_forward(op, value, inputs);
+  if (!grad_enabled() || !detail::any_requires_grad(inputs)) return Var(std::move(value));
+  if constexpr (std::is_invocable_v<Backward, const Tensor&>) {
+    return detail::make_node(std::move(op), std::move(value), inputs,
+                             [backward = std::move(backward)](const Tensor& g, const std::vector<bool>&) {
+                               return backward(g);
+                             });
+  } else {
+    return detail::make_node(std::move(op), std::move(value), inputs, BackwardFn(std::move(backward)));
+  }
+}
+
+template <class Backward>
+[[nodiscard]] Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, Backward backward) {
+  return record(std::move(op), std::move(value), std::span<const Var>(inputs.begin(), inputs.size()),
+                std::move(backward));
+}
+
+// True when every element is finite (no NaN, no Inf).
+[[nodiscard]] bool all_finite(const Tensor& t);
+
+// The value as Tensor prints it, then what the graph knows, like PyTorch:
+//   tensor([0.76, 0.96])  shape=(2)  op=tanh
+//   tensor([1, 2])  shape=(2)  leaf 'w' requires_grad
+[[nodiscard]] std::string to_string(const Var& v);
+
 }  // namespace atto
+
+template <>
+struct fmt::formatter<atto::Var> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+  auto format(const atto::Var& v, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "{}", atto::to_string(v));
+  }
+};

@@ -12,14 +12,27 @@
 
 namespace atto {
 
+// The base of every exception attograd throws: `catch (const atto::Error&)`
+// catches them all (ShapeError, ArgumentError, IOError, AnomalyError,
+// CheckpointError).
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // A shape, rank or axis that does not fit the op.
-struct ShapeError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
+struct ShapeError : Error {
+  using Error::Error;
 };
 
 // Any other bad argument: a negative size, a step of zero, an unknown option.
-struct ArgumentError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
+struct ArgumentError : Error {
+  using Error::Error;
+};
+
+// A file that cannot be opened, read or written; the message names the file
+// and the reason.
+struct IOError : Error {
+  using Error::Error;
 };
 
 template <class... Args>

@@ -14,7 +14,7 @@
 
 namespace atto {
 
-std::string to_string(const Tensor& t);
+[[nodiscard]] std::string to_string(const Tensor& t);
 
 }  // namespace atto
 

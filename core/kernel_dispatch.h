@@ -21,10 +21,10 @@ namespace atto {
 std::string_view active_kernel();
 
 // The kernels this CPU can run, fastest first.
-std::vector<std::string_view> supported_kernels();
+[[nodiscard]] std::vector<std::string_view> supported_kernels();
 
 // Every kernel this build holds, including those this CPU cannot run.
-std::vector<std::string_view> built_kernels();
+[[nodiscard]] std::vector<std::string_view> built_kernels();
 
 // Uses the named kernel from now on, in every thread (for products and
 // activations that start after the call). Throws ArgumentError

@@ -15,7 +15,7 @@
 namespace atto {
 
 template <class F>
-Tensor map(const Tensor& x, F f) {
+[[nodiscard]] Tensor map(const Tensor& x, F f) {
   Tensor out = Tensor::empty(x.shape());
   const Real* in = x.data();
   Real* o = out.data();
@@ -39,7 +39,7 @@ inline std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int ran
 
 // Offset, under `strides`, of the first element of row `row` of `shape`
 // (rows run along the last axis).
-inline Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides) {
+[[nodiscard]] inline Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides) {
   Index offset = 0;
   for (int axis = shape.rank() - 2; axis >= 0; --axis) {
     offset += (row % shape[axis]) * strides[axis];
@@ -53,7 +53,7 @@ inline Index row_offset(Index row, const Shape& shape, const std::array<Index, k
 // out[i] = f(a[i], b[i]) with a and b broadcast to a common shape. `op` names
 // the caller in shape errors.
 template <class F>
-Tensor map(std::string_view op, const Tensor& a, const Tensor& b, F f) {
+[[nodiscard]] Tensor map(std::string_view op, const Tensor& a, const Tensor& b, F f) {
   const Shape shape = a.shape() == b.shape() ? a.shape() : broadcast_shapes(op, a.shape(), b.shape());
   Tensor out = Tensor::empty(shape);
   const Real* pa = a.data();

@@ -61,7 +61,9 @@ Plan plan(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
 
 }  // namespace
 
-void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, bool trans_a, bool trans_b, bool accumulate) {
+void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, Transpose transpose, Into mode) {
+  const bool trans_a = transposes_a(transpose), trans_b = transposes_b(transpose);
+  const bool accumulate = mode == Into::add;
   const Plan p = plan(a, b, trans_a, trans_b);
   if (!(out.shape() == p.out_shape())) {
     throw_shape_error("matmul", "{} x {} gives {}, but the output is {}", a.shape(), b.shape(), p.out_shape(),
@@ -96,9 +98,9 @@ void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, bool trans_a, bo
   });
 }
 
-Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
-  Tensor out = Tensor::empty(plan(a, b, trans_a, trans_b).out_shape());
-  matmul_into(out, a, b, trans_a, trans_b, false);
+Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose) {
+  Tensor out = Tensor::empty(plan(a, b, transposes_a(transpose), transposes_b(transpose)).out_shape());
+  matmul_into(out, a, b, transpose);
   return out;
 }
 

@@ -19,7 +19,9 @@ std::atomic<Clock::rep> serial_until{0};  // Clock ticks
 }  // namespace
 
 void set_num_threads(int threads) {
-  if (threads < 1) throw_argument_error("set_num_threads", "thread count {} must be >= 1", threads);
+  if (threads < 1 || threads > kMaxThreads) {
+    throw_argument_error("set_num_threads", "thread count {} is not in [1, {}]", threads, kMaxThreads);
+  }
   omp_set_num_threads(threads);
 }
 

@@ -18,8 +18,12 @@ namespace atto {
 // Below this many elements of work a kernel stays serial.
 inline constexpr Index kParallelGrain = 32768;
 
-void set_num_threads(int threads);  // OpenMP threads used by every kernel
-int num_threads();
+// OpenMP threads used by every kernel, 1 to kMaxThreads (more would only
+// exhaust the runtime's stacks). Like omp_set_num_threads it applies to the
+// calling thread and the threads it starts later.
+inline constexpr int kMaxThreads = 1024;
+void set_num_threads(int threads);
+[[nodiscard]] int num_threads();
 
 // Threads on a busy machine. When another process holds one of two cores, a
 // parallel region waits at its end for the thread that shares a core with
@@ -32,12 +36,12 @@ int num_threads();
 // kernel's bits depend on its thread count.
 inline constexpr double kBusyBackoffSeconds = 0.25;
 namespace detail {
-int region_threads();  // num_threads(), or 1 while backing off
+[[nodiscard]] int region_threads();  // num_threads(), or 1 while backing off
 // `wall_seconds`: the region, start to end; `ideal_seconds`: how long it would
 // have taken had every thread worked at the fastest one's pace.
 void report_region_balance(double wall_seconds, double ideal_seconds);
-double wall_seconds();  // a monotonic clock for the reports (omp_get_wtime)
-int thread_index();     // this thread's number within its region (omp_get_thread_num)
+[[nodiscard]] double wall_seconds();  // a monotonic clock for the reports (omp_get_wtime)
+[[nodiscard]] int thread_index();     // this thread's number within its region (omp_get_thread_num)
 }  // namespace detail
 
 // Calls body(begin, end) on consecutive blocks of [0, n). `cost_per_item`

@@ -61,7 +61,7 @@ Tensor Generator::normal(const Shape& shape, Real mean, Real stddev) {
 }
 
 Generator& default_generator() {
-  static Generator generator(0);
+  thread_local Generator generator(0);
   return generator;
 }
 

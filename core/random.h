@@ -23,23 +23,27 @@ class Generator {
   }
 
   // Uniform in [low, high).
-  Tensor uniform(const Shape& shape, Real low = 0, Real high = 1);
+  [[nodiscard]] Tensor uniform(const Shape& shape, Real low = 0, Real high = 1);
   // Gaussian by the Box-Muller transform.
-  Tensor normal(const Shape& shape, Real mean = 0, Real stddev = 1);
+  [[nodiscard]] Tensor normal(const Shape& shape, Real mean = 0, Real stddev = 1);
   // A uniformly random integer in [0, n).
-  Index randint(Index n);
+  [[nodiscard]] Index randint(Index n);
   // The next double in [0, 1) with 53 random bits.
-  double next_double();
+  [[nodiscard]] double next_double();
 
  private:
   std::uint64_t bits(std::uint64_t index) const;
-  double unit(std::uint64_t index) const;  // in [0, 1)
+  [[nodiscard]] double unit(std::uint64_t index) const;  // in [0, 1)
 
   std::uint64_t seed_;
   std::uint64_t counter_ = 0;
 };
 
-// The generator used when none is passed explicitly.
+// The generator used when none is passed explicitly. There is one per
+// thread, each starting from seed 0: two threads building layers at once
+// never race on it (and draw the same numbers unless seeded apart), and
+// manual_seed seeds the calling thread's. A Generator object itself is not
+// safe to share between threads; give each thread its own.
 Generator& default_generator();
 void manual_seed(std::uint64_t seed);
 

@@ -10,22 +10,22 @@
 namespace atto {
 
 // Over all elements: a rank-0 tensor.
-Tensor sum(const Tensor& x);
-Tensor mean(const Tensor& x);
-Tensor max(const Tensor& x);
+[[nodiscard]] Tensor sum(const Tensor& x);
+[[nodiscard]] Tensor mean(const Tensor& x);
+[[nodiscard]] Tensor max(const Tensor& x);
 
 // Over one axis; keepdim leaves it in place with size 1.
-Tensor sum(const Tensor& x, int axis, bool keepdim = false);
-Tensor mean(const Tensor& x, int axis, bool keepdim = false);
-Tensor max(const Tensor& x, int axis, bool keepdim = false);
+[[nodiscard]] Tensor sum(const Tensor& x, int axis, bool keepdim = false);
+[[nodiscard]] Tensor mean(const Tensor& x, int axis, bool keepdim = false);
+[[nodiscard]] Tensor max(const Tensor& x, int axis, bool keepdim = false);
 // Index of the first maximum along the axis, stored as Real (exact below 2^24).
-Tensor argmax(const Tensor& x, int axis, bool keepdim = false);
+[[nodiscard]] Tensor argmax(const Tensor& x, int axis, bool keepdim = false);
 
 // Sums x down to `shape`, the inverse of broadcasting `shape` up to x.shape():
 // leading axes are summed away and axes where `shape` has 1 are summed with keepdim.
-Tensor sum_to(const Tensor& x, const Shape& shape);
+[[nodiscard]] Tensor sum_to(const Tensor& x, const Shape& shape);
 
 // The summation every reduction uses: fixed blocks of lanes, added in order.
-Real sum_row(const Real* values, Index n);
+[[nodiscard]] Real sum_row(const Real* values, Index n);
 
 }  // namespace atto

@@ -75,7 +75,7 @@ inline float tanh_float(float x) {
 
 }  // namespace detail
 
-inline Real exp_of(Real x) {
+[[nodiscard]] inline Real exp_of(Real x) {
   if constexpr (std::is_same_v<Real, float>) {
     return detail::exp_float(x);
   } else {
@@ -83,7 +83,7 @@ inline Real exp_of(Real x) {
   }
 }
 
-inline Real tanh_of(Real x) {
+[[nodiscard]] inline Real tanh_of(Real x) {
   if constexpr (std::is_same_v<Real, float>) {
     return detail::tanh_float(x);
   } else {
@@ -94,7 +94,7 @@ inline Real tanh_of(Real x) {
 // 1 / (1 + e^-x). In float one branch-free formula serves both signs (an
 // overflowing e^-x gives 1 / inf = 0); in double, written so that exp never
 // overflows.
-inline Real sigmoid_of(Real x) {
+[[nodiscard]] inline Real sigmoid_of(Real x) {
   if constexpr (std::is_same_v<Real, float>) {
     return 1.0f / (1.0f + detail::exp_float(-x));
   } else {

@@ -30,10 +30,10 @@ class Shape {
   const Index* begin() const { return dims_.data(); }
   const Index* end() const { return dims_.data() + rank_; }
 
-  Index numel() const;
+  [[nodiscard]] Index numel() const;
   void push_back(Index dim);
-  Shape without_axis(int axis) const;
-  Shape with_axis(int axis, Index dim) const;  // replaces dims_[axis] by dim
+  [[nodiscard]] Shape without_axis(int axis) const;
+  [[nodiscard]] Shape with_axis(int axis, Index dim) const;  // replaces dims_[axis] by dim
 
   friend bool operator==(const Shape& a, const Shape& b);
 
@@ -54,13 +54,13 @@ AxisSplit split_at_axis(const Shape& shape, int axis);
 std::array<Index, kMaxRank> contiguous_strides(const Shape& shape);
 
 // Maps a possibly negative axis (-1 = last) into [0, rank); throws naming `op`.
-int normalize_axis(std::string_view op, int axis, int rank);
+[[nodiscard]] int normalize_axis(std::string_view op, int axis, int rank);
 
 // NumPy broadcasting: align trailing dims; each pair must be equal or contain a 1.
-Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b);
+[[nodiscard]] Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b);
 
 // "(2,3)", "()" for a scalar, "(5,)" is written "(5)".
-std::string to_string(const Shape& shape);
+[[nodiscard]] std::string to_string(const Shape& shape);
 
 }  // namespace atto
 

@@ -28,6 +28,7 @@ Tensor permute(const Tensor& x, std::span<const int> axes) {
     shape.push_back(x.shape()[axis]);
     source_strides[i] = strides[axis];
   }
+  if (rank == 0) return x.clone();  // a scalar has no axes to move
   Tensor out = Tensor::empty(shape);
   if (out.numel() == 0) return out;
   const Real* in = x.data();

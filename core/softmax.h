@@ -13,7 +13,7 @@
 
 namespace atto {
 
-Tensor softmax(const Tensor& x);
-Tensor log_softmax(const Tensor& x);
+[[nodiscard]] Tensor softmax(const Tensor& x);
+[[nodiscard]] Tensor log_softmax(const Tensor& x);
 
 }  // namespace atto

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <limits>
+#include <new>
 
 namespace atto {
 
@@ -15,7 +18,17 @@ Tensor::Tensor(const Shape& shape, std::shared_ptr<Real[]> storage)
 
 Tensor Tensor::empty(const Shape& shape) {
   const Index n = shape.numel();
-  return Tensor(shape, n == 0 ? nullptr : allocate_storage(n));
+  if (n == 0) return Tensor(shape, nullptr);
+  // A byte count that wraps would allocate a small block for a huge tensor.
+  if (n > std::numeric_limits<std::ptrdiff_t>::max() / static_cast<Index>(sizeof(Real))) {
+    throw_shape_error("Tensor", "{} has {} elements, more bytes than memory can address", shape, n);
+  }
+  try {
+    return Tensor(shape, allocate_storage(n));
+  } catch (const std::bad_alloc&) {
+    throw_argument_error("Tensor", "out of memory allocating {} ({} bytes)", shape,
+                         static_cast<double>(n) * static_cast<double>(sizeof(Real)));
+  }
 }
 
 Index Tensor::dim(int axis) const { return shape_[normalize_axis("dim", axis, rank())]; }

@@ -23,29 +23,29 @@ class Tensor {
 
   // A tensor of the given shape whose elements are not initialised: for
   // kernels that write every element before reading any.
-  static Tensor empty(const Shape& shape);
+  [[nodiscard]] static Tensor empty(const Shape& shape);
 
   const Shape& shape() const { return shape_; }
   int rank() const { return shape_.rank(); }
   Index numel() const { return numel_; }
-  Index dim(int axis) const;  // negative axes count from the end
+  [[nodiscard]] Index dim(int axis) const;  // negative axes count from the end
 
   Real* data() { return storage_.get(); }
   const Real* data() const { return storage_.get(); }
 
   // The single element of a tensor with numel() == 1.
-  Real item() const;
+  [[nodiscard]] Real item() const;
 
   // Bounds-checked element access: t.at({i, j}).
   Real& at(std::initializer_list<Index> index);
-  Real at(std::initializer_list<Index> index) const;
+  [[nodiscard]] Real at(std::initializer_list<Index> index) const;
 
-  Tensor clone() const;
+  [[nodiscard]] Tensor clone() const;
 
   // A view of the same storage with another shape of the same size. One
   // dimension may be -1, meaning "whatever makes the sizes agree".
-  Tensor reshape(std::initializer_list<Index> dims) const;
-  Tensor reshape(const Shape& shape) const;
+  [[nodiscard]] Tensor reshape(std::initializer_list<Index> dims) const;
+  [[nodiscard]] Tensor reshape(const Shape& shape) const;
 
   bool shares_storage_with(const Tensor& other) const { return storage_ == other.storage_; }
 
@@ -53,7 +53,7 @@ class Tensor {
 
  private:
   Tensor(const Shape& shape, std::shared_ptr<Real[]> storage);
-  Index flat_index(std::string_view op, std::initializer_list<Index> index) const;
+  [[nodiscard]] Index flat_index(std::string_view op, std::initializer_list<Index> index) const;
 
   Shape shape_;
   Index numel_ = 0;
@@ -61,16 +61,16 @@ class Tensor {
 };
 
 // Creation.
-Tensor zeros(const Shape& shape);
-Tensor ones(const Shape& shape);
-Tensor full(const Shape& shape, Real value);
-Tensor zeros_like(const Tensor& t);
-Tensor ones_like(const Tensor& t);
-Tensor scalar(Real value);  // rank 0
+[[nodiscard]] Tensor zeros(const Shape& shape);
+[[nodiscard]] Tensor ones(const Shape& shape);
+[[nodiscard]] Tensor full(const Shape& shape, Real value);
+[[nodiscard]] Tensor zeros_like(const Tensor& t);
+[[nodiscard]] Tensor ones_like(const Tensor& t);
+[[nodiscard]] Tensor scalar(Real value);  // rank 0
 
 // [start, stop) in steps of `step`, like numpy.arange.
-Tensor arange(Real stop);
-Tensor arange(Real start, Real stop, Real step = 1);
+[[nodiscard]] Tensor arange(Real stop);
+[[nodiscard]] Tensor arange(Real start, Real stop, Real step = 1);
 
 // From nested braces, like torch.tensor: tensor({{1, 2}, {3, 4}}) is (2,2).
 //
@@ -96,6 +96,6 @@ class NestedList {
   bool is_list_ = true;
 };
 
-Tensor tensor(const NestedList& values);
+[[nodiscard]] Tensor tensor(const NestedList& values);
 
 }  // namespace atto

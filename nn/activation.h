@@ -10,7 +10,7 @@ namespace atto {
 
 enum class Activation { linear, relu, tanh, sigmoid, softmax };
 
-Var activate(Activation activation, const Var& x);
+[[nodiscard]] Var activate(Activation activation, const Var& x);
 // "linear", "relu", ...; throws ArgumentError on an unknown name.
 Activation activation_from_name(std::string_view name);
 std::string_view activation_name(Activation activation);
@@ -18,8 +18,8 @@ std::string_view activation_name(Activation activation);
 class ActivationLayer : public Layer {
  public:
   explicit ActivationLayer(Activation activation) : activation_(activation) {}
-  Var forward(const Var& x) override { return activate(activation_, x); }
-  std::string type_name() const override;
+  [[nodiscard]] Var forward(const Var& x) override { return activate(activation_, x); }
+  [[nodiscard]] std::string type_name() const override;
 
  private:
   Activation activation_;

@@ -6,10 +6,10 @@
 
 namespace atto {
 
-AdditiveAttention::AdditiveAttention(Index features, bool use_scale, Real dropout, Generator& gen)
-    : ScoredAttention("AdditiveAttention", dropout, gen),
-      use_scale_(use_scale),
-      scale_(use_scale ? init::glorot_uniform({positive_size("AdditiveAttention", "features", features)}, gen)
+AdditiveAttention::AdditiveAttention(Index features, const AdditiveAttentionOptions& options, Generator& gen)
+    : ScoredAttention("AdditiveAttention", options.dropout, gen),
+      use_scale_(options.use_scale),
+      scale_(options.use_scale ? init::glorot_uniform({positive_size("AdditiveAttention", "features", features)}, gen)
                        : ones({positive_size("AdditiveAttention", "features", features)}),
              true) {
   if (use_scale_) register_parameter("scale", scale_);

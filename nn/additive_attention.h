@@ -12,15 +12,20 @@
 
 namespace atto {
 
+struct AdditiveAttentionOptions {
+  bool use_scale = true;
+  Real dropout = 0;  // on the attention weights, in training
+};
+
 class AdditiveAttention : public ScoredAttention {
  public:
   // `features` is d, the size of the query's and key's last axis.
-  explicit AdditiveAttention(Index features, bool use_scale = true, Real dropout = 0,
+  explicit AdditiveAttention(Index features, const AdditiveAttentionOptions& options = {},
                              Generator& gen = default_generator());
-  std::string type_name() const override { return "AdditiveAttention"; }
+  [[nodiscard]] std::string type_name() const override { return "AdditiveAttention"; }
 
  private:
-  Var scores(const Var& query, const Var& key) const override;
+  [[nodiscard]] Var scores(const Var& query, const Var& key) const override;
 
   bool use_scale_;
   Var scale_;

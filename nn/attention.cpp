@@ -53,10 +53,10 @@ ScoredAttention::ScoredAttention(const char* name, Real dropout, Generator& gen)
   if (!(dropout >= 0 && dropout < 1)) throw_argument_error(name, "dropout {} is not in [0, 1)", dropout);
 }
 
-Attention::Attention(bool use_scale, AttentionScore score, Real dropout, Generator& gen)
-    : ScoredAttention("Attention", dropout, gen),
-      use_scale_(use_scale),
-      score_(score),
+Attention::Attention(const AttentionOptions& options, Generator& gen)
+    : ScoredAttention("Attention", options.dropout, gen),
+      use_scale_(options.use_scale),
+      score_(options.score_mode),
       scale_(scalar(1), true),
       concat_weight_(scalar(1), true) {
   if (use_scale_) register_parameter("scale", scale_);
@@ -66,7 +66,7 @@ Attention::Attention(bool use_scale, AttentionScore score, Real dropout, Generat
 Var Attention::scores(const Var& query, const Var& key) const {
   if (score_ == AttentionScore::dot) {
     // S = q key^T  (B,Tq,d) x (B,Tv,d)^T -> (B,Tq,Tv)
-    const Var s = matmul(query, key, false, true);
+    const Var s = matmul(query, key, Transpose::b);
     return use_scale_ ? s * scale_ : s;
   }
   // S = w * sum_k tanh(s * (q_i + key_j)): (B,Tq,1,d) + (B,1,Tv,d) -> (B,Tq,Tv,d) -> (B,Tq,Tv)
@@ -79,7 +79,7 @@ ScoredAttention::Result ScoredAttention::forward(const Var& query, const Var& va
   check_shapes(type_name(), query, value, key, masks);
   Var s = scores(query, key);
   const Tensor bias = attention_score_bias(masks.value_mask, query.shape()[0], query.shape()[1], value.shape()[1],
-                                           masks.causal);
+                                           masks.use_causal_mask);
   if (bias.numel() > 0) s = s + Var(bias);
   Var weights = dropout(softmax(s), dropout_, is_training(), *gen_);
   Var output = matmul(weights, value);

@@ -9,7 +9,7 @@
 // fixed) and w a trainable scalar initialised to 1. NOTE: as in Keras there is
 // no 1/sqrt(d) here; use_scale *learns* a scale instead.
 //
-// Masks (true/nonzero = attend): value_mask (B, Tv) and, with causal, the
+// Masks (true/nonzero = attend): value_mask (B, Tv) and, with use_causal_mask, the
 // lower triangle j <= i. Masked scores get 1e9 subtracted (Keras's choice,
 // not -inf), so a row with every position masked is still a finite
 // distribution, never NaN: softmax ignores the common shift, so in double it
@@ -32,7 +32,14 @@ struct AttentionMasks {
   std::optional<Var> key = std::nullopt;  // defaults to value
   Tensor query_mask = Tensor();           // (B, Tq), or empty for none
   Tensor value_mask = Tensor();           // (B, Tv), or empty for none
-  bool causal = false;
+  bool use_causal_mask = false;           // query i attends to keys j <= i only
+};
+
+// Keras's names: Attention({.use_scale = true, .score_mode = AttentionScore::concat}).
+struct AttentionOptions {
+  bool use_scale = false;
+  AttentionScore score_mode = AttentionScore::dot;
+  Real dropout = 0;  // on the attention weights, in training
 };
 
 // What Attention and AdditiveAttention share (Keras's BaseDenseAttention):
@@ -52,7 +59,7 @@ class ScoredAttention : public Module {
  protected:
   ScoredAttention(const char* name, Real dropout, Generator& gen);
   // (B, Tq, d) and (B, Tv, d) -> scores (B, Tq, Tv)
-  virtual Var scores(const Var& query, const Var& key) const = 0;
+  [[nodiscard]] virtual Var scores(const Var& query, const Var& key) const = 0;
 
  private:
   Real dropout_;
@@ -61,12 +68,11 @@ class ScoredAttention : public Module {
 
 class Attention : public ScoredAttention {
  public:
-  explicit Attention(bool use_scale = false, AttentionScore score = AttentionScore::dot, Real dropout = 0,
-                     Generator& gen = default_generator());
-  std::string type_name() const override { return "Attention"; }
+  explicit Attention(const AttentionOptions& options = {}, Generator& gen = default_generator());
+  [[nodiscard]] std::string type_name() const override { return "Attention"; }
 
  private:
-  Var scores(const Var& query, const Var& key) const override;
+  [[nodiscard]] Var scores(const Var& query, const Var& key) const override;
 
   bool use_scale_;
   AttentionScore score_;
@@ -75,6 +81,6 @@ class Attention : public ScoredAttention {
 
 // The score mask as an additive term: 0 where attending, -1e9 where masked,
 // shaped (B or 1, Tq or 1, Tv). Empty value_mask and no causal: an empty tensor.
-Tensor attention_score_bias(const Tensor& value_mask, Index batch, Index tq, Index tv, bool causal);
+[[nodiscard]] Tensor attention_score_bias(const Tensor& value_mask, Index batch, Index tq, Index tv, bool causal);
 
 }  // namespace atto

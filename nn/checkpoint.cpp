@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,9 @@
 #include <map>
 #include <set>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace atto {
 
@@ -127,6 +131,40 @@ std::vector<std::pair<std::string, Tensor*>> targets(const Module& model, Optimi
   return out;
 }
 
+[[noreturn]] void throw_io(const char* op, const std::string& what, const std::string& path, int error) {
+  throw CheckpointError(fmt::format("{}: {} '{}': {}", op, what, path, std::strerror(error)));
+}
+
+// Writes `bytes` to a fresh temporary file beside `path` (a unique name per
+// save, so two savers never share one), flushes it to the disk, renames it
+// onto `path`, and flushes the directory, so that after a crash or a power
+// loss `path` holds either the old checkpoint or the new one, whole.
+void write_atomically(const std::string& path, const std::string& bytes) {
+  std::string temporary = path + ".tmp.XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) throw_io("save_checkpoint", "cannot create a temporary file beside", path, errno);
+  std::size_t written = 0;
+  int error = 0;
+  while (written < bytes.size() && error == 0) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno != EINTR) error = errno;
+    if (n > 0) written += static_cast<std::size_t>(n);
+  }
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error == 0 && std::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
+    ::unlink(temporary.c_str());
+    throw_io("save_checkpoint", "cannot write", path, error);
+  }
+  const std::string directory = std::filesystem::path(path).parent_path().string();
+  const int dir = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
 }  // namespace
 
 void save_checkpoint(const std::string& path, const Module& model, Optimizer* optimizer) {
@@ -145,25 +183,18 @@ void save_checkpoint(const std::string& path, const Module& model, Optimizer* op
   }
   put(bytes, fnv1a(bytes.data(), bytes.size()));
 
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw CheckpointError(fmt::format("save_checkpoint: cannot write '{}'", temporary));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) throw CheckpointError(fmt::format("save_checkpoint: cannot rename onto '{}': {}", path, error.message()));
+  write_atomically(path, bytes);
 }
 
 void load_checkpoint(const std::string& path, Module& model, Optimizer* optimizer) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw CheckpointError(fmt::format("load_checkpoint: cannot open '{}'", path));
+  if (!file) throw_io("load_checkpoint", "cannot open", path, errno);
+  // Only a regular file: reading /dev/zero or a FIFO would never end, and a
+  // directory is not a checkpoint.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw CheckpointError(fmt::format("load_checkpoint: '{}' is not a regular file", path));
+  }
   const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   const std::map<std::string, Tensor> entries = parse(path, bytes);
 

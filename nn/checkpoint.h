@@ -15,16 +15,16 @@
 // model: a bad file throws CheckpointError and changes nothing.
 #pragma once
 
+#include "core/errors.h"
 #include "nn/module.h"
 #include "nn/optim.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace atto {
 
-struct CheckpointError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct CheckpointError : Error {
+  using Error::Error;
 };
 
 inline constexpr std::uint32_t kCheckpointVersion = 1;

@@ -67,6 +67,7 @@ void MinMaxScaler::fit(const Tensor& x) {
 std::vector<std::vector<Index>> batch_indices(Index rows, Index batch_size, Generator& gen, bool shuffle,
                                               bool drop_last) {
   if (batch_size < 1) throw_argument_error("batch_indices", "batch size {} must be >= 1", batch_size);
+  if (rows < 0) throw_argument_error("batch_indices", "row count {} must be >= 0", rows);
   std::vector<Index> order(rows);
   std::iota(order.begin(), order.end(), Index{0});
   if (shuffle) order = permutation(rows, gen);
@@ -97,6 +98,7 @@ std::pair<std::vector<Index>, std::vector<Index>> train_validation_split(Index r
   if (!(validation_fraction >= 0 && validation_fraction < 1)) {
     throw_argument_error("train_validation_split", "fraction {} is not in [0, 1)", validation_fraction);
   }
+  if (rows < 0) throw_argument_error("train_validation_split", "row count {} must be >= 0", rows);
   const std::vector<Index> order = permutation(rows, gen);
   const auto validation = static_cast<Index>(std::lround(validation_fraction * static_cast<Real>(rows)));
   return {std::vector<Index>(order.begin() + validation, order.end()),

@@ -13,8 +13,8 @@ namespace atto {
 // scale fitted on training data and then applied to any data.
 class FeatureScaler {
  public:
-  Tensor transform(const Tensor& x) const;
-  Tensor inverse_transform(const Tensor& x) const;
+  [[nodiscard]] Tensor transform(const Tensor& x) const;
+  [[nodiscard]] Tensor inverse_transform(const Tensor& x) const;
 
  protected:
   explicit FeatureScaler(const char* name) : name_(name) {}
@@ -47,11 +47,11 @@ class MinMaxScaler : public FeatureScaler {
 // Row indices of each mini-batch of one epoch, in a shuffled order drawn
 // from the generator (the same seed gives the same batches). The last batch
 // may be smaller unless drop_last.
-std::vector<std::vector<Index>> batch_indices(Index rows, Index batch_size, Generator& gen, bool shuffle = true,
+[[nodiscard]] std::vector<std::vector<Index>> batch_indices(Index rows, Index batch_size, Generator& gen, bool shuffle = true,
                                               bool drop_last = false);
 
 // The rows of x at the given indices (along axis 0).
-Tensor take(const Tensor& x, const std::vector<Index>& rows);
+[[nodiscard]] Tensor take(const Tensor& x, const std::vector<Index>& rows);
 
 // A random split of row indices: (train, validation), validation holding
 // round(fraction * rows) of them.

@@ -12,12 +12,12 @@
 
 namespace atto::init {
 
-Tensor glorot_uniform(const Shape& shape, Generator& gen = default_generator());
-Tensor glorot_normal(const Shape& shape, Generator& gen = default_generator());
-Tensor he_uniform(const Shape& shape, Generator& gen = default_generator());
-Tensor he_normal(const Shape& shape, Generator& gen = default_generator());
+[[nodiscard]] Tensor glorot_uniform(const Shape& shape, Generator& gen = default_generator());
+[[nodiscard]] Tensor glorot_normal(const Shape& shape, Generator& gen = default_generator());
+[[nodiscard]] Tensor he_uniform(const Shape& shape, Generator& gen = default_generator());
+[[nodiscard]] Tensor he_normal(const Shape& shape, Generator& gen = default_generator());
 // Rows (or columns, whichever are fewer) orthonormal: Q of a QR decomposition
 // of a Gaussian matrix, with signs fixed so the result is uniformly distributed.
-Tensor orthogonal(const Shape& shape, Real gain = 1, Generator& gen = default_generator());
+[[nodiscard]] Tensor orthogonal(const Shape& shape, Real gain = 1, Generator& gen = default_generator());
 
 }  // namespace atto::init

@@ -11,8 +11,8 @@ namespace atto {
 class LayerNorm : public Layer {
  public:
   explicit LayerNorm(Index features, Real eps = 1e-5);
-  Var forward(const Var& x) override;
-  std::string type_name() const override { return "LayerNorm"; }
+  [[nodiscard]] Var forward(const Var& x) override;
+  [[nodiscard]] std::string type_name() const override { return "LayerNorm"; }
 
  private:
   Var gamma_, beta_;

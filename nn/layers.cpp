@@ -6,11 +6,14 @@
 
 namespace atto {
 
-Dense::Dense(Index in, Index out, Activation activation, bool use_bias, Generator& gen)
-    : kernel_(init::glorot_uniform({positive_size("Dense", "in", in), positive_size("Dense", "out", out)}, gen), true),
-      bias_(zeros({out}), true),
-      activation_(activation),
-      use_bias_(use_bias) {
+Dense::Dense(Index input_dim, const DenseOptions& options, Generator& gen)
+    : kernel_(init::glorot_uniform({positive_size("Dense", "input_dim", input_dim),
+                                    positive_size("Dense", "units", options.units)},
+                                   gen),
+              true),
+      bias_(zeros({options.units}), true),
+      activation_(options.activation),
+      use_bias_(options.use_bias) {
   register_parameter("kernel", kernel_);
   if (use_bias_) register_parameter("bias", bias_);
 }
@@ -29,6 +32,7 @@ Var Dense::forward(const Var& x) {
 }
 
 Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
+  if (!layer) throw_argument_error("Sequential", "add: got a null layer");
   register_module(std::to_string(layers_.size()), *layer);
   layers_.push_back(std::move(layer));
   return *this;
@@ -46,18 +50,28 @@ Dropout::Dropout(Real p, Generator& gen) : p_(p), gen_(&gen) {
 
 Var Dropout::forward(const Var& x) { return dropout(x, p_, is_training(), *gen_); }
 
-Embedding::Embedding(Index vocab, Index dim, Index padding_index, Generator& gen)
-    : table_(gen.uniform({positive_size("Embedding", "vocab", vocab), positive_size("Embedding", "dim", dim)}, -0.05,
-                         0.05),
+Embedding::Embedding(Index input_dim, Index output_dim, std::optional<Index> padding_index, Generator& gen)
+    : table_(gen.uniform({positive_size("Embedding", "input_dim", input_dim),
+                          positive_size("Embedding", "output_dim", output_dim)},
+                         -0.05, 0.05),
              true),
       padding_index_(padding_index) {
-  if (padding_index != kNoPadding && (padding_index < 0 || padding_index >= vocab)) {
-    throw_argument_error("Embedding", "padding index {} is not a row of a vocabulary of {}", padding_index, vocab);
+  if (padding_index && (*padding_index < 0 || *padding_index >= input_dim)) {
+    throw_argument_error("Embedding", "padding index {} is not a row of a vocabulary of {}", *padding_index,
+                         input_dim);
   }
-  if (padding_index != kNoPadding) std::fill_n(table_.value().data() + padding_index * dim, dim, Real(0));
+  if (padding_index) std::fill_n(table_.value().data() + *padding_index * output_dim, output_dim, Real(0));
   register_parameter("table", table_);
 }
 
-Var Embedding::forward(const Tensor& indices) { return take_rows(table_, indices, padding_index_); }
+Var Embedding::forward(const Tensor& ids) { return take_rows(table_, ids, padding_index_); }
+
+Var Embedding::forward(const Var& ids) {
+  if (ids.requires_grad()) {
+    throw_argument_error("Embedding", "token ids {} require grad; ids are constants, pass them as a plain Tensor",
+                         ids.shape());
+  }
+  return forward(ids.value());
+}
 
 }  // namespace atto

@@ -7,18 +7,26 @@
 #include "core/random.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace atto {
 
-// y = activation(x W + b): x (..., in) -> (..., out). Keras defaults: W
-// glorot_uniform (in, out), b zeros.
+// Keras's names: Dense(input_dim, {.units = 64, .activation = Activation::relu}).
+struct DenseOptions {
+  Index units = 0;  // the output's last axis (required)
+  Activation activation = Activation::linear;
+  bool use_bias = true;
+};
+
+// y = activation(x W + b): x (..., input_dim) -> (..., units). Keras
+// defaults: W glorot_uniform (input_dim, units), b zeros. Unlike Keras the
+// input size is given, not inferred at the first call.
 class Dense : public Layer {
  public:
-  Dense(Index in, Index out, Activation activation = Activation::linear, bool use_bias = true,
-        Generator& gen = default_generator());
-  Var forward(const Var& x) override;
-  std::string type_name() const override { return "Dense"; }
+  Dense(Index input_dim, const DenseOptions& options, Generator& gen = default_generator());
+  [[nodiscard]] Var forward(const Var& x) override;
+  [[nodiscard]] std::string type_name() const override { return "Dense"; }
   const Var& kernel() const { return kernel_; }
   const Var& bias() const { return bias_; }
 
@@ -36,8 +44,8 @@ class Sequential : public Layer {
   Sequential& add(Args&&... args) {
     return add(std::make_unique<L>(std::forward<Args>(args)...));
   }
-  Var forward(const Var& x) override;
-  std::string type_name() const override { return "Sequential"; }
+  [[nodiscard]] Var forward(const Var& x) override;
+  [[nodiscard]] std::string type_name() const override { return "Sequential"; }
 
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
@@ -47,29 +55,33 @@ class Sequential : public Layer {
 class Dropout : public Layer {
  public:
   explicit Dropout(Real p, Generator& gen = default_generator());
-  Var forward(const Var& x) override;
-  std::string type_name() const override { return "Dropout"; }
+  [[nodiscard]] Var forward(const Var& x) override;
+  [[nodiscard]] std::string type_name() const override { return "Dropout"; }
 
  private:
   Real p_;
   Generator* gen_;
 };
 
-// Looks up rows of a (vocab, dim) table: indices (...) -> (..., dim). The row
-// padding_index (if given) reads as zeros at first and never gets a gradient,
-// so padding stays blank.
-class Embedding : public Module {
+// Looks up rows of an (input_dim, output_dim) table (Keras's names; PyTorch's
+// num_embeddings, embedding_dim): token ids (...) -> (..., output_dim). The
+// row padding_index (PyTorch's padding_idx), if given, reads as zeros at first
+// and never gets a gradient, so padding stays blank. A Layer, so it can open a
+// Sequential; the ids it is given are constants, never differentiated.
+class Embedding : public Layer {
  public:
-  static constexpr Index kNoPadding = -1;
-  Embedding(Index vocab, Index dim, Index padding_index = kNoPadding, Generator& gen = default_generator());
-  Var forward(const Tensor& indices);
-  Var operator()(const Tensor& indices) { return forward(indices); }
-  std::string type_name() const override { return "Embedding"; }
+  Embedding(Index input_dim, Index output_dim, std::optional<Index> padding_index = std::nullopt,
+            Generator& gen = default_generator());
+  [[nodiscard]] Var forward(const Var& ids) override;
+  [[nodiscard]] Var forward(const Tensor& ids);
+  [[nodiscard]] Var operator()(const Tensor& ids) { return forward(ids); }
+  using Layer::operator();
+  [[nodiscard]] std::string type_name() const override { return "Embedding"; }
   const Var& table() const { return table_; }
 
  private:
   Var table_;
-  Index padding_index_;
+  std::optional<Index> padding_index_;
 };
 
 }  // namespace atto

@@ -1,6 +1,6 @@
 #include "nn/losses.h"
 
-#include "autograd/record.h"
+#include "autograd/var.h"
 #include "core/errors.h"
 #include "core/map.h"
 #include "core/reduce.h"
@@ -19,18 +19,21 @@ Var mse_loss(const Var& prediction, const Tensor& target) {
   return mean(error * error);
 }
 
-Var cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index) {
+Var cross_entropy(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
   const int rank = logits.value().rank();
   if (rank < 2 || rank > 3 || targets.rank() != rank - 1) {
     throw_shape_error("cross_entropy", "logits {} and targets {}: need (N,C) with (N), or (N,T,C) with (N,T)",
                       logits.shape(), targets.shape());
+  }
+  if (logits.shape()[rank - 1] == 0) {
+    throw_shape_error("cross_entropy", "logits {} have no classes", logits.shape());
   }
   if (rank == 2) return softmax_cross_entropy(logits, targets, ignore_index);
   const Index classes = logits.shape()[2];
   if (targets.shape()[0] != logits.shape()[0] || targets.shape()[1] != logits.shape()[1]) {
     throw_shape_error("cross_entropy", "logits {} and targets {} differ in (N,T)", logits.shape(), targets.shape());
   }
-  return softmax_cross_entropy(reshape(logits, {logits.value().numel() / classes, classes}),
+  return softmax_cross_entropy(reshape(logits, {logits.shape()[0] * logits.shape()[1], classes}),
                                targets.reshape({-1}), ignore_index);
 }
 

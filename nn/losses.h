@@ -6,16 +6,17 @@
 namespace atto {
 
 // mean((prediction - target)^2) over every element.
-Var mse_loss(const Var& prediction, const Tensor& target);
+[[nodiscard]] Var mse_loss(const Var& prediction, const Tensor& target);
 
 // Cross-entropy from unnormalised scores: logits (N, C) or (N, T, C), targets
 // (N) or (N, T) of class indices. Positions whose target is ignore_index
 // (padding) are left out of the mean.
-Var cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index = kNoIgnoreIndex);
+[[nodiscard]] Var cross_entropy(const Var& logits, const Tensor& targets,
+                                  std::optional<Index> ignore_index = std::nullopt);
 
 // Binary cross-entropy from logits, targets in [0, 1], computed stably as
 //   max(x, 0) - x t + log(1 + exp(-|x|))
 // which equals -t log sigmoid(x) - (1 - t) log(1 - sigmoid(x)) without overflow.
-Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets);
+[[nodiscard]] Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets);
 
 }  // namespace atto

@@ -31,7 +31,7 @@ class LSTMCell : public Module {
   LSTMState operator()(const Var& x, const LSTMState& state) const { return forward(x, state); }
   // h = c = 0, as Keras starts when no initial_state is given.
   LSTMState zero_state(Index batch) const;
-  std::string type_name() const override { return "LSTMCell"; }
+  [[nodiscard]] std::string type_name() const override { return "LSTMCell"; }
 
   Index input_dim() const { return kernel_.shape()[0]; }
   Index units() const { return recurrent_kernel_.shape()[0]; }
@@ -74,7 +74,7 @@ class LSTM : public Module {
                     const Tensor& mask = Tensor()) const {
     return forward(x, initial_state, mask);
   }
-  std::string type_name() const override { return "LSTM"; }
+  [[nodiscard]] std::string type_name() const override { return "LSTM"; }
 
   const LSTMCell& cell() const { return cell_; }
   Index units() const { return cell_.units(); }

@@ -35,13 +35,13 @@ class Module {
   Module& operator=(const Module&) = delete;
 
   // Shown in summaries, e.g. "Dense".
-  virtual std::string type_name() const = 0;
+  [[nodiscard]] virtual std::string type_name() const = 0;
 
   // Every parameter of this module and its children, in registration order,
   // named by their path: "0.kernel", "encoder.bias".
-  std::vector<std::pair<std::string, Var>> named_parameters() const;
-  std::vector<Var> parameters() const;
-  Index parameter_count() const;
+  [[nodiscard]] std::vector<std::pair<std::string, Var>> named_parameters() const;
+  [[nodiscard]] std::vector<Var> parameters() const;
+  [[nodiscard]] Index parameter_count() const;
 
   // Training mode switches dropout on; eval() switches it off. Applies to children.
   void train(bool training = true);
@@ -52,7 +52,7 @@ class Module {
 
   // A table of the module tree: each module with its parameters' shapes and
   // counts, and the total, like Keras's model.summary().
-  std::string summary() const;
+  [[nodiscard]] std::string summary() const;
 
  protected:
   void register_parameter(std::string name, const Var& parameter);
@@ -69,13 +69,13 @@ class Module {
 
 // A layer's size argument (units, features, vocabulary...), checked in its
 // constructor: throws ArgumentError naming the layer unless n >= 1.
-Index positive_size(std::string_view layer, std::string_view what, Index n);
+[[nodiscard]] Index positive_size(std::string_view layer, std::string_view what, Index n);
 
 // A module with one input and one output: what Sequential chains.
 class Layer : public Module {
  public:
-  virtual Var forward(const Var& x) = 0;
-  Var operator()(const Var& x) { return forward(x); }
+  [[nodiscard]] virtual Var forward(const Var& x) = 0;
+  [[nodiscard]] Var operator()(const Var& x) { return forward(x); }
 };
 
 }  // namespace atto

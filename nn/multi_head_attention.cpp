@@ -21,7 +21,7 @@ MultiHeadAttentionOptions with_defaults(MultiHeadAttentionOptions o) {
   if (o.value_dim == 0) o.value_dim = o.key_dim;
   if (o.value_features == 0) o.value_features = o.query_features;
   if (o.key_features == 0) o.key_features = o.value_features;
-  if (o.output_dim == 0) o.output_dim = o.query_features;
+  if (o.output_shape == 0) o.output_shape = o.query_features;
   return o;
 }
 
@@ -42,7 +42,7 @@ Tensor attend_mask(const MultiHeadMasks& masks, Index batch, Index tq, Index tv)
         const bool ok = (masks.query_mask.numel() == 0 || masks.query_mask.at({b, i}) != 0) &&
                         (masks.value_mask.numel() == 0 || masks.value_mask.at({b, j}) != 0) &&
                         (masks.attention_mask.numel() == 0 || masks.attention_mask.at({b, i, j}) != 0) &&
-                        (!masks.causal || j <= i);
+                        (!masks.use_causal_mask || j <= i);
         attend.at({b, i, j}) = ok ? Real(1) : Real(0);
       }
     }
@@ -55,12 +55,10 @@ Tensor attend_mask(const MultiHeadMasks& masks, Index batch, Index tq, Index tv)
 MultiHeadAttention::MultiHeadAttention(const MultiHeadAttentionOptions& options, Generator& gen)
     : options_(with_defaults(options)),
       gen_(&gen),
-      query_(options_.query_features, options_.num_heads * options_.key_dim, Activation::linear, options_.use_bias, gen),
-      key_(options_.key_features, options_.num_heads * options_.key_dim, Activation::linear, options_.use_bias, gen),
-      value_(options_.value_features, options_.num_heads * options_.value_dim, Activation::linear, options_.use_bias,
-             gen),
-      output_(options_.num_heads * options_.value_dim, options_.output_dim, Activation::linear, options_.use_bias,
-              gen) {
+      query_(options_.query_features, projection(options_.num_heads * options_.key_dim), gen),
+      key_(options_.key_features, projection(options_.num_heads * options_.key_dim), gen),
+      value_(options_.value_features, projection(options_.num_heads * options_.value_dim), gen),
+      output_(options_.num_heads * options_.value_dim, projection(options_.output_shape), gen) {
   register_module("query", query_);
   register_module("key", key_);
   register_module("value", value_);
@@ -93,9 +91,9 @@ MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const V
   const Var k = split_heads(key_(key), options_.key_dim);
   const Var v = split_heads(value_(value), options_.value_dim);
   // Scores (B, heads, Tq, Tv), pushed down by 1e9 where masked.
-  Var scores = matmul(q, k, false, true);
+  Var scores = matmul(q, k, Transpose::b);
   Tensor row_alive;
-  if (masks.query_mask.numel() || masks.value_mask.numel() || masks.attention_mask.numel() || masks.causal) {
+  if (masks.query_mask.numel() || masks.value_mask.numel() || masks.attention_mask.numel() || masks.use_causal_mask) {
     const Tensor attend = atto::unsqueeze(attend_mask(masks, batch, tq, tv), 1);  // (B, 1, Tq, Tv)
     scores = scores + Var((attend - 1) * Real(1e9));
     row_alive = atto::max(attend, -1, true);  // 0 for a row with nothing to attend to

@@ -5,13 +5,34 @@
 #include "core/map.h"
 
 #include <cmath>
+#include <set>
 
 namespace atto {
 
-Optimizer::Optimizer(std::vector<Var> parameters) : parameters_(std::move(parameters)) {
+Optimizer::Optimizer(const char* name, std::vector<Var> parameters) : name_(name), parameters_(std::move(parameters)) {
+  if (parameters_.empty()) throw_argument_error(name_, "got an empty parameter list");
+  std::set<const Node*> seen;
   for (const Var& p : parameters_) {
     if (!p.is_leaf() || !p.requires_grad()) {
-      throw_argument_error("Optimizer", "{} is not a leaf that requires grad", p.node()->describe());
+      throw_argument_error(name_, "{} is not a leaf that requires grad", p.node()->describe());
+    }
+    if (!seen.insert(p.node().get()).second) {
+      throw_argument_error(name_, "{} is listed twice; it would be stepped twice", p.node()->describe());
+    }
+    shapes_.push_back(p.shape());
+  }
+}
+
+void Optimizer::check_shapes() const {
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    const Var& p = parameters_[i];
+    if (!(p.shape() == shapes_[i])) {
+      throw_shape_error(name_, "parameter {} ({}) was registered with shape {}; make a new optimizer after "
+                        "replacing a parameter", i, p.node()->describe(), shapes_[i]);
+    }
+    if (p.has_grad() && !(p.grad().shape() == shapes_[i])) {
+      throw_shape_error(name_, "parameter {} ({}) has a gradient of shape {}", i, p.node()->describe(),
+                        p.grad().shape());
     }
   }
 }
@@ -29,18 +50,35 @@ std::vector<Tensor> zeros_like_all(const std::vector<Var>& parameters) {
 }
 
 void check_rate(const char* op, Real lr) {
-  if (!(lr > 0)) throw_argument_error(op, "learning rate {} must be positive", lr);
+  // 0 is allowed, as in PyTorch: a schedule may freeze training for a while.
+  if (!(lr >= 0 && std::isfinite(lr))) throw_argument_error(op, "learning rate {} must be >= 0 and finite", lr);
+}
+
+void check_at_least_zero(const char* op, const char* what, Real value) {
+  if (!(value >= 0 && std::isfinite(value))) throw_argument_error(op, "{} {} must be >= 0 and finite", what, value);
+}
+
+void check_beta(const char* op, const char* what, Real beta) {
+  if (!(beta >= 0 && beta < 1)) throw_argument_error(op, "{} {} is not in [0, 1)", what, beta);
 }
 
 }  // namespace
 
 SGD::SGD(std::vector<Var> parameters, SGDOptions options)
-    : Optimizer(std::move(parameters)), options_(options), velocity_(zeros_like_all(parameters_)) {
+    : Optimizer("SGD", std::move(parameters)), options_(options), velocity_(zeros_like_all(parameters_)) {
   check_rate("SGD", options.lr);
+  check_at_least_zero("SGD", "momentum", options.momentum);
+  check_at_least_zero("SGD", "weight_decay", options.weight_decay);
   if (options.nesterov && options.momentum <= 0) throw_argument_error("SGD", "nesterov needs momentum > 0");
 }
 
+void SGD::set_learning_rate(Real lr) {
+  check_rate("SGD", lr);
+  options_.lr = lr;
+}
+
 void SGD::step() {
+  check_shapes();
   ++steps_;
   const auto [lr, momentum, wd, nesterov] = options_;
   for (size_t i = 0; i < parameters_.size(); ++i) {
@@ -68,12 +106,23 @@ std::vector<std::pair<std::string, Tensor*>> SGD::state() {
 }
 
 Adam::Adam(std::vector<Var> parameters, AdamOptions options, bool decoupled_weight_decay)
-    : Optimizer(std::move(parameters)),
+    : Optimizer(decoupled_weight_decay ? "AdamW" : "Adam", std::move(parameters)),
       options_(options),
       decoupled_(decoupled_weight_decay),
       m_(zeros_like_all(parameters_)),
       v_(zeros_like_all(parameters_)) {
-  check_rate(decoupled_ ? "AdamW" : "Adam", options.lr);
+  check_rate(name_, options.lr);
+  check_beta(name_, "beta1", options.beta1);
+  check_beta(name_, "beta2", options.beta2);
+  if (!(options.eps > 0 && std::isfinite(options.eps))) {
+    throw_argument_error(name_, "eps {} must be positive and finite", options.eps);
+  }
+  check_at_least_zero(name_, "weight_decay", options.weight_decay);
+}
+
+void Adam::set_learning_rate(Real lr) {
+  check_rate(name_, lr);
+  options_.lr = lr;
 }
 
 namespace {
@@ -95,6 +144,7 @@ void adam_update(Index n, Real* __restrict w, const Real* __restrict g, Real* __
 }  // namespace
 
 void Adam::step() {
+  check_shapes();
   ++steps_;
   const Real correction1 = 1 - std::pow(options_.beta1, static_cast<Real>(steps_));
   const Real correction2 = 1 - std::pow(options_.beta2, static_cast<Real>(steps_));
@@ -125,6 +175,14 @@ Real clip_grad_norm(const std::vector<Var>& parameters, Real max_norm) {
     for (Index j = 0; j < grad.numel(); ++j) total += static_cast<double>(g[j]) * g[j];
   }
   const Real norm = static_cast<Real>(std::sqrt(total));
+  if (!std::isfinite(norm)) {
+    for (const Var& p : parameters) {
+      if (p.has_grad() && !all_finite(p.grad())) {
+        throw_argument_error("clip_grad_norm", "the gradient of {} holds NaN or Inf", p.node()->describe());
+      }
+    }
+    throw_argument_error("clip_grad_norm", "the gradient norm {} is not finite", norm);
+  }
   if (norm > max_norm) {
     const Real scale = max_norm / (norm + Real(1e-6));
     for (Var p : parameters) {

@@ -20,25 +20,35 @@
 
 namespace atto {
 
+// Every optimizer checks its hyperparameters when made and when changed, and
+// at each step() that every parameter still has the shape it was registered
+// with (a parameter whose value was replaced by another shape throws rather
+// than being updated out of bounds). The list must be non-empty and hold each
+// parameter once.
 class Optimizer {
  public:
-  explicit Optimizer(std::vector<Var> parameters);
+  Optimizer(const char* name, std::vector<Var> parameters);
   virtual ~Optimizer() = default;
 
   virtual void step() = 0;
   void zero_grad();
 
-  // For schedules: e.g. multiply by 0.7 after each epoch.
-  virtual Real learning_rate() const = 0;
+  // For schedules: e.g. multiply by 0.7 after each epoch. Must be >= 0 and
+  // finite.
+  [[nodiscard]] virtual Real learning_rate() const = 0;
   virtual void set_learning_rate(Real lr) = 0;
 
   // Internal state by name (e.g. "m.3"), so checkpoints can save and restore it.
-  virtual std::vector<std::pair<std::string, Tensor*>> state() = 0;
+  [[nodiscard]] virtual std::vector<std::pair<std::string, Tensor*>> state() = 0;
   Index steps() const { return steps_; }
   void set_steps(Index steps) { steps_ = steps; }
 
  protected:
+  // Throws when a parameter's value or gradient no longer has its registered shape.
+  void check_shapes() const;
+  const char* name_;
   std::vector<Var> parameters_;
+  std::vector<Shape> shapes_;
   Index steps_ = 0;
 };
 
@@ -51,9 +61,9 @@ class SGD : public Optimizer {
  public:
   SGD(std::vector<Var> parameters, SGDOptions options);
   void step() override;
-  Real learning_rate() const override { return options_.lr; }
-  void set_learning_rate(Real lr) override { options_.lr = lr; }
-  std::vector<std::pair<std::string, Tensor*>> state() override;
+  [[nodiscard]] Real learning_rate() const override { return options_.lr; }
+  void set_learning_rate(Real lr) override;
+  [[nodiscard]] std::vector<std::pair<std::string, Tensor*>> state() override;
 
  private:
   SGDOptions options_;
@@ -68,9 +78,9 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Var> parameters, AdamOptions options, bool decoupled_weight_decay = false);
   void step() override;
-  Real learning_rate() const override { return options_.lr; }
-  void set_learning_rate(Real lr) override { options_.lr = lr; }
-  std::vector<std::pair<std::string, Tensor*>> state() override;
+  [[nodiscard]] Real learning_rate() const override { return options_.lr; }
+  void set_learning_rate(Real lr) override;
+  [[nodiscard]] std::vector<std::pair<std::string, Tensor*>> state() override;
 
  private:
   AdamOptions options_;
@@ -86,7 +96,8 @@ class AdamW : public Adam {
 };
 
 // Scales all gradients together so their joint L2 norm is at most max_norm.
-// Returns the norm before clipping.
+// Returns the norm before clipping; a NaN or infinite norm throws, naming the
+// first parameter whose gradient is not finite.
 Real clip_grad_norm(const std::vector<Var>& parameters, Real max_norm);
 
 }  // namespace atto

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace atto {
@@ -19,7 +21,8 @@ void Progress::batch_done(Index examples) {
   examples_ += examples;
   if (!live_ || batches_ <= 0) return;
   constexpr int kWidth = 30;
-  const auto filled = static_cast<int>(kWidth * batch_ / batches_);
+  // More batches than announced fill the bar, never overflow it.
+  const auto filled = static_cast<int>(kWidth * std::min(batch_, batches_) / batches_);
   fmt::print(out_, "\repoch {:>4}/{} [{}{}]", epoch_ + 1, epochs_, std::string(filled, '='),
              std::string(kWidth - filled, ' '));
   std::fflush(out_);

@@ -43,19 +43,19 @@ class Vocabulary {
 
   Index size() const { return static_cast<Index>(tokens_.size()); }
   Tokenization tokenization() const { return tokenization_; }
-  Index id(std::string_view token) const;   // kUnknown when not in the vocabulary
+  [[nodiscard]] Index id(std::string_view token) const;   // kUnknown when not in the vocabulary
   const std::string& token(Index id) const;  // throws ArgumentError when out of range
 
-  std::vector<std::string> split(std::string_view text) const;
-  std::vector<Index> encode(std::string_view text) const;
+  [[nodiscard]] std::vector<std::string> split(std::string_view text) const;
+  [[nodiscard]] std::vector<Index> encode(std::string_view text) const;
   // Tokens up to the first end token, leaving out padding and start, joined
   // back (with spaces for words).
-  std::string decode(std::span<const Index> ids) const;
-  std::string decode(const Tensor& ids) const;  // a 1-D tensor of ids
+  [[nodiscard]] std::string decode(std::span<const Index> ids) const;
+  [[nodiscard]] std::string decode(const Tensor& ids) const;  // a 1-D tensor of ids
 
   // (N, length) ids, padded with kPad on the right. Throws ArgumentError when a
   // text does not fit options.length.
-  Tensor encode_batch(std::span<const std::string> texts, EncodeOptions options = {}) const;
+  [[nodiscard]] Tensor encode_batch(std::span<const std::string> texts, EncodeOptions options = {}) const;
 
  private:
   std::vector<std::string> tokens_;
@@ -65,6 +65,6 @@ class Vocabulary {
 
 // 1 where a batch of ids holds a real token, 0 at padding: the mask LSTM and
 // Attention take.
-Tensor padding_mask(const Tensor& ids);
+[[nodiscard]] Tensor padding_mask(const Tensor& ids);
 
 }  // namespace atto

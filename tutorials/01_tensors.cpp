@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   fmt::print("column (3,1) + row (1,4) =\n{}\n\n", column + row);
   // Shapes that do not line up are an error that names the op and the shapes.
   try {
-    add(m, tensor({1, 2}));
+    const Tensor never_made = add(m, tensor({1, 2}));  // add throws before never_made exists
   } catch (const ShapeError& e) {
     fmt::print("m (2,3) + (2) -> ShapeError: {}\n", e.what());
   }

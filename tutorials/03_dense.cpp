@@ -107,9 +107,9 @@ int main(int argc, char** argv) {
   // (logit) per class. Softmax is not part of the model: cross_entropy
   // applies it inside, in the stable fused form.
   Sequential model;
-  model.add<Dense>(2, 64, Activation::relu, true, gen)
-      .add<Dense>(64, 64, Activation::relu, true, gen)
-      .add<Dense>(64, kClasses, Activation::linear, true, gen);
+  model.add<Dense>(2, DenseOptions{.units = 64, .activation = Activation::relu}, gen)
+      .add<Dense>(64, DenseOptions{.units = 64, .activation = Activation::relu}, gen)
+      .add<Dense>(64, DenseOptions{.units = kClasses}, gen);
   fmt::print("\n{}", model.summary());
 
   // ## 3. Training
@@ -155,9 +155,9 @@ int main(int argc, char** argv) {
   save_checkpoint(checkpoint, model, &adam);
   Generator other(options.seed + 1);
   Sequential reloaded;
-  reloaded.add<Dense>(2, 64, Activation::relu, true, other)
-      .add<Dense>(64, 64, Activation::relu, true, other)
-      .add<Dense>(64, kClasses, Activation::linear, true, other);
+  reloaded.add<Dense>(2, DenseOptions{.units = 64, .activation = Activation::relu}, other)
+      .add<Dense>(64, DenseOptions{.units = 64, .activation = Activation::relu}, other)
+      .add<Dense>(64, DenseOptions{.units = kClasses}, other);
   Adam reloaded_adam(reloaded.parameters(), {0.01});
   load_checkpoint(checkpoint, reloaded, &reloaded_adam);
   Tensor reloaded_logits;

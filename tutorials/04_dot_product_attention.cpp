@@ -32,7 +32,7 @@ namespace {
 // of the flattened batch (np.dot on 3-D arrays), and exp() of raw scores.
 Tensor article_attention(const Tensor& query, const Tensor& keys, const Tensor& values) {
   const Index batch = query.shape()[0], tq = query.shape()[1], tv = keys.shape()[1], d = query.shape()[2];
-  const Tensor scores = matmul(query.reshape({batch * tq, d}), keys.reshape({batch * tv, d}), false, true);
+  const Tensor scores = matmul(query.reshape({batch * tq, d}), keys.reshape({batch * tv, d}), Transpose::b);
   const Tensor weights = exp(scores) / sum(exp(scores), -1, true);
   return matmul(weights, values.reshape({batch * tv, -1})).reshape({batch, tq, -1});
 }
@@ -41,7 +41,7 @@ Tensor article_attention(const Tensor& query, const Tensor& keys, const Tensor& 
 // own keys), the max-subtracted softmax, and the 1/sqrt(d) scale.
 Var attention(const Var& query, const Var& keys, const Var& values) {
   const Real d = static_cast<Real>(query.shape()[2]);
-  const Var scores = matmul(query, keys, false, true) * (1 / std::sqrt(d));  // (B, Tq, Tv)
+  const Var scores = matmul(query, keys, Transpose::b) * (1 / std::sqrt(d));  // (B, Tq, Tv)
   return matmul(softmax(scores), values);                                  // (B, Tq, dv)
 }
 
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   fmt::print("{:>6} {:>12} {:>26} {:>24}\n", "d", "std of q.k", "mean max weight, unscaled", "mean max weight, scaled");
   for (Index dim : {4, 16, 64, 256}) {
     const Tensor q = gen.normal({256, dim}), k = gen.normal({32, dim});
-    const Tensor raw = matmul(q, k, false, true);
+    const Tensor raw = matmul(q, k, Transpose::b);
     const Real spread = std::sqrt(mean(raw * raw).item());
     fmt::print("{:>6} {:>12.2f} {:>26.3f} {:>24.3f}\n", dim, spread, mean(max(softmax(raw), -1)).item(),
                mean(max(softmax(raw / std::sqrt(static_cast<Real>(dim))), -1)).item());
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   // input contributes to this output (the article's section 2.3.1). Entropy
   // measures focus: log(Tv) is uniform attention, 0 is all on one key.
   section("4. Attention weights as a distribution");
-  const Tensor weights = softmax(matmul(query, keys, false, true) / std::sqrt(static_cast<Real>(d)));
+  const Tensor weights = softmax(matmul(query, keys, Transpose::b) / std::sqrt(static_cast<Real>(d)));
   fmt::print("weights of example 0:\n{}\n", slice(weights, 0, 0, 1).reshape({tq, tv}));
   fmt::print("row sums: {}\n", sum(weights, -1));
   fmt::print("entropy of each row (uniform would be {:.3f}):", std::log(static_cast<Real>(tv)));

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     const NoGradGuard no_graph;
     target = scaled_dot_product_attention(Var(queries), Var(keys), Var(values), textbook).value();
   }
-  Attention layer(true);
+  Attention layer({.use_scale = true});
   Var scale = layer.named_parameters()[0].second;
   Adam adam(layer.parameters(), {0.05});
   const int steps = options.quick ? 60 : 200;
@@ -90,8 +90,8 @@ int main(int argc, char** argv) {
   const Tensor padding = tensor({{1, 1, 1, 0, 0}});
   print_weights("\nvalue_mask = [1 1 1 0 0] (last two are padding):",
                 plain(Var(seq), Var(seq), {.value_mask = padding}).weights.value());
-  print_weights("\ncausal:", plain(Var(seq), Var(seq), {.causal = true}).weights.value());
-  const auto both = plain(Var(seq), Var(seq), {.query_mask = padding, .value_mask = padding, .causal = true});
+  print_weights("\ncausal:", plain(Var(seq), Var(seq), {.use_causal_mask = true}).weights.value());
+  const auto both = plain(Var(seq), Var(seq), {.query_mask = padding, .value_mask = padding, .use_causal_mask = true});
   print_weights("\ncausal + padding, with query_mask zeroing the padded queries' outputs:", both.weights.value());
   fmt::print("output rows of the padded queries: {}\n", slice(both.output.value(), 1, 3, 5));
 
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   // tanh bounds each term, so concat scores stay within +-d and are less
   // peaked on the same input.
   section("3. dot vs concat scores on the same sequence");
-  Attention concat(false, AttentionScore::concat);
+  Attention concat({.score_mode = AttentionScore::concat});
   print_weights("dot:", plain(Var(seq), Var(seq)).weights.value());
   print_weights("\nconcat:", concat(Var(seq), Var(seq)).weights.value());
   return std::abs(scale.item() - textbook) < 0.02 || options.quick ? 0 : 1;

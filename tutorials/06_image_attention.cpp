@@ -77,9 +77,9 @@ class PatchClassifier : public Module {
  public:
   PatchClassifier(bool use_attention, Generator& gen)
       : use_attention_(use_attention),
-        features_(kPatch * kPatch, 32, Activation::linear, true, gen),
+        features_(kPatch * kPatch, {.units = 32}, gen),
         query_(gen.normal({1, 1, 32}, 0, 0.1), true),
-        classifier_(32, 2, Activation::linear, true, gen) {
+        classifier_(32, {.units = 2}, gen) {
     register_module("features", features_);
     if (use_attention_) {
       register_parameter("query", query_);
@@ -102,7 +102,7 @@ class PatchClassifier : public Module {
   bool use_attention_;
   Dense features_;
   Var query_;
-  Attention attention_{true};
+  Attention attention_{{.use_scale = true}};
   Dense classifier_;
 };
 

@@ -86,7 +86,7 @@ Recall make_recall(Index count, Index steps, Index symbols, Generator& gen) {
 class Recaller : public Module {
  public:
   Recaller(Index symbols, Index units, Generator& gen)
-      : lstm_(symbols, units, {}, gen), readout_(units, symbols, Activation::linear, true, gen) {
+      : lstm_(symbols, units, {}, gen), readout_(units, {.units = symbols}, gen) {
     register_module("lstm", lstm_);
     register_module("readout", readout_);
   }
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   // ## 3. Gradient checks
   //
   // lstm_sequence is the fused LSTM: forward and a hand-derived backward
-  // through time in one op (autograd/ops/lstm.cpp). gradcheck compares its
+  // through time in one op (autograd/ops/fused/lstm.cpp). gradcheck compares its
   // Jacobian, and the composed one's, with finite differences; the mask
   // makes one sequence skip a step and another end early (padding).
   section("3. Gradient checks (double precision, full Jacobian)");

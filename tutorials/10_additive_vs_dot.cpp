@@ -57,12 +57,12 @@ class Retriever : public Module {
  public:
   Retriever(bool additive, Generator& gen)
       : additive_(additive),
-        embedding_(kSymbols, kDim, Embedding::kNoPadding, gen),
-        query_projection_(kDim, kDim, Activation::linear, true, gen),
-        key_projection_(kDim, kDim, Activation::linear, true, gen),
-        luong_(true),
-        bahdanau_(kDim, true, 0, gen),
-        readout_(kValues, kValues, Activation::linear, true, gen) {
+        embedding_(kSymbols, kDim, std::nullopt, gen),
+        query_projection_(kDim, {.units = kDim}, gen),
+        key_projection_(kDim, {.units = kDim}, gen),
+        luong_({.use_scale = true}),
+        bahdanau_(kDim, {.use_scale = true}, gen),
+        readout_(kValues, {.units = kValues}, gen) {
     register_module("embedding", embedding_);
     register_module("query_projection", query_projection_);
     register_module("key_projection", key_projection_);

@@ -42,14 +42,14 @@ MultiHeadAttentionOptions attention_options() {
 class Reverser : public Module {
  public:
   explicit Reverser(Generator& gen)
-      : digits_(kDigits, kModel, Embedding::kNoPadding, gen),
-        positions_(kLength, kModel, Embedding::kNoPadding, gen),
+      : digits_(kDigits, kModel, std::nullopt, gen),
+        positions_(kLength, kModel, std::nullopt, gen),
         attention_norm_(kModel),
         attention_(attention_options(), gen),
         feed_forward_norm_(kModel),
-        expand_(kModel, 4 * kModel, Activation::relu, true, gen),
-        contract_(4 * kModel, kModel, Activation::linear, true, gen),
-        readout_(kModel, kDigits, Activation::linear, true, gen) {
+        expand_(kModel, {.units = 4 * kModel, .activation = Activation::relu}, gen),
+        contract_(4 * kModel, {.units = kModel}, gen),
+        readout_(kModel, {.units = kDigits}, gen) {
     register_module("digits", digits_);
     register_module("positions", positions_);
     register_module("attention_norm", attention_norm_);

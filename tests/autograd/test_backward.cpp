@@ -148,3 +148,26 @@ TEST_CASE("backward: a custom op's gradient of the wrong shape is caught") {
   CHECK_THROWS_WITH_AS(sum(y).backward(), "backward: broken returned a gradient of shape (3) for input 0 of shape (2)",
                        ShapeError);
 }
+
+TEST_CASE("Var: rank, dim, numel, printing, and no null nodes") {
+  Var w(tensor({{1, 2, 3}, {4, 5, 6}}), true);
+  w.set_name("w");
+  CHECK(w.rank() == 2);
+  CHECK(w.dim(0) == 2);
+  CHECK(w.dim(-1) == 3);
+  CHECK(w.numel() == 6);
+  CHECK_THROWS_AS((void)w.dim(2), ShapeError);
+  CHECK(fmt::format("{}", w) == to_string(w.value()) + "  leaf 'w' requires_grad");
+  CHECK(fmt::format("{}", tanh(w)) == to_string(atto::tanh(w.value())) + "  op=tanh");
+  CHECK(fmt::format("{}", Var(scalar(2))) == to_string(scalar(2)) + "  leaf");
+  CHECK_THROWS_WITH_AS(Var(std::shared_ptr<Node>()), "Var: a Var needs a node; got a null pointer", ArgumentError);
+}
+
+TEST_CASE("every exception attograd throws is an atto::Error") {
+  Var x(tensor({1, 2}), true);
+  CHECK_THROWS_AS((void)matmul(x, x), Error);                     // ShapeError
+  CHECK_THROWS_AS((void)slice(x, 0, 0, 2, 0), Error);             // ArgumentError
+  CHECK_THROWS_AS(write_dot(sum(x), "/no/such/dir/g.dot"), Error);  // IOError
+  const AnomalyModeGuard anomaly;
+  CHECK_THROWS_AS((void)log(x - 5), Error);                       // AnomalyError
+}

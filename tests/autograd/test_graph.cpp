@@ -38,5 +38,5 @@ TEST_CASE("dot: write_dot writes the file, and says when it cannot") {
   CHECK(text.str() == to_dot(y));
   std::remove(path.c_str());
   CHECK_THROWS_WITH_AS(write_dot(y, "/no/such/folder/graph.dot"),
-                       "write_dot: cannot open '/no/such/folder/graph.dot' for writing", std::runtime_error);
+                       "write_dot: cannot open '/no/such/folder/graph.dot' for writing", IOError);
 }

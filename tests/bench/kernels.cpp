@@ -56,7 +56,7 @@ void bench_sgemm(const Options& options) {
     atto::Tensor out = atto::Tensor::empty({c.n, c.n});
     const double flops = 2.0 * c.n * c.n * c.n;
     atto::set_num_threads(threads);
-    const Timing ours = measure(options.reps, [&] { atto::matmul_into(out, a, b, c.trans_a, c.trans_b, false); });
+    const Timing ours = measure(options.reps, [&] { atto::matmul_into(out, a, b, atto::transpose_of(c.trans_a, c.trans_b)); });
     std::string peer = "-", ratio = "-";
 #ifdef ATTO_BENCH_CBLAS
     if constexpr (std::is_same_v<Real, float>) {
@@ -108,7 +108,7 @@ void bench_elementwise(const Options& options) {
   const double bytes = 3.0 * sizeof(Real) * static_cast<double>(n);
   const double bandwidth = stream_add_gb_per_s(a, b, options.reps);
   print_header();
-  const double ours_ms = measure_and_print("attograd add (new tensor)", options.reps, [&] { atto::add(a, b); });
+  const double ours_ms = measure_and_print("attograd add (new tensor)", options.reps, [&] { return atto::add(a, b); });
   fmt::print("memory bandwidth measured here (OpenMP add into touched memory): {:.1f} GB/s\n", bandwidth);
   fmt::print("attograd add: {:.1f} GB/s = {:.0f}% of it (target >= 85%)\n", bytes / ours_ms * 1e-6,
              100 * bytes / ours_ms * 1e-6 / bandwidth);
@@ -123,7 +123,7 @@ void bench_softmax(const Options& options) {
   fmt::print("\n## softmax (4096, 1024) over the last axis, {} threads\n", threads);
   const atto::Tensor x = atto::Generator(6).normal({4096, 1024});
   print_header();
-  const double ours_ms = measure_and_print("attograd softmax", options.reps, [&] { atto::softmax(x); });
+  const double ours_ms = measure_and_print("attograd softmax", options.reps, [&] { return atto::softmax(x); });
   compare_with_torch("softmax", "PyTorch 1.13 torch.softmax", threads, options.reps, ours_ms, 0.6, "attograd");
 }
 

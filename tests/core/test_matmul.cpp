@@ -52,7 +52,7 @@ TEST_CASE("matmul: awkward sizes, every transpose flag, against a naive loop") {
         CAPTURE(tb);
         const Tensor a = ta ? gen.uniform({k, m}, -1, 1) : gen.uniform({m, k}, -1, 1);
         const Tensor b = tb ? gen.uniform({n, k}, -1, 1) : gen.uniform({k, n}, -1, 1);
-        const Tensor c = matmul(a, b, ta, tb);
+        const Tensor c = matmul(a, b, transpose_of(ta, tb));
         REQUIRE(c.shape() == Shape{m, n});
         check_product(a, b, ta, tb, c);
       }
@@ -64,7 +64,7 @@ TEST_CASE("matmul: accumulate adds to the output") {
   Generator gen(6);
   const Tensor a = gen.uniform({33, 70}, -1, 1), b = gen.uniform({70, 50}, -1, 1);
   Tensor out = full({33, 50}, 2);
-  matmul_into(out, a, b, false, false, true);
+  matmul_into(out, a, b, Transpose::none, Into::add);
   check_product(a, b, false, false, out, 2);
   CHECK(allclose(matmul(a, zeros({70, 0})), zeros({33, 0})));
   CHECK(allclose(matmul(zeros({3, 0}), zeros({0, 4})), zeros({3, 4}), 0, 0));
@@ -73,7 +73,7 @@ TEST_CASE("matmul: accumulate adds to the output") {
 TEST_CASE("matmul: batched 3-D and 4-D, with broadcast batch dims") {
   Generator gen(8);
   const auto check_batched = [](const Tensor& a, const Tensor& b, bool ta, bool tb) {
-    const Tensor c = matmul(a, b, ta, tb);
+    const Tensor c = matmul(a, b, transpose_of(ta, tb));
     const Index batches = c.numel() / (c.shape()[c.rank() - 2] * c.shape()[c.rank() - 1]);
     for (Index item = 0; item < batches; ++item) {
       // Recover each operand's matrix for this batch item by broadcasting.

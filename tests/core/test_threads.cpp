@@ -29,8 +29,8 @@ TEST_CASE("threads: every kernel gives the same bits on 1 and 2 threads") {
   const Tensor other = gen.normal({900, 300});
   const Tensor row = gen.normal({900});
   same_bits_on_1_and_2_threads("matmul", [&] { return matmul(big, other); });
-  same_bits_on_1_and_2_threads("matmul A^T B", [&] { return matmul(big, big, true, false); });
-  same_bits_on_1_and_2_threads("matmul A B^T", [&] { return matmul(other, other, false, true); });
+  same_bits_on_1_and_2_threads("matmul A^T B", [&] { return matmul(big, big, Transpose::a); });
+  same_bits_on_1_and_2_threads("matmul A B^T", [&] { return matmul(other, other, Transpose::b); });
   same_bits_on_1_and_2_threads("batched matmul", [&] {
     return matmul(big.reshape({7, 100, 900}), other);
   });

@@ -46,8 +46,8 @@ struct Target {
   ~Target() { std::filesystem::remove(path); }
   static std::vector<Var> build(Sequential& model) {
     Generator gen(7);
-    model.add<Dense>(3, 2, Activation::tanh, true, gen);
-    model.add<Dense>(2, 1, Activation::linear, false, gen);
+    model.add<Dense>(3, DenseOptions{.units = 2, .activation = Activation::tanh}, gen);
+    model.add<Dense>(2, DenseOptions{.units = 1, .use_bias = false}, gen);
     return model.parameters();
   }
   std::vector<Tensor> snapshot() {

@@ -50,10 +50,10 @@ TEST_CASE("Attention: matches the Keras formula, dot and concat, with every mask
     for (bool causal : {false, true}) {
       CAPTURE(static_cast<int>(mode));
       CAPTURE(causal);
-      Attention attention(true, mode);
+      Attention attention({.use_scale = true, .score_mode = mode});
       attention.named_parameters()[0].second.value().fill(0.7);  // a learned scale away from 1
       if (mode == AttentionScore::concat) attention.named_parameters()[1].second.value().fill(1.3);
-      const auto result = attention(Var(q), Var(v), {.key = Var(k), .query_mask = query_mask, .value_mask = value_mask, .causal = causal});
+      const auto result = attention(Var(q), Var(v), {.key = Var(k), .query_mask = query_mask, .value_mask = value_mask, .use_causal_mask = causal});
       const Tensor expected = reference(q, k, v, mode, 0.7, 1.3, value_mask, causal, query_mask);
       CHECK(allclose(result.output.value(), expected, 1e-10, 1e-12));
       CHECK(allclose(sum(result.weights.value(), -1), ones({2, 4}), 1e-12, 1e-12));
@@ -90,11 +90,11 @@ TEST_CASE("Attention: gradients pass gradcheck, the learned scalars included") {
   const Tensor value_mask = tensor({{1, 0, 1}, {1, 1, 1}});
   for (AttentionScore mode : {AttentionScore::dot, AttentionScore::concat}) {
     CAPTURE(static_cast<int>(mode));
-    Attention attention(true, mode);
+    Attention attention({.use_scale = true, .score_mode = mode});
     const GradcheckResult inputs = gradcheck(
         "Attention(q, k, v)",
         [&](const std::vector<Var>& x) {
-          return attention(x[0], x[1], {.key = x[2], .value_mask = value_mask, .causal = true}).output * Var(arange(12).reshape({2, 3, 2}));
+          return attention(x[0], x[1], {.key = x[2], .value_mask = value_mask, .use_causal_mask = true}).output * Var(arange(12).reshape({2, 3, 2}));
         },
         {gen.normal({2, 3, 4}), gen.normal({2, 3, 2}), gen.normal({2, 3, 4})});
     CAPTURE(inputs.report());
@@ -124,7 +124,7 @@ TEST_CASE("Attention: gradients pass gradcheck, the learned scalars included") {
 
 TEST_CASE("Attention: dropout on the weights in training only") {
   Generator gen(6);
-  Attention attention(false, AttentionScore::dot, 0.5, gen);
+  Attention attention({.dropout = 0.5}, gen);
   const Tensor x = Generator(7).normal({1, 6, 4});
   const auto trained = attention(Var(x), Var(x));
   Index zeros_seen = 0;
@@ -147,14 +147,14 @@ TEST_CASE("Attention: shape and mask errors name the shapes") {
                        "Attention: value_mask (2,4) for a value (2,5,6): need (B,Tv)", ShapeError);
   CHECK_THROWS_WITH_AS(attention(q, v, {.key = k, .query_mask = ones({3, 3})}),
                        "Attention: query_mask (3,3) for a query (2,3,4): need (B,Tq)", ShapeError);
-  CHECK_THROWS_AS(Attention(false, AttentionScore::dot, 1), ArgumentError);
+  CHECK_THROWS_AS(Attention({.dropout = 1}), ArgumentError);
 }
 
 TEST_CASE("AdditiveAttention: sum_k scale_k tanh(q + k), masks as in Attention") {
   Generator gen(41);
   const Tensor q = gen.normal({2, 3, 4}), k = gen.normal({2, 5, 4}), v = gen.normal({2, 5, 2});
   const Tensor value_mask = tensor({{1, 1, 0, 1, 1}, {1, 0, 1, 0, 1}});
-  AdditiveAttention attention(4, true, 0, gen);
+  AdditiveAttention attention(4, {}, gen);
   const Tensor scale = attention.named_parameters()[0].second.value();
   CHECK(max(abs(scale)).item() <= std::sqrt(3.0 / 4));
   const auto result = attention(Var(q), Var(v), {.key = Var(k), .value_mask = value_mask});
@@ -179,7 +179,7 @@ TEST_CASE("AdditiveAttention: sum_k scale_k tanh(q + k), masks as in Attention")
   const GradcheckResult check = gradcheck(
       "AdditiveAttention",
       [&](const std::vector<Var>& x) {
-        return attention(x[0], x[1], {.key = x[2], .causal = true}).output * Var(arange(12).reshape({2, 3, 2}));
+        return attention(x[0], x[1], {.key = x[2], .use_causal_mask = true}).output * Var(arange(12).reshape({2, 3, 2}));
       },
       {q, gen.normal({2, 3, 2}), gen.normal({2, 3, 4})});
   CAPTURE(check.report());
@@ -201,5 +201,5 @@ TEST_CASE("AdditiveAttention: sum_k scale_k tanh(q + k), masks as in Attention")
   }
   CHECK_THROWS_WITH_AS(attention(Var(zeros({1, 2, 3})), Var(zeros({1, 2, 3}))),
                        "AdditiveAttention: query (1,2,3) has 3 features, the layer was built for 4", ShapeError);
-  CHECK(AdditiveAttention(4, false).named_parameters().empty());
+  CHECK(AdditiveAttention(4, {.use_scale = false}).named_parameters().empty());
 }

@@ -6,7 +6,7 @@ using namespace atto;
 
 TEST_CASE("Dense: x W + b, for 1-D, 2-D and 3-D inputs") {
   Generator gen(3);
-  Dense dense(4, 3, Activation::linear, true, gen);
+  Dense dense(4, {.units = 3}, gen);
   dense.named_parameters()[1].second.value().fill(0.5);  // a non-zero bias
   const Tensor x = gen.normal({2, 5, 4});
   const Tensor expected = matmul(x, dense.kernel().value()) + dense.bias().value();
@@ -14,22 +14,22 @@ TEST_CASE("Dense: x W + b, for 1-D, 2-D and 3-D inputs") {
   CHECK(dense(Var(x.reshape({10, 4}))).shape() == Shape{10, 3});
   CHECK(dense(Var(tensor({1, 2, 3, 4}))).shape() == Shape{3});
   CHECK_THROWS_WITH_AS(dense(Var(zeros({2, 5}))), "Dense: input (2,5) does not end in 4 features", ShapeError);
-  Dense no_bias(4, 3, Activation::relu, false, gen);
+  Dense no_bias(4, {.units = 3, .activation = Activation::relu, .use_bias = false}, gen);
   CHECK(no_bias.named_parameters().size() == 1);
   CHECK(-max(-no_bias(Var(x)).value()).item() >= 0);
 }
 
 TEST_CASE("Dense: input gradients pass gradcheck, kernel gradient is x^T g") {
   Generator gen(4);
-  Dense dense(3, 2, Activation::tanh, true, gen);
+  Dense dense(3, {.units = 2, .activation = Activation::tanh}, gen);
   const GradcheckResult result = gradcheck(
       "Dense", [&](const std::vector<Var>& v) { return dense(v[0]); }, {gen.normal({4, 3})});
   CAPTURE(result.report());
   CHECK(result.passed);
   const Tensor x = gen.normal({4, 3});
-  Dense linear(3, 2, Activation::linear, true, gen);
+  Dense linear(3, {.units = 2}, gen);
   sum(linear(Var(x))).backward();
-  CHECK(allclose(linear.kernel().grad(), matmul(x, ones({4, 2}), true, false), 1e-12, 1e-12));
+  CHECK(allclose(linear.kernel().grad(), matmul(x, ones({4, 2}), Transpose::a), 1e-12, 1e-12));
   CHECK(allclose(linear.bias().grad(), full({2}, 4), 0, 0));
 }
 
@@ -51,6 +51,19 @@ TEST_CASE("Embedding: lookup, repeated rows add gradients, the padding row gets 
   CHECK_THROWS_WITH_AS(embedding(tensor({6})), "take_rows: index 6 at position 0 is not a row of a (6,3) table",
                        ArgumentError);
   CHECK_THROWS_AS(Embedding(4, 2, 4), ArgumentError);
+}
+
+TEST_CASE("Embedding is a Layer: it opens a Sequential, and refuses ids that require grad") {
+  Generator gen(6);
+  Sequential model;
+  model.add<Embedding>(10, 4, std::nullopt, gen).add<Dense>(4, DenseOptions{.units = 2}, gen);
+  const Var out = model(Var(tensor({{1, 9}, {0, 3}})));
+  CHECK(out.shape() == Shape{2, 2, 2});
+  CHECK(model.named_parameters().size() == 3);
+  Embedding embedding(10, 4, std::nullopt, gen);
+  CHECK_THROWS_WITH_AS(embedding(Var(tensor({1, 2}), true)),
+                       "Embedding: token ids (2) require grad; ids are constants, pass them as a plain Tensor",
+                       ArgumentError);
 }
 
 TEST_CASE("activations by name, and as layers") {
@@ -79,7 +92,7 @@ TEST_CASE("initializers: ranges and orthogonality") {
     CHECK(q.shape() == shape);
     // The shorter side is orthonormal (times the gain squared).
     const bool wide = shape[0] <= shape[1];
-    const Tensor gram = wide ? matmul(q, q, false, true) : matmul(q, q, true, false);
+    const Tensor gram = wide ? matmul(q, q, Transpose::b) : matmul(q, q, Transpose::a);
     const Index n = std::min(shape[0], shape[1]);
     Tensor identity = zeros({n, n});
     for (Index i = 0; i < n; ++i) identity.at({i, i}) = 4;

@@ -67,7 +67,7 @@ TEST_CASE("LSTM: Keras initialisation and parameter names") {
   for (Index j = 0; j < 16; ++j) CHECK(bias.data()[j] == (j >= 4 && j < 8 ? 1 : 0));
   // The recurrent kernel has orthonormal rows.
   const Tensor& R = params[1].second.value();
-  const Tensor gram = matmul(R, R, false, true);
+  const Tensor gram = matmul(R, R, Transpose::b);
   for (Index i = 0; i < 4; ++i)
     for (Index j = 0; j < 4; ++j) CHECK(gram.at({i, j}) == doctest::Approx(i == j ? 1 : 0).epsilon(1e-12));
   CHECK(lstm.parameter_count() == 3 * 16 + 4 * 16 + 16);

@@ -19,7 +19,7 @@ class Scale : public Layer {
 
 class Encoder : public Module {
  public:
-  Encoder() : dense(4, 3), scale(3) {
+  Encoder() : dense(4, {.units = 3}), scale(3) {
     register_module("dense", dense);
     register_module("scale", scale);
   }
@@ -32,7 +32,7 @@ class Model : public Module {
  public:
   Model() {
     register_module("encoder", encoder);
-    head.add<Dense>(3, 2).add<Dropout>(0.5).add<Dense>(2, 1, Activation::sigmoid, false);
+    head.add<Dense>(3, DenseOptions{.units = 2}).add<Dropout>(0.5).add<Dense>(2, DenseOptions{.units = 1, .activation = Activation::sigmoid, .use_bias = false});
     register_module("head", head);
   }
   std::string type_name() const override { return "Model"; }

@@ -15,7 +15,7 @@ MultiHeadAttentionOptions small_options() {
   o.value_dim = 2;
   o.query_features = 4;
   o.value_features = 5;
-  o.output_dim = 6;
+  o.output_shape = 6;
   return o;
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("MultiHeadAttention: matches the formula, with and without masks") {
   MultiHeadMasks masks;
   masks.value_mask = tensor({{1, 1, 0, 1}, {1, 0, 1, 1}});
   masks.query_mask = tensor({{1, 1, 1}, {1, 0, 1}});
-  masks.causal = true;
+  masks.use_causal_mask = true;
   // The same masks ANDed by hand: (B, Tq, Tv).
   Tensor attend = zeros({2, 3, 4});
   for (Index b = 0; b < 2; ++b)
@@ -123,7 +123,7 @@ TEST_CASE("MultiHeadAttention: gradients pass gradcheck") {
   MultiHeadAttention mha(options, gen);
   MultiHeadMasks masks;
   masks.value_mask = tensor({{1, 0, 1}, {1, 1, 1}});
-  masks.causal = true;
+  masks.use_causal_mask = true;
   const GradcheckResult result = gradcheck(
       "MultiHeadAttention",
       [&](const std::vector<Var>& x) {

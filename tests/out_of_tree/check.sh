@@ -1,19 +1,34 @@
 #!/bin/sh
-# Installs the built library into a scratch directory, builds softplus.cpp
-# against it the way docs/extending.md says (pkg-config, nothing from the
-# source tree), and checks that the gradient-check table shows softplus passing.
-#   check.sh BUILD_DIR SOURCE COMPILER [FLAGS...]
+# Runs docs/extending.md's "Outside the library" word for word: copies
+# softplus.cpp and the shell commands out of the doc into a scratch folder
+# beside a link to the build, runs the commands there (install to ./stage,
+# pkg-config, compile, run), and checks that the table shows softplus passing.
+#   check.sh BUILD_DIR DOC COMPILER [FLAGS...]
+# The doc's `c++` becomes COMPILER with FLAGS (a sanitizer build needs its
+# -fsanitize when linking against its own library).
 set -eu
-build_dir=$1 source=$2
+build_dir=$(cd "$1" && pwd) doc=$2
 shift 2
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-meson install -C "$build_dir" --no-rebuild --quiet --destdir "$scratch" >/dev/null
-pc=$(find "$scratch" -name attograd-f64.pc)
-[ -n "$pc" ] || { echo "attograd-f64.pc was not installed"; exit 1; }
-prefix=${pc%/lib/*}
-pkg_flags=$(PKG_CONFIG_PATH=${pc%/*} pkg-config --define-variable=prefix="$prefix" --cflags --libs attograd-f64)
-# shellcheck disable=SC2086
-"$@" -std=c++20 "$source" $pkg_flags -o "$scratch/softplus"
-"$scratch/softplus" --op softplus | tee "$scratch/table"
-grep -q '^softplus .*PASS$' "$scratch/table"
+real_compiler=$(command -v "$1")
+shift
+mkdir "$scratch/bin"
+{
+  echo '#!/bin/sh'
+  printf 'exec "%s"' "$real_compiler"
+  for flag in "$@"; do printf ' "%s"' "$flag"; done
+  echo ' "$@"'
+} > "$scratch/bin/c++"
+chmod +x "$scratch/bin/c++"
+# The code block that starts with "// softplus.cpp", and the sh block that runs it.
+awk '/^\/\/ softplus.cpp$/ { inside = 1 } inside && /^```/ { exit } inside' "$doc" > "$scratch/softplus.cpp"
+awk '/^```sh$/ { block = ""; inside = 1; next }
+     inside && /^```/ { inside = 0; if (block ~ /softplus --op softplus/) { printf "%s", block; exit } next }
+     inside { block = block $0 "\n" }' "$doc" > "$scratch/recipe.sh"
+[ -s "$scratch/softplus.cpp" ] && [ -s "$scratch/recipe.sh" ] || { echo "the recipe was not found in $doc"; exit 1; }
+ln -s "$build_dir" "$scratch/build"
+echo "--- running, from $doc:"; cat "$scratch/recipe.sh"; echo "---"
+cd "$scratch"
+PATH="$scratch/bin:$PATH" sh -eu recipe.sh | tee table
+grep -q '^softplus .*PASS$' table

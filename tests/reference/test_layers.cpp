@@ -18,7 +18,7 @@ TEST_CASE("reference: Dense with an activation") {
   for (const char* name : {"dense_relu", "dense_softmax"}) {
     CAPTURE(name);
     const Fixture fixture(name);
-    Dense dense(4, 3, static_cast<Activation>(fixture.index_option("activation")));
+    Dense dense(4, {.units = 3, .activation = static_cast<Activation>(fixture.index_option("activation"))});
     fixture.load_parameters(dense);
     const auto inputs = fixture.inputs();
     fixture.check({{"y", dense(inputs.at("x"))}}, inputs, &dense);
@@ -67,7 +67,7 @@ AttentionMasks masks_of(const Fixture& fixture, const Var& key) {
   return {.key = key,
           .query_mask = fixture.has("const.query_mask") ? fixture.tensor("const.query_mask") : Tensor(),
           .value_mask = fixture.has("const.value_mask") ? fixture.tensor("const.value_mask") : Tensor(),
-          .causal = fixture.has_option("causal") && fixture.flag("causal")};
+          .use_causal_mask = fixture.has_option("causal") && fixture.flag("causal")};
 }
 
 void check_attention(const Fixture& fixture, ScoredAttention& attention) {
@@ -84,15 +84,15 @@ TEST_CASE("reference: Attention, dot and concat, scaled, causal and masked") {
        {"attention_dot", "attention_dot_scaled_masked", "attention_dot_causal", "attention_concat"}) {
     CAPTURE(name);
     const Fixture fixture(name);
-    Attention attention(fixture.flag("use_scale"),
-                        fixture.flag("concat") ? AttentionScore::concat : AttentionScore::dot);
+    Attention attention({.use_scale = fixture.flag("use_scale"),
+                         .score_mode = fixture.flag("concat") ? AttentionScore::concat : AttentionScore::dot});
     check_attention(fixture, attention);
   }
 }
 
 TEST_CASE("reference: AdditiveAttention with masks") {
   const Fixture fixture("additive_attention");
-  AdditiveAttention attention(4, fixture.flag("use_scale"));
+  AdditiveAttention attention(4, {.use_scale = fixture.flag("use_scale")});
   check_attention(fixture, attention);
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("reference: MultiHeadAttention, Keras's formula and torch's own module
                                   .value_dim = fixture.index_option("value_dim"),
                                   .query_features = inputs.at("query").shape()[2],
                                   .value_features = inputs.at("value").shape()[2],
-                                  .output_dim = fixture.index_option("output_dim")});
+                                  .output_shape = fixture.index_option("output_dim")});
     fixture.load_parameters(attention);
     const auto result =
         attention(inputs.at("query"), inputs.at("value"),

@@ -61,7 +61,7 @@ TEST_CASE("reference: reductions") {
 TEST_CASE("reference: matmul, transposed, batched and broadcast") {
   for (const char* name : {"matmul", "matmul_trans_a", "matmul_trans_b", "matmul_batched", "matmul_broadcast"}) {
     check_op(name, [](const Fixture& f, const Inputs& in) {
-      return matmul(in.at("a"), in.at("b"), f.flag("trans_a"), f.flag("trans_b"));
+      return matmul(in.at("a"), in.at("b"), transpose_of(f.flag("trans_a"), f.flag("trans_b")));
     });
   }
 }

@@ -35,7 +35,7 @@ TEST_CASE("a 10,000-step composed LSTM trains one step and frees its graph") {
     CAPTURE(static_cast<int>(implementation));
     Generator gen(3);
     LSTM lstm(2, 4, {.implementation = implementation}, gen);
-    Dense head(4, 1, Activation::linear, true, gen);
+    Dense head(4, {.units = 1}, gen);
     std::vector<Var> parameters = lstm.parameters();
     for (const Var& p : head.parameters()) parameters.push_back(p);
     Adam adam(parameters, {.lr = 0.01});
@@ -60,7 +60,7 @@ TEST_CASE("a 10,000-step composed LSTM trains one step and frees its graph") {
 TEST_CASE("a training loop leaves no node alive: the graph holds no cycles") {
   Generator gen(4);
   Sequential model;
-  model.add<Dense>(3, 8, Activation::tanh, true, gen).add<Dense>(8, 2, Activation::linear, true, gen);
+  model.add<Dense>(3, DenseOptions{.units = 8, .activation = Activation::tanh}, gen).add<Dense>(8, DenseOptions{.units = 2}, gen);
   Adam adam(model.parameters(), {});
   const std::vector<Var> parameters = model.parameters();
   std::vector<long> holders_before;

@@ -8,11 +8,11 @@
 //   h_t = z * h_{t-1} + (1 - z) * n
 // where mask[b, t] == 0 the step is skipped: h_t = h_{t-1}.
 //
-// The recipe of nn's fused LSTM (autograd/ops/lstm.cpp): every step's a_t in
+// The recipe of nn's fused LSTM (autograd/ops/fused/lstm.cpp): every step's a_t in
 // one GEMM before the time loop, one GEMM per step for b_t against a
 // recurrent kernel packed once (core/gemm.h's PackedB), and in the backward
 // the weight gradients as one GEMM each over all steps at once.
-#include "autograd/record.h"
+#include "autograd/var.h"
 #include "core/errors.h"
 #include "core/gemm.h"
 #include "core/reduce.h"

@@ -8,14 +8,14 @@ Translator::Translator(const TranslatorConfig& config, Generator& gen)
       target_embedding_(config.target_vocab, config.embedding, Vocabulary::kPad, gen),
       encoder_(config.recurrent(config.embedding, config.hidden, gen)),
       decoder_(config.recurrent(config.embedding, config.hidden, gen)),
-      vocabulary_(config.hidden, config.target_vocab, Activation::linear, true, gen) {
+      vocabulary_(config.hidden, {.units = config.target_vocab}, gen) {
   register_module("source_embedding", source_embedding_);
   register_module("target_embedding", target_embedding_);
   register_module("encoder", *encoder_);
   register_module("decoder", *decoder_);
   if (config.attention) {
-    attention_ = std::make_unique<Attention>(true);
-    attentional_ = std::make_unique<Dense>(2 * config.hidden, config.hidden, Activation::tanh, true, gen);
+    attention_ = std::make_unique<Attention>(AttentionOptions{.use_scale = true});
+    attentional_ = std::make_unique<Dense>(2 * config.hidden, DenseOptions{.units = config.hidden, .activation = Activation::tanh}, gen);
     register_module("attention", *attention_);
     register_module("attentional", *attentional_);
   }

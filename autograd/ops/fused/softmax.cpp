@@ -2,7 +2,7 @@
 // (core/softmax.cpp) and one row-wise pass backward. Their composed twins
 // (autograd/composed.cpp) check these gradients.
 #include "autograd/ops.h"
-#include "autograd/record.h"
+#include "autograd/var.h"
 #include "core/parallel.h"
 #include "core/scalar_math.h"
 #include "core/softmax.h"

@@ -17,7 +17,7 @@
 // the time loop, over the gate gradients of all steps at once. Work is kept
 // time-major, (T, B, ...), so each step's rows are contiguous.
 #include "autograd/ops.h"
-#include "autograd/record.h"
+#include "autograd/var.h"
 #include "core/cpu_kernels.h"
 #include "core/errors.h"
 #include "core/gemm.h"
@@ -131,6 +131,7 @@ void backward_row(const Real* __restrict gates, const Real* __restrict c_prev, c
 
 }  // namespace
 
+// x (B, T, I), h0 and c0 (B, U), kernel (I, 4U), recurrent (U, 4U), bias (4U), mask (B, T) -> (B, T, 2U)
 Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
                   const Tensor& mask) {
   const LstmShape s = check(x.value(), h0.value(), c0.value(), kernel.value(), recurrent.value(), bias.value(), mask);

@@ -3,7 +3,7 @@
 // One pass computes log-softmax and picks each row's target; the backward is
 // the famous (softmax - one_hot) / count, with no Jacobian in sight.
 #include "autograd/ops.h"
-#include "autograd/record.h"
+#include "autograd/var.h"
 #include "core/errors.h"
 #include "core/scalar_math.h"
 #include "core/softmax.h"
@@ -16,14 +16,15 @@ namespace {
 
 // The class index of each row, or -1 for a row to ignore. Throws on targets
 // that are not whole numbers in [0, classes).
-std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index classes, Index ignore_index) {
+std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index classes,
+                                   std::optional<Index> ignore_index) {
   if (!(targets.shape() == Shape{rows})) {
     throw_shape_error("softmax_cross_entropy", "targets {} do not match {} rows of logits", targets.shape(), rows);
   }
   std::vector<Index> picked(rows);
   for (Index r = 0; r < rows; ++r) {
     const Real t = targets.data()[r];
-    if (t == static_cast<Real>(ignore_index)) {
+    if (ignore_index && t == static_cast<Real>(*ignore_index)) {
       picked[r] = -1;
       continue;
     }
@@ -38,11 +39,13 @@ std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index clas
 
 }  // namespace
 
-Var softmax_cross_entropy(const Var& logits, const Tensor& targets, Index ignore_index) {
+// logits (N, C), targets (N) -> ()
+Var softmax_cross_entropy(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
   if (logits.value().rank() != 2) {
     throw_shape_error("softmax_cross_entropy", "logits must be (rows, classes), got {}", logits.shape());
   }
   const Index rows = logits.shape()[0], classes = logits.shape()[1];
+  if (classes == 0) throw_shape_error("softmax_cross_entropy", "logits {} have no classes", logits.shape());
   const std::vector<Index> picked = checked_targets(targets, rows, classes, ignore_index);
   const Tensor log_probs = atto::log_softmax(logits.value());
   Index counted = 0;

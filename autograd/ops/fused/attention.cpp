@@ -10,7 +10,7 @@
 //   P = softmax(S) over j,  O = P v
 // A row with no position left (all masked by causal or -inf bias) gives 0.
 #include "autograd/ops.h"
-#include "autograd/record.h"
+#include "autograd/var.h"
 #include "core/errors.h"
 #include "core/gemm.h"
 #include "core/parallel.h"
@@ -104,6 +104,10 @@ struct Head {
   }
 };
 
+// max that lets NaN through, as the composed softmax does (std::max(a, NaN)
+// is a, which would make a row of NaN scores look fully masked).
+Real max_keeping_nan(Real a, Real b) { return a < b || b != b ? b : a; }
+
 // Forward for one head: the online softmax. For each tile of keys, the row
 // maxima m may grow; the output and the running sum l computed so far are
 // rescaled by exp(m_old - m_new) before the tile's exp(s - m_new) weights are
@@ -120,8 +124,8 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
       for (Index i = 0; i < rows; ++i) {
         Real* si = s.data() + i * cols;
         Real tile_max = kNegInf;
-        for (Index j = 0; j < cols; ++j) tile_max = std::max(tile_max, si[j]);
-        const Real m_new = std::max(m[i], tile_max);
+        for (Index j = 0; j < cols; ++j) tile_max = max_keeping_nan(tile_max, si[j]);
+        const Real m_new = max_keeping_nan(m[i], tile_max);
         if (m_new == kNegInf) {  // nothing visible yet in this row
           std::fill_n(si, cols, Real(0));
           continue;
@@ -145,7 +149,8 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
       if (l[i] > 0) {
         for (Index c = 0; c < h.dv; ++c) oi[c] /= l[i];
       }
-      log_sum_exp[r0 + i] = l[i] > 0 ? m[i] + std::log(l[i]) : kNegInf;
+      // l is NaN when a score was: the NaN then reaches the backward too.
+      log_sum_exp[r0 + i] = l[i] > 0 || l[i] != l[i] ? m[i] + std::log(l[i]) : kNegInf;
     }
   }
 }
@@ -182,6 +187,7 @@ void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, cons
 
 }  // namespace
 
+// q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), bias broadcasting to (..., Tq, Tv) -> (..., Tq, dv)
 Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
                                  const Tensor& scores_bias) {
   Tensor bias = scores_bias;

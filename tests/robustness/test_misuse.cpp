@@ -1,0 +1,158 @@
+// Misuse that once ended in a signal, memory corruption, a foreign exception
+// or a silent wrong value, each answered now by an attograd exception or the
+// mathematically right result (docs/testing.md, "Hostile inputs").
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+#include "check_throws.h"
+#include "nn/nn.h"
+
+using namespace atto;
+
+TEST_CASE("misuse: shapes whose byte count wraps or cannot be allocated") {
+  // (2^48 + 1) x 2^14 elements: the element count fits in 64 bits, the bytes do not.
+  const Index rows = (Index{1} << 48) + 1;
+  check_throws<ShapeError>([&] { return zeros({rows, Index{1} << 14}); },
+                           fmt::format("Tensor: ({},16384) has {} elements, more bytes than memory can address", rows,
+                                       rows * (Index{1} << 14)));
+  CHECK_THROWS_AS((void)zeros({Index{1} << 31, Index{1} << 31}), Error);
+  // Just below the wrap: the allocator refuses, and the message names the shape.
+  const Index huge = std::numeric_limits<std::ptrdiff_t>::max() / static_cast<Index>(sizeof(Real)) / 2;
+  try {
+    const Tensor never = Tensor::empty({huge});
+    FAIL("allocated an impossible tensor");
+  } catch (const ArgumentError& e) {
+    CHECK(std::string(e.what()).starts_with(fmt::format("Tensor: out of memory allocating ({})", huge)));
+  }
+}
+
+TEST_CASE("misuse: rank-0 permutes, classless logits, empty products") {
+  Var s(scalar(3), true);
+  const Var p = permute(s, std::span<const int>{});
+  CHECK(p.item() == 3);
+  p.backward();
+  CHECK(s.grad().item() == 1);
+  check_throws<ShapeError>([] { return cross_entropy(Var(zeros({2, 3, 0}), true), zeros({2, 3})); },
+                           "cross_entropy: logits (2,3,0) have no classes");
+  check_throws<ShapeError>([] { return softmax_cross_entropy(Var(zeros({2, 0}), true), zeros({2})); },
+                           "softmax_cross_entropy: logits (2,0) have no classes");
+  // (2, 3, 0) x (0, 4): k = 0 gives zeros, and gradients of the right (empty) shapes.
+  for (const Shape& a_shape : {Shape{2, 3, 0}, Shape{2, 0, 5}}) {
+    CAPTURE(a_shape);
+    const Index k = a_shape[2];
+    Var a(zeros(a_shape), true), b(ones({k, 4}), true);
+    const Var c = matmul(a, b);
+    CHECK(c.shape() == Shape{2, a_shape[1], 4});
+    CHECK(allclose(c.value(), zeros(c.shape()), 0, 0));
+    sum(c).backward();
+    CHECK(a.grad().shape() == a.shape());
+    CHECK(b.grad().shape() == b.shape());
+    CHECK(allclose(b.grad(), zeros(b.shape()), 0, 0));
+  }
+}
+
+TEST_CASE("misuse: threads, null handles, null layers") {
+  check_throws<ArgumentError>([] { set_num_threads(1000000); }, "set_num_threads: thread count 1000000 is not in [1, 1024]");
+  check_throws<ArgumentError>([] { set_num_threads(0); }, "set_num_threads: thread count 0 is not in [1, 1024]");
+  check_throws<ArgumentError>([] { return Var(std::shared_ptr<Node>()); }, "Var: a Var needs a node; got a null pointer");
+  Sequential model;
+  check_throws<ArgumentError>([&] { model.add(std::unique_ptr<Layer>()); }, "Sequential: add: got a null layer");
+}
+
+TEST_CASE("misuse: the default generator is per thread, so two threads never race on it") {
+  Tensor first, second;
+  std::thread a([&] { first = default_generator().normal({1000}); });
+  std::thread b([&] { second = default_generator().normal({1000}); });
+  a.join();
+  b.join();
+  // Each thread's generator starts from seed 0: the same draws, and no torn state.
+  CHECK(allclose(first, second, 0, 0));
+  CHECK(allclose(first, Generator(0).normal({1000}), 0, 0));
+}
+
+TEST_CASE("misuse: optimizer hyperparameters and parameter lists") {
+  Var w(ones({3}), true);
+  check_throws<ArgumentError>([] { SGD({}, {}); }, "SGD: got an empty parameter list");
+  check_throws<ArgumentError>([&] { SGD({w, w}, {}); }, "SGD: leaf (3) is listed twice; it would be stepped twice");
+  check_throws<ArgumentError>([&] { SGD({w}, {.momentum = -1}); }, "SGD: momentum -1 must be >= 0 and finite");
+  check_throws<ArgumentError>([&] { SGD({w}, {.weight_decay = std::nan("")}); },
+                              "SGD: weight_decay nan must be >= 0 and finite");
+  check_throws<ArgumentError>([&] { Adam({w}, {.beta1 = 1}); }, "Adam: beta1 1 is not in [0, 1)");
+  check_throws<ArgumentError>([&] { Adam({w}, {.beta2 = 2}); }, "Adam: beta2 2 is not in [0, 1)");
+  check_throws<ArgumentError>([&] { Adam({w}, {.eps = -1}); }, "Adam: eps -1 must be positive and finite");
+  check_throws<ArgumentError>([&] { AdamW({w}, {.lr = std::numeric_limits<Real>::infinity()}); },
+                              "AdamW: learning rate inf must be >= 0 and finite");
+  Adam adam({w}, {});
+  check_throws<ArgumentError>([&] { adam.set_learning_rate(-1); }, "Adam: learning rate -1 must be >= 0 and finite");
+  check_throws<ArgumentError>([&] { adam.set_learning_rate(std::nan("")); },
+                              "Adam: learning rate nan must be >= 0 and finite");
+  CHECK(adam.learning_rate() == doctest::Approx(0.001));
+}
+
+TEST_CASE("misuse: a parameter replaced by another shape is refused at step, not written past") {
+  Var w(ones({3}), true);
+  w.set_name("w");
+  SGD sgd({w}, {.lr = 0.1, .momentum = 0.9});
+  Adam adam({w}, {});
+  w.value() = ones({100});
+  w.set_grad(ones({100}));
+  check_throws<ShapeError>([&] { sgd.step(); },
+                           "SGD: parameter 0 (leaf 'w' (100)) was registered with shape (3); make a new optimizer "
+                           "after replacing a parameter");
+  check_throws<ShapeError>([&] { adam.step(); },
+                           "Adam: parameter 0 (leaf 'w' (100)) was registered with shape (3); make a new optimizer "
+                           "after replacing a parameter");
+}
+
+TEST_CASE("misuse: clipping a gradient that holds NaN names the parameter") {
+  Var w(ones({2}), true);
+  w.set_name("w");
+  w.set_grad(tensor({1, std::nan("")}));
+  check_throws<ArgumentError>([&] { return clip_grad_norm({w}, 1); },
+                              "clip_grad_norm: the gradient of leaf 'w' (2) holds NaN or Inf");
+}
+
+TEST_CASE("misuse: data helpers with negative counts") {
+  Generator gen(1);
+  check_throws<ArgumentError>([&] { return batch_indices(-1, 4, gen); }, "batch_indices: row count -1 must be >= 0");
+  check_throws<ArgumentError>([&] { return train_validation_split(-5, 0.5, gen); },
+                              "train_validation_split: row count -5 must be >= 0");
+}
+
+TEST_CASE("misuse: every exception from the library is an atto::Error") {
+  CHECK_THROWS_AS((void)zeros({Index{1} << 40, Index{1} << 40}), Error);
+  CHECK_THROWS_AS(set_num_threads(-3), Error);
+  CHECK_THROWS_AS(SGD({}, {}), Error);
+}
+
+TEST_CASE("misuse: checkpoints saved from two threads at once, and loads of things that are not files") {
+  const std::string path = "test_misuse_concurrent.atto";
+  Generator gen(3);
+  Dense first(3, {.units = 4}, gen), second(3, {.units = 4}, gen);
+  std::thread a([&] {
+    for (int i = 0; i < 20; ++i) save_checkpoint(path, first);
+  });
+  std::thread b([&] {
+    for (int i = 0; i < 20; ++i) save_checkpoint(path, second);
+  });
+  a.join();
+  b.join();
+  // Whichever save came last, the file is whole: it loads and matches one model.
+  Dense loaded(3, {.units = 4}, gen);
+  load_checkpoint(path, loaded);
+  const bool is_first = allclose(loaded.kernel().value(), first.kernel().value(), 0, 0);
+  const bool is_second = allclose(loaded.kernel().value(), second.kernel().value(), 0, 0);
+  CHECK((is_first || is_second));
+  for (const auto& entry : std::filesystem::directory_iterator(".")) {
+    CHECK_FALSE(entry.path().filename().string().starts_with(path + ".tmp"));
+  }
+  std::filesystem::remove(path);
+  check_throws<CheckpointError>([&] { load_checkpoint("/dev/zero", loaded); },
+                                "load_checkpoint: '/dev/zero' is not a regular file");
+  check_throws<CheckpointError>([&] { load_checkpoint(".", loaded); }, "load_checkpoint: '.' is not a regular file");
+  check_throws<CheckpointError>([&] { save_checkpoint("/no/such/folder/x.atto", loaded); },
+                                "save_checkpoint: cannot create a temporary file beside '/no/such/folder/x.atto': No "
+                                "such file or directory");
+}
