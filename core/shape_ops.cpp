@@ -70,7 +70,8 @@ SliceRange slice_range(const Shape& shape, int axis, Index start, Index stop, In
   auto clamp = [n](Index i) { return std::clamp(i < 0 ? i + n : i, Index{0}, n); };
   start = clamp(start);
   stop = std::max(clamp(stop), start);
-  return {start, (stop - start + step - 1) / step};
+  // Written so that no huge step or stop can overflow.
+  return {start, stop > start ? (stop - start - 1) / step + 1 : 0};
 }
 
 // Copies the sliced runs from a full tensor into its slice (kToSlice) or back.

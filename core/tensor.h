@@ -3,8 +3,10 @@
 // A Tensor is a handle: copying it is cheap and the copy shares the same
 // storage, so writing through one is visible through the other (like a
 // NumPy array assigned to a second name). clone() makes an independent copy.
-// Every tensor is contiguous; ops that rearrange elements (permute, slice)
-// return new tensors, and only reshape returns a view of the same storage.
+// Every tensor is contiguous; ops that rearrange elements (permute, slice,
+// concat) return new tensors. Views of the same storage come only from ops
+// that keep the element order: reshape, squeeze and unsqueeze, and expand
+// when the shape is already right (it then returns x itself).
 #pragma once
 
 #include "core/real.h"

@@ -23,15 +23,22 @@ void check_shapes(const std::string& op, const Var& query, const Var& value, con
     throw_shape_error(op, "query {}, value {}, key {}: need query (B,Tq,d), value (B,Tv,dv), key (B,Tv,d)",
                       q, v, k);
   }
-  if (masks.query_mask.numel() > 0 && !(masks.query_mask.shape() == Shape{q[0], q[1]})) {
-    throw_shape_error(op, "query_mask {} for a query {}: need (B,Tq)", masks.query_mask.shape(), q);
-  }
-  if (masks.value_mask.numel() > 0 && !(masks.value_mask.shape() == Shape{v[0], v[1]})) {
-    throw_shape_error(op, "value_mask {} for a value {}: need (B,Tv)", masks.value_mask.shape(), v);
-  }
+  check_mask(op, "query_mask", masks.query_mask, {q[0], q[1]});
+  check_mask(op, "value_mask", masks.value_mask, {v[0], v[1]});
 }
 
 }  // namespace
+
+bool check_mask(std::string_view op, std::string_view name, const Tensor& mask, const Shape& want) {
+  const bool absent = mask.rank() == 1 && mask.numel() == 0 && !(want == Shape{0});
+  if (absent) return false;
+  if (!(mask.shape() == want)) throw_shape_error(op, "{} {}: need {}", name, mask.shape(), want);
+  for (Index i = 0; i < mask.numel(); ++i) {
+    const Real m = mask.data()[i];
+    if (m != 0 && m != 1) throw_argument_error(op, "{} holds {} at flat position {}; a mask holds 0 or 1", name, m, i);
+  }
+  return true;
+}
 
 Tensor attention_score_bias(const Tensor& value_mask, Index batch, Index tq, Index tv, bool causal) {
   const bool by_value = value_mask.numel() > 0;

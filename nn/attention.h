@@ -23,6 +23,7 @@
 #include "nn/module.h"
 
 #include <optional>
+#include <string_view>
 
 namespace atto {
 
@@ -78,6 +79,12 @@ class Attention : public ScoredAttention {
   AttentionScore score_;
   Var scale_, concat_weight_;
 };
+
+// Checks an attention mask: absent (the default, an empty Tensor()) or of
+// shape `want` and holding only 0 and 1 (a 2 would scale an output, a NaN
+// would pass through). Throws naming `op` and `name`; returns whether the
+// mask is given.
+bool check_mask(std::string_view op, std::string_view name, const Tensor& mask, const Shape& want);
 
 // The score mask as an additive term: 0 where attending, -1e9 where masked,
 // shaped (B or 1, Tq or 1, Tv). Empty value_mask and no causal: an empty tensor.

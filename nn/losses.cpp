@@ -47,6 +47,13 @@ Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets) {
     throw_shape_error("binary_cross_entropy_with_logits", "logits {} and targets {} differ", logits.shape(),
                       targets.shape());
   }
+  for (Index i = 0; i < targets.numel(); ++i) {
+    const Real t = targets.data()[i];
+    if (!(t >= 0 && t <= 1)) {
+      throw_argument_error("binary_cross_entropy_with_logits", "target {} at position {} is not a probability in [0, 1]",
+                           t, i);
+    }
+  }
   const Tensor x = logits.value();
   const Tensor per_element = map("binary_cross_entropy_with_logits", x, targets, [](Real xv, Real tv) {
     return std::max(xv, Real(0)) - xv * tv + std::log1p(std::exp(-std::abs(xv)));

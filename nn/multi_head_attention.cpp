@@ -4,6 +4,7 @@
 #include "core/elementwise.h"
 #include "core/errors.h"
 #include "core/reduce.h"
+#include "nn/attention.h"
 #include "core/shape_ops.h"
 
 #include <cmath>
@@ -27,14 +28,6 @@ MultiHeadAttentionOptions with_defaults(MultiHeadAttentionOptions o) {
 
 // 1 where query i may attend to key j, for every batch: (B, Tq, Tv).
 Tensor attend_mask(const MultiHeadMasks& masks, Index batch, Index tq, Index tv) {
-  const auto check = [](const Tensor& mask, const Shape& want, const char* name) {
-    if (mask.numel() > 0 && !(mask.shape() == want)) {
-      throw_shape_error("MultiHeadAttention", "{} {}: need {}", name, mask.shape(), want);
-    }
-  };
-  check(masks.query_mask, {batch, tq}, "query_mask");
-  check(masks.value_mask, {batch, tv}, "value_mask");
-  check(masks.attention_mask, {batch, tq, tv}, "attention_mask");
   Tensor attend = Tensor::empty({batch, tq, tv});
   for (Index b = 0; b < batch; ++b) {
     for (Index i = 0; i < tq; ++i) {
@@ -93,7 +86,10 @@ MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const V
   // Scores (B, heads, Tq, Tv), pushed down by 1e9 where masked.
   Var scores = matmul(q, k, Transpose::b);
   Tensor row_alive;
-  if (masks.query_mask.numel() || masks.value_mask.numel() || masks.attention_mask.numel() || masks.use_causal_mask) {
+  const bool by_query = check_mask("MultiHeadAttention", "query_mask", masks.query_mask, {batch, tq});
+  const bool by_value = check_mask("MultiHeadAttention", "value_mask", masks.value_mask, {batch, tv});
+  const bool by_pair = check_mask("MultiHeadAttention", "attention_mask", masks.attention_mask, {batch, tq, tv});
+  if ((by_query || by_value || by_pair || masks.use_causal_mask) && tv > 0) {  // no keys: nothing to mask
     const Tensor attend = atto::unsqueeze(attend_mask(masks, batch, tq, tv), 1);  // (B, 1, Tq, Tv)
     scores = scores + Var((attend - 1) * Real(1e9));
     row_alive = atto::max(attend, -1, true);  // 0 for a row with nothing to attend to

@@ -156,3 +156,40 @@ TEST_CASE("misuse: checkpoints saved from two threads at once, and loads of thin
                                 "save_checkpoint: cannot create a temporary file beside '/no/such/folder/x.atto': No "
                                 "such file or directory");
 }
+
+TEST_CASE("misuse: masks that are not 0/1, or of a wrong empty shape; no keys with masks") {
+  Generator gen(4);
+  Attention attention;
+  const Var q(gen.normal({2, 3, 4})), v(gen.normal({2, 5, 4}));
+  check_throws<ArgumentError>([&] { return attention(q, v, {.query_mask = full({2, 3}, 2)}); },
+                              "Attention: query_mask holds 2 at flat position 0; a mask holds 0 or 1");
+  check_throws<ArgumentError>([&] { return attention(q, v, {.value_mask = full({2, 5}, std::nan(""))}); },
+                              "Attention: value_mask holds nan at flat position 0; a mask holds 0 or 1");
+  check_throws<ShapeError>([&] { return attention(q, v, {.value_mask = zeros({7, 0})}); },
+                           "Attention: value_mask (7,0): need (2,5)");
+  MultiHeadAttention mha({.num_heads = 2, .key_dim = 3, .query_features = 4}, gen);
+  check_throws<ShapeError>([&] { return mha(q, v, {.attention_mask = zeros({7, 0})}); },
+                           "MultiHeadAttention: attention_mask (7,0): need (2,3,5)");
+  // No keys at all: every mask still checked, and the output is 0.
+  const Var no_keys(zeros({2, 0, 4}));
+  for (bool causal : {false, true}) {
+    const auto result = mha(q, no_keys, {.query_mask = ones({2, 3}), .value_mask = zeros({2, 0}),
+                                         .use_causal_mask = causal});
+    CHECK(result.weights.shape() == Shape{2, 2, 3, 0});
+    CHECK(result.output.shape() == Shape{2, 3, 4});
+  }
+}
+
+TEST_CASE("misuse: BCE targets outside [0, 1], slices with huge bounds and steps") {
+  check_throws<ArgumentError>(
+      [] { return binary_cross_entropy_with_logits(Var(zeros({2})), tensor({0.5, 1.5})); },
+      "binary_cross_entropy_with_logits: target 1.5 at position 1 is not a probability in [0, 1]");
+  check_throws<ArgumentError>(
+      [] { return binary_cross_entropy_with_logits(Var(zeros({1})), tensor({std::nan("")})); },
+      "binary_cross_entropy_with_logits: target nan at position 0 is not a probability in [0, 1]");
+  const Tensor x = arange(0, 5, 1);
+  const Index big = std::numeric_limits<Index>::max();
+  CHECK(allclose(slice(x, 0, 1, big), tensor({1, 2, 3, 4}), 0, 0));
+  CHECK(allclose(slice(x, 0, 1, big, big), tensor({1}), 0, 0));
+  CHECK(slice(x, 0, std::numeric_limits<Index>::min(), 0).numel() == 0);
+}
