@@ -30,7 +30,7 @@ SANITIZE_DIR ?= build-sanitize
 sanitize: deps
 	@[ -f $(SANITIZE_DIR)/build.ninja ] || meson setup $(SANITIZE_DIR) $(MESON_OPTIONS) \
 	  -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	  meson test -C $(SANITIZE_DIR) --print-errorlogs --timeout-multiplier 4
 
 # The checkpoint loader under libFuzzer (clang), with ASan and UBSan, for

@@ -66,7 +66,11 @@ std::shared_ptr<Real[]> allocate_storage(Index n) {
   const std::size_t bytes = static_cast<std::size_t>(n) * sizeof(Real);
   if (bytes < kStorageCacheMinBytes) return std::make_shared_for_overwrite<Real[]>(static_cast<std::size_t>(n));
   void* data = take_cached(bytes);
-  if (!data) data = ::operator new(bytes);
+  // nothrow: under AddressSanitizer a throwing new that fails aborts the
+  // program, while this way (with allocator_may_return_null=1) it still
+  // reaches the caller as bad_alloc, as it does without the sanitizer.
+  if (!data) data = ::operator new(bytes, std::nothrow);
+  if (!data) throw std::bad_alloc();
   return std::shared_ptr<Real[]>(static_cast<Real*>(data), [bytes](Real* p) { give_back(p, bytes); });
 }
 
