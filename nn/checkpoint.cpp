@@ -53,6 +53,7 @@ class Reader {
     position_ += size;
     return at;
   }
+  size_t position() const { return position_; }
   [[noreturn]] void fail(const std::string& why) const {
     throw CheckpointError(fmt::format("load_checkpoint: '{}': {}", path_, why));
   }
@@ -111,11 +112,16 @@ std::map<std::string, Tensor> parse(const std::string& path, const std::string& 
         double v;
         std::memcpy(&v, raw + i * 8, 8);
         t.data()[i] = static_cast<Real>(v);
+        // A double beyond this build's range would silently become inf.
+        if (std::isfinite(v) && !std::isfinite(t.data()[i])) {
+          in.fail(fmt::format("'{}' holds {} at position {}, beyond the range of this build's numbers", name, v, i));
+        }
       }
     }
     if (!entries.emplace(name, t).second) in.fail(fmt::format("'{}' appears twice", name));
   }
-  in.take(sizeof(std::uint64_t), "checksum");
+  if (in.position() > body) in.fail("truncated: the entries run into the checksum");
+  if (in.position() < body) in.fail(fmt::format("{} unexpected bytes before the checksum", body - in.position()));
   return entries;
 }
 
@@ -219,9 +225,13 @@ void load_checkpoint(const std::string& path, Module& model, Optimizer* optimize
       throw CheckpointError(fmt::format("load_checkpoint: '{}': optim/steps is {}, not a step count", path, stored_steps));
     }
   }
+  // Optimizer state may be left unread (loading a model alone); anything else
+  // unknown means the file is not this model's.
   for (const auto& [name, _] : entries) {
-    if (name.starts_with("param/") && !wanted_names.contains(name)) {
-      throw CheckpointError(fmt::format("load_checkpoint: '{}' holds '{}', which the model does not have", path, name));
+    const bool skippable = !optimizer && name.starts_with("optim/");
+    if (!skippable && !wanted_names.contains(name)) {
+      const char* owner = name.starts_with("optim/") ? "the optimizer" : "the model";
+      throw CheckpointError(fmt::format("load_checkpoint: '{}' holds '{}', which {} does not have", path, name, owner));
     }
   }
   for (const auto& [name, tensor] : wanted) {

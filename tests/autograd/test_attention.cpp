@@ -103,6 +103,28 @@ TEST_CASE("fused attention: NaN in a query or in the scale shows as NaN, as in t
   CHECK(std::isnan(qv.grad().at({0, 1, 0})));
 }
 
+TEST_CASE("fused attention: +inf scores take all the weight, as in the composed form, forward and backward") {
+  const Real inf = std::numeric_limits<Real>::infinity();
+  Generator gen(64);
+  const Tensor q = gen.normal({1, 3, 4}), k = gen.normal({1, 70, 4}), v = gen.normal({1, 70, 2});
+  Tensor bias = zeros({1, 3, 70});
+  bias.at({0, 0, 5}) = inf;                           // one +inf: a one-hot row
+  bias.at({0, 1, 2}) = inf;                           // two, in different key tiles: shared
+  bias.at({0, 1, 66}) = inf;
+  for (Index j = 0; j < 70; ++j) bias.at({0, 2, j}) = j == 40 ? inf : -inf;  // +inf among -inf
+  Var qf(q, true), kf(k, true), vf(v, true), qc(q, true), kc(k, true), vc(v, true);
+  const Tensor weights_of_output = gen.normal({1, 3, 2});
+  Var fused = scaled_dot_product_attention(qf, kf, vf, 0.5, false, bias);
+  Var composed = scaled_dot_product_attention_composed(qc, kc, vc, 0.5, false, bias);
+  CHECK(allclose(fused.value(), composed.value(), 1e-6, 1e-6));
+  sum(fused * Var(weights_of_output)).backward();
+  sum(composed * Var(weights_of_output)).backward();
+  CHECK(all_finite(qf.grad()));
+  CHECK(allclose(qf.grad(), qc.grad(), 1e-5, 1e-5));
+  CHECK(allclose(kf.grad(), kc.grad(), 1e-5, 1e-5));
+  CHECK(allclose(vf.grad(), vc.grad(), 1e-5, 1e-5));
+}
+
 TEST_CASE("fused attention: bitwise identical on 1 and 2 threads, forward and backward") {
   const int saved = num_threads();
   Generator gen(63);

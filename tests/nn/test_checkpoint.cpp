@@ -65,16 +65,27 @@ void check_rejected(const std::string& bytes, const std::string& message) {
   std::remove(path.c_str());
 }
 
+// `body` followed by its FNV-1a checksum, as the format ends.
+std::string with_checksum(std::string body) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : body) hash = (hash ^ c) * 0x100000001b3ULL;
+  body.append(reinterpret_cast<const char*>(&hash), sizeof(hash));
+  return body;
+}
+
 // A checkpoint of `model` written by hand with elements of type `Stored`, as
 // a build of the other precision would write it (format in nn/checkpoint.h).
+// `extra`, if given, adds one more entry of that name holding the scalar
+// `extra_value`; `junk` goes between the last entry and the checksum.
 template <class Stored>
-std::string checkpoint_bytes_as(const Module& model) {
+std::string checkpoint_bytes_as(const Module& model, const std::string& extra = "", double extra_value = 0,
+                                const std::string& junk = "") {
   std::string bytes = "ATTOCKPT";
   const auto put = [&bytes](auto value) { bytes.append(reinterpret_cast<const char*>(&value), sizeof(value)); };
   const auto parameters = model.named_parameters();
   put(std::uint32_t{1});
   put(static_cast<std::uint8_t>(sizeof(Stored)));
-  put(static_cast<std::uint32_t>(parameters.size()));
+  put(static_cast<std::uint32_t>(parameters.size() + (extra.empty() ? 0 : 1)));
   for (const auto& [name, parameter] : parameters) {
     put(static_cast<std::uint32_t>(name.size() + 6));
     bytes += "param/" + name;
@@ -82,10 +93,13 @@ std::string checkpoint_bytes_as(const Module& model) {
     for (Index d : parameter.shape()) put(static_cast<std::int64_t>(d));
     for (Index i = 0; i < parameter.value().numel(); ++i) put(static_cast<Stored>(parameter.value().data()[i]));
   }
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
-  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
-  put(hash);
-  return bytes;
+  if (!extra.empty()) {
+    put(static_cast<std::uint32_t>(extra.size()));
+    bytes += extra;
+    put(std::uint32_t{0});
+    put(static_cast<Stored>(extra_value));
+  }
+  return with_checksum(bytes + junk);
 }
 
 }  // namespace
@@ -174,6 +188,23 @@ TEST_CASE("checkpoint: every kind of bad file is refused and leaves the model un
   CHECK_THROWS_WITH_AS(load_checkpoint("no_such_file.atto", model), "load_checkpoint: cannot open 'no_such_file.atto': No such file or directory",
                        CheckpointError);
   CHECK_THROWS_AS(save_checkpoint("/no/such/folder/x.atto", model), CheckpointError);
+}
+
+TEST_CASE("checkpoint: junk before the checksum, unknown entries and out-of-range values are refused") {
+  const Net model(3);
+  check_rejected(checkpoint_bytes_as<Real>(model, "", 0, "junk"), "4 unexpected bytes before the checksum");
+  check_rejected(checkpoint_bytes_as<Real>(model, "notes/author"), "holds 'notes/author', which the model does not have");
+  // Optimizer state may stay unread when a model is loaded alone.
+  const std::string path = "test_checkpoint_optim_only.atto";
+  write_file(path, checkpoint_bytes_as<Real>(model, "optim/m.0"));
+  Net loaded(4);
+  load_checkpoint(path, loaded);
+  CHECK(same_parameters(loaded, model));
+  std::remove(path.c_str());
+  if constexpr (std::is_same_v<Real, float>) {
+    check_rejected(checkpoint_bytes_as<double>(model, "param/first.kernel_copy", 1e300),
+                   "'param/first.kernel_copy' holds 1e+300 at position 0, beyond the range of this build's numbers");
+  }
 }
 
 TEST_CASE("checkpoint: a file with a parameter the model lacks is refused") {

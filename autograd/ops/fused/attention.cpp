@@ -26,7 +26,8 @@ namespace atto {
 
 namespace {
 
-constexpr Real kNegInf = -std::numeric_limits<Real>::infinity();
+constexpr Real kPosInf = std::numeric_limits<Real>::infinity();
+constexpr Real kNegInf = -kPosInf;
 
 Real dot(const Real* a, const Real* b, Index n) {
   Real total = 0;
@@ -111,8 +112,11 @@ Real max_keeping_nan(Real a, Real b) { return a < b || b != b ? b : a; }
 // Forward for one head: the online softmax. For each tile of keys, the row
 // maxima m may grow; the output and the running sum l computed so far are
 // rescaled by exp(m_old - m_new) before the tile's exp(s - m_new) weights are
-// added. Saves each row's log-sum-exp for the backward pass.
-void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
+// added. Saves each row's log-sum-exp for the backward pass. A row with +inf
+// scores gives them all the weight, shared equally (what softmax gives); its
+// log-sum-exp is +inf and infinite_share keeps the share, 1/count (0 in
+// every other row).
+void forward_head(const Head& h, Real* out, Real* log_sum_exp, Real* infinite_share) {
   std::vector<Real> s(kBlock * kBlock), m(kBlock), l(kBlock);
   for (Index r0 = 0; r0 < h.tq; r0 += kBlock) {
     const Index rows = std::min(kBlock, h.tq - r0);
@@ -128,6 +132,18 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
         const Real m_new = max_keeping_nan(m[i], tile_max);
         if (m_new == kNegInf) {  // nothing visible yet in this row
           std::fill_n(si, cols, Real(0));
+          continue;
+        }
+        if (m_new == kPosInf) {  // weight 1 on each +inf score, normalised below by their count
+          const Real keep = m[i] == kPosInf ? Real(1) : Real(0);
+          Real* oi = out + (r0 + i) * h.dv;
+          for (Index c = 0; c < h.dv; ++c) oi[c] *= keep;
+          l[i] *= keep;
+          for (Index j = 0; j < cols; ++j) {
+            si[j] = si[j] == kPosInf ? Real(1) : Real(0);
+            l[i] += si[j];
+          }
+          m[i] = m_new;
           continue;
         }
         const Real shrink = exp_of(m[i] - m_new);  // exp(-inf) = 0 on the first visible tile
@@ -151,6 +167,7 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
       }
       // l is NaN when a score was: the NaN then reaches the backward too.
       log_sum_exp[r0 + i] = l[i] > 0 || l[i] != l[i] ? m[i] + std::log(l[i]) : kNegInf;
+      infinite_share[r0 + i] = m[i] == kPosInf ? Real(1) / l[i] : Real(0);
     }
   }
 }
@@ -158,8 +175,8 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp) {
 // Backward for one head, tile by tile, recomputing P from the saved log-sum-exp:
 //   P = exp(S - L);  dP = dO V^T;  D_i = dO_i . O_i;  dS = P (dP - D) scale
 //   dQ += dS K;  dK += dS^T Q;  dV += P^T dO
-void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, const Real* grad_out, Real* dq, Real* dk,
-                   Real* dv) {
+void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, const Real* infinite_share,
+                   const Real* grad_out, Real* dq, Real* dk, Real* dv) {
   std::vector<Real> p(kBlock * kBlock), dp(kBlock * kBlock), big_d(h.tq);
   for (Index i = 0; i < h.tq; ++i) big_d[i] = dot(grad_out + i * h.dv, out + i * h.dv, h.dv);
   for (Index r0 = 0; r0 < h.tq; r0 += kBlock) {
@@ -173,7 +190,11 @@ void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, cons
         const Real lse = log_sum_exp[r0 + i];
         for (Index j = 0; j < cols; ++j) {
           Real& pij = p[i * cols + j];
-          pij = lse == kNegInf || pij == kNegInf ? Real(0) : exp_of(pij - lse);
+          if (lse == kPosInf) {
+            pij = pij == kPosInf ? infinite_share[r0 + i] : Real(0);
+          } else {
+            pij = lse == kNegInf || pij == kNegInf ? Real(0) : exp_of(pij - lse);
+          }
           dp[i * cols + j] = pij * (dp[i * cols + j] - big_d[r0 + i]) * h.scale;  // now dS
         }
       }
@@ -195,7 +216,7 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
   Shape out_shape = q.shape();
   out_shape[out_shape.rank() - 1] = s.dv;
   Tensor out = zeros(out_shape);
-  Tensor log_sum_exp = Tensor::empty({s.heads, s.tq});
+  Tensor log_sum_exp = Tensor::empty({s.heads, s.tq}), infinite_share = Tensor::empty({s.heads, s.tq});
   const auto head = [=, qv = q.value(), kv = k.value(), vv = v.value()](Index h) {
     return Head{qv.data() + h * s.tq * s.d, kv.data() + h * s.tv * s.d, vv.data() + h * s.tv * s.dv,
                 bias.numel() ? bias.data() + h * s.tq * s.tv : nullptr, s.tq, s.tv, s.d, s.dv, scale, causal};
@@ -204,16 +225,19 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
   // threads gives the same bits.
   const Index cost = s.tq * s.tv * (s.d + s.dv);
   parallel_for(s.heads, cost, [&](Index begin, Index end) {
-    for (Index h = begin; h < end; ++h) forward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq);
+    for (Index h = begin; h < end; ++h) {
+      forward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq,
+                   infinite_share.data() + h * s.tq);
+    }
   });
   return record("scaled_dot_product_attention", out, {q, k, v},
-                [head, s, cost, out, log_sum_exp, shapes = std::array{q.shape(), k.shape(), v.shape()}](
+                [head, s, cost, out, log_sum_exp, infinite_share, shapes = std::array{q.shape(), k.shape(), v.shape()}](
                     const Tensor& g) -> Grads {
                   Tensor dq = zeros(shapes[0]), dk = zeros(shapes[1]), dv = zeros(shapes[2]);
                   parallel_for(s.heads, 3 * cost, [&](Index begin, Index end) {
                     for (Index h = begin; h < end; ++h) {
                       backward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq,
-                                    g.data() + h * s.tq * s.dv, dq.data() + h * s.tq * s.d,
+                                    infinite_share.data() + h * s.tq, g.data() + h * s.tq * s.dv, dq.data() + h * s.tq * s.d,
                                     dk.data() + h * s.tv * s.d, dv.data() + h * s.tv * s.dv);
                     }
                   });
