@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace atto {
 
@@ -377,11 +378,19 @@ Var masked_fill(const Var& x, const Tensor& mask, Real value) {
 Var take_rows(const Var& table, const Tensor& indices, std::optional<Index> skip_row) {
   if (table.value().rank() != 2) throw_shape_error("take_rows", "table must be (rows, dim), got {}", table.shape());
   const Index rows = table.shape()[0], dim = table.shape()[1];
+  // Ids arrive as Real: from 2^24 on (float) neighbouring ids round together,
+  // so an id there may not be the one meant, and reading it would be silent.
+  constexpr Index kFirstInexactId = Index{1} << std::numeric_limits<Real>::digits;
   std::vector<Index> picked(indices.numel());
   for (Index i = 0; i < indices.numel(); ++i) {
     const Real r = indices.data()[i];
     if (!(r >= 0 && r < static_cast<Real>(rows)) || r != std::floor(r)) {
       throw_argument_error("take_rows", "index {} at position {} is not a row of a ({},{}) table", r, i, rows, dim);
+    }
+    if (r >= static_cast<Real>(kFirstInexactId)) {
+      throw_argument_error("take_rows", "index {} at position {} is at or above {}, where this build's numbers "
+                           "cannot tell neighbouring ids apart; use the double build for such a vocabulary",
+                           r, i, kFirstInexactId);
     }
     picked[i] = static_cast<Index>(r);
   }

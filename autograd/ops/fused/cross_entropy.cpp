@@ -9,6 +9,7 @@
 #include "core/softmax.h"
 
 #include <cmath>
+#include <limits>
 
 namespace atto {
 
@@ -31,6 +32,11 @@ std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index clas
     if (!(t >= 0 && t < static_cast<Real>(classes)) || t != std::floor(t)) {
       throw_argument_error("softmax_cross_entropy", "target {} at row {} is not a class index in [0, {})", t, r,
                            classes);
+    }
+    // As in take_rows: from 2^24 on (float) a target may have been rounded.
+    if (t >= static_cast<Real>(Index{1} << std::numeric_limits<Real>::digits)) {
+      throw_argument_error("softmax_cross_entropy", "target {} at row {} is beyond the class indices this build's "
+                           "numbers hold exactly; use the double build for so many classes", t, r);
     }
     picked[r] = static_cast<Index>(t);
   }
