@@ -30,7 +30,7 @@ void check_shapes(const std::string& op, const Var& query, const Var& value, con
 }  // namespace
 
 bool check_mask(std::string_view op, std::string_view name, const Tensor& mask, const Shape& want) {
-  const bool absent = mask.rank() == 1 && mask.numel() == 0 && !(want == Shape{0});
+  const bool absent = mask.rank() == 1 && mask.numel() == 0;  // Tensor(), the default
   if (absent) return false;
   if (!(mask.shape() == want)) throw_shape_error(op, "{} {}: need {}", name, mask.shape(), want);
   for (Index i = 0; i < mask.numel(); ++i) {

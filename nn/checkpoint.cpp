@@ -146,7 +146,7 @@ std::vector<std::pair<std::string, Tensor*>> targets(const Module& model, Optimi
 // onto `path`, and flushes the directory, so that after a crash or a power
 // loss `path` holds either the old checkpoint or the new one, whole.
 void write_atomically(const std::string& path, const std::string& bytes) {
-  std::string temporary = path + ".tmp.XXXXXX";
+  std::string temporary = path + ".tmp.XXXXXX";  // mkstemp's template: it fills in the X's
   const int fd = ::mkstemp(temporary.data());
   if (fd < 0) throw_io("save_checkpoint", "cannot create a temporary file beside", path, errno);
   std::size_t written = 0;

@@ -107,7 +107,7 @@ struct Head {
 
 // max that lets NaN through, as the composed softmax does (std::max(a, NaN)
 // is a, which would make a row of NaN scores look fully masked).
-Real max_keeping_nan(Real a, Real b) { return a < b || b != b ? b : a; }
+Real max_keeping_nan(Real a, Real b) { return a < b || std::isnan(b) ? b : a; }
 
 // Forward for one head: the online softmax. For each tile of keys, the row
 // maxima m may grow; the output and the running sum l computed so far are
@@ -166,7 +166,7 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp, Real* infinite_sh
         for (Index c = 0; c < h.dv; ++c) oi[c] /= l[i];
       }
       // l is NaN when a score was: the NaN then reaches the backward too.
-      log_sum_exp[r0 + i] = l[i] > 0 || l[i] != l[i] ? m[i] + std::log(l[i]) : kNegInf;
+      log_sum_exp[r0 + i] = l[i] > 0 || std::isnan(l[i]) ? m[i] + std::log(l[i]) : kNegInf;
       infinite_share[r0 + i] = m[i] == kPosInf ? Real(1) / l[i] : Real(0);
     }
   }
