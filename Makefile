@@ -11,7 +11,7 @@ NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
 TUTORIALS := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
 
-.PHONY: tutorials test test-arm64 sanitize fuzz bench deps setup clean
+.PHONY: tutorials test test-arm64 sanitize tsan fuzz bench deps setup clean
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR) $(addprefix tutorials/,$(TUTORIALS))
@@ -32,6 +32,19 @@ sanitize: deps
 	  -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	  meson test -C $(SANITIZE_DIR) --print-errorlogs --timeout-multiplier 4
+
+# The robustness suite (two models trained on two std::threads, concurrent
+# checkpoint saves, per-thread generators) under ThreadSanitizer. GCC's
+# OpenMP runtime is not instrumented, so its barriers would look like races:
+# OpenMP runs one thread per std::thread here, which leaves every parallel
+# region serial and the std::threads as the only concurrency.
+TSAN_DIR ?= build-tsan
+tsan: deps
+	@[ -f $(TSAN_DIR)/build.ninja ] || meson setup $(TSAN_DIR) $(MESON_OPTIONS) \
+	  -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
+	meson compile -C $(TSAN_DIR) tests/test_robustness
+	OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:allocator_may_return_null=1 \
+	  meson test -C $(TSAN_DIR) --no-rebuild --print-errorlogs --timeout-multiplier 4 robustness
 
 # The checkpoint loader under libFuzzer (clang), with ASan and UBSan, for
 # FUZZ_SECONDS, starting from valid checkpoints. Crashing inputs are written
@@ -87,4 +100,4 @@ deps:
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR) $(ARM64_DIR) $(ARM64_DIR)-headers
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(TSAN_DIR) $(FUZZ_DIR) $(ARM64_DIR) $(ARM64_DIR)-headers

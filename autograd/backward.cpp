@@ -60,6 +60,24 @@ void check_gradient(const Node& node, size_t i, const Tensor& grad) {
   }
 }
 
+// Before any gradient moves: throws when a tensor some op used has been
+// written in place since that op ran.
+void check_nothing_changed_in_place(const std::vector<std::shared_ptr<Node>>& order) {
+  for (const auto& node : order) {
+    if (!node->backward) continue;
+    for (std::size_t i = 0; i < node->seen.size(); ++i) {
+      const std::uint64_t now = node->seen[i].version();
+      if (now == node->seen_versions[i]) continue;
+      const std::string what = i < node->inputs.size()
+                                   ? fmt::format("its input {} ({})", i, node->inputs[i]->describe())
+                                   : std::string("its own output");
+      throw_argument_error("backward", "{} used {}, which was written in place after the op ran (version {}, now "
+                           "{}): its gradient would use the new values. Write into a clone(), or run backward "
+                           "before changing it", node->describe(), what, node->seen_versions[i], now);
+    }
+  }
+}
+
 }  // namespace
 
 void Var::backward(const Tensor& grad, bool retain_graph) const {
@@ -73,6 +91,7 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
   }
   const NoGradGuard no_graph_for_gradients;
   const std::vector<std::shared_ptr<Node>> order = topological_order(node_);
+  check_nothing_changed_in_place(order);
   struct Pending {
     Tensor grad;
     bool has = false;
@@ -107,6 +126,8 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
     if (!retain_graph) {
       node.backward = nullptr;
       node.inputs.clear();
+      node.seen.clear();
+      node.seen_versions.clear();
     }
   }
 }

@@ -27,17 +27,20 @@ Var log_softmax_composed(const Var& x) {
 }
 
 Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
-  const Index rows = logits.shape()[0];
-  Tensor one_hot = zeros(logits.shape());
-  Index counted = 0;
+  // Picks each row's target entry by index rather than by a one-hot product:
+  // 0 * log(0) = 0 * -inf would give NaN for a -inf logit that is not the target.
+  const Index rows = logits.shape()[0], classes = logits.shape()[1];
+  std::vector<Real> picked;
   for (Index r = 0; r < rows; ++r) {
     const Real t = targets.data()[r];
     if (ignore_index && t == static_cast<Real>(*ignore_index)) continue;
-    one_hot.at({r, static_cast<Index>(t)}) = 1;
-    ++counted;
+    picked.push_back(static_cast<Real>(r * classes + static_cast<Index>(t)));
   }
-  const Real scale = counted > 0 ? Real(1) / static_cast<Real>(counted) : Real(0);
-  return sum(log_softmax_composed(logits) * Var(one_hot)) * (-scale);
+  if (picked.empty()) return sum(logits) * Real(0);
+  Tensor flat_index = Tensor::empty({static_cast<Index>(picked.size())});
+  std::copy(picked.begin(), picked.end(), flat_index.data());
+  const Var log_probs = reshape(log_softmax_composed(logits), {rows * classes, 1});
+  return sum(take_rows(log_probs, flat_index)) * (-Real(1) / static_cast<Real>(picked.size()));
 }
 
 Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal,

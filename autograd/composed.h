@@ -12,7 +12,7 @@ namespace atto {
 [[nodiscard]] Var softmax_composed(const Var& x);
 // x - m - log(sum exp(x - m))
 [[nodiscard]] Var log_softmax_composed(const Var& x);
-// -sum(log_softmax(logits) * one_hot(targets)) / count
+// -mean over the counted rows r of log_softmax(logits)[r, targets[r]]
 [[nodiscard]] Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, 
                                                    std::optional<Index> ignore_index = std::nullopt);
 

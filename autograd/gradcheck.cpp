@@ -72,7 +72,7 @@ void run_check(const GradcheckFn& fn, const std::vector<Tensor>& inputs, const G
   const NoGradGuard no_graph;
   bool all_zero = true;
   for (size_t i = 0; i < leaves.size(); ++i) {
-    Real* x = leaves[i].value().data();
+    Real* x = leaves[i].mutable_value().data();
     for (Index e = 0; e < leaves[i].value().numel(); ++e) {
       const Real saved = x[e];
       x[e] = static_cast<Real>(saved + options.eps);

@@ -93,6 +93,9 @@ Var make_node(std::string op, Tensor value, std::span<const Var> inputs, Backwar
   node->op = std::move(op);
   node->inputs.reserve(inputs.size());
   for (const Var& input : inputs) node->inputs.push_back(input.node());
+  for (const Var& input : inputs) node->seen.push_back(input.value());
+  node->seen.push_back(node->value);
+  for (const Tensor& t : node->seen) node->seen_versions.push_back(t.version());
   node->backward = std::move(backward);
   return Var(std::move(node));
 }

@@ -9,6 +9,13 @@
 //
 // Like Tensor, Var is a handle: copies refer to the same node.
 //
+// Writing in place into a tensor that an op used (w.mutable_value().data()[0]
+// = 5, fill, an optimizer's step) between forward and backward makes that
+// backward throw, naming the op and the tensor, as PyTorch's version
+// counters do: the op's saved copy would no longer match its forward.
+// Nothing is checked under NoGradGuard, where no graph is recorded; an
+// optimizer step after backward, the usual order, is always fine.
+//
 // Gradients accumulate: a second backward() adds to .grad() (useful to sum
 // gradients over several batches); call zero_grad() to clear them. After
 // backward() the graph behind the root is freed, unless retain_graph is
@@ -56,6 +63,12 @@ struct Node {
   std::string name;           // optional label, shown in errors and graph exports
   std::vector<std::shared_ptr<Node>> inputs;
   BackwardFn backward;        // empty for a leaf, and once the graph is freed
+  // The tensors the op saw, its inputs' values and then its own, with their
+  // versions at the time (core/tensor.h). A backward function's saved
+  // tensors are among them, so backward refuses to run while one has been
+  // written in place since: the gradient would silently use the new values.
+  std::vector<Tensor> seen;
+  std::vector<std::uint64_t> seen_versions;
 
   bool is_leaf() const { return op.empty(); }
   // A description for messages: "tanh (2,3)" or "leaf 'w' (3,4)".
@@ -81,8 +94,13 @@ class Var {
   explicit Var(std::shared_ptr<Node> node);
 
   const Tensor& value() const { return node_->value; }
-  // Writable access, for optimizers that update parameters in place.
-  Tensor& value() { return node_->value; }
+  // Writable access, for optimizers and for editing a value in place. It
+  // counts as a write (core/tensor.h): an op that used the old values before
+  // the call refuses to go backward after it.
+  Tensor& mutable_value() {
+    node_->value.note_write();
+    return node_->value;
+  }
   const Shape& shape() const { return node_->value.shape(); }
   int rank() const { return node_->value.rank(); }
   [[nodiscard]] Index dim(int axis) const { return node_->value.dim(axis); }  // negative axes count from the end

@@ -19,6 +19,7 @@
 
 #include "core/cpu_kernels.h"
 #include "core/parallel.h"
+#include "core/region_timing.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -31,10 +32,6 @@ namespace atto {
 namespace {
 
 using detail::GemmKernel;
-using detail::region_threads;
-using detail::report_region_balance;
-using detail::thread_index;
-using detail::wall_seconds;
 
 Real* aligned_buffer(std::unique_ptr<Real[], decltype(&std::free)>& buffer, Index& capacity, Index size) {
   if (size > capacity) {
@@ -117,10 +114,18 @@ void zero_or_keep(Index m, Index n, Real* c, Index ldc, bool accumulate) {
   for (Index i = 0; i < m; ++i) std::fill_n(c + i * ldc, n, Real(0));
 }
 
+// op(B) packed ahead (a PackedB's panels): panel (j0, p0) starts at
+// data + offsets[j0 / NC * depth_blocks + p0 / KC].
+struct PrepackedPanels {
+  const Real* data;
+  const Index* offsets;
+  Index depth_blocks;
+};
+
 // The loop nest. `parallel` says whether this call may open a parallel
 // region; `prepacked`, when given, holds op(B) already packed.
 void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand a, GemmOperand b,
-               const PackedB* prepacked, Real* c, Index ldc, bool accumulate, bool parallel) {
+               const PrepackedPanels* prepacked, Real* c, Index ldc, bool accumulate, bool parallel) {
   if (m == 0 || n == 0) return;
   if (k == 0) return zero_or_keep(m, n, c, ldc, accumulate);
   const Index MR = kernel.mr, NR = kernel.nr, KC = kernel.kc, MC = kernel.mc, NC = kernel.nc;
@@ -152,7 +157,8 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
 #pragma omp for schedule(static)
         for (Index s = 0; s < strips; ++s) pack_b_strips(kernel, b, j0, nc, p0, kc, s, s + 1, packed_b);
       }
-      const Real* panel = prepacked ? prepacked->panel(j0, p0) : packed_b;
+      const Real* panel =
+          prepacked ? prepacked->data + prepacked->offsets[j0 / NC * prepacked->depth_blocks + p0 / KC] : packed_b;
       const double work_start = threads > 1 ? wall_seconds() : 0;
       Index tiles = 0;
 #pragma omp for schedule(static) nowait
@@ -213,13 +219,9 @@ PackedB::PackedB(Index k, Index n, GemmOperand b) : kernel_(&detail::active_gemm
   }
 }
 
-const Real* PackedB::panel(Index j0, Index p0) const {
-  const Index depth_blocks = (k_ + kernel_->kc - 1) / kernel_->kc;
-  return data_.get() + offsets_[static_cast<std::size_t>(j0 / kernel_->nc * depth_blocks + p0 / kernel_->kc)];
-}
-
 void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate) {
-  gemm_impl(*b.kernel_, m, b.cols(), b.rows(), a, {nullptr, 0, false}, &b, c, ldc, accumulate, true);
+  const PrepackedPanels panels{b.data_.get(), b.offsets_.data(), (b.k_ + b.kernel_->kc - 1) / b.kernel_->kc};
+  gemm_impl(*b.kernel_, m, b.cols(), b.rows(), a, {nullptr, 0, false}, &panels, c, ldc, accumulate, true);
 }
 
 }  // namespace atto

@@ -42,14 +42,14 @@ void gemm_serial(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* 
 // packing it each time would cost a copy of the whole matrix per step. The
 // packed copy does not follow later changes to B. It is packed for the kernel
 // in use when it is made (core/kernel_dispatch.h), and products with it use
-// that kernel.
+// that kernel. Its layout is the kernel's business: the only use of a PackedB
+// is the gemm below (BLAS libraries offer the same, e.g. MKL's
+// cblas_sgemm_pack and cblas_sgemm_compute).
 class PackedB {
  public:
   PackedB(Index k, Index n, GemmOperand b);
-  Index rows() const { return k_; }
-  Index cols() const { return n_; }
-  // The panel that gemm packs for columns [j0, j0 + NC) and depth [p0, p0 + KC).
-  const Real* panel(Index j0, Index p0) const;
+  [[nodiscard]] Index rows() const { return k_; }
+  [[nodiscard]] Index cols() const { return n_; }
 
  private:
   friend void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);

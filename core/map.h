@@ -25,31 +25,6 @@ template <class F>
   return out;
 }
 
-namespace detail {
-
-// Strides of `shape` seen from a broadcast result of rank `rank`: 0 along the
-// dims where it is 1 or missing, so the same element is read again.
-inline std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int rank) {
-  std::array<Index, kMaxRank> strides{};
-  const auto own = contiguous_strides(shape);
-  const int shift = rank - shape.rank();
-  for (int i = 0; i < shape.rank(); ++i) strides[i + shift] = shape[i] == 1 ? 0 : own[i];
-  return strides;
-}
-
-// Offset, under `strides`, of the first element of row `row` of `shape`
-// (rows run along the last axis).
-[[nodiscard]] inline Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides) {
-  Index offset = 0;
-  for (int axis = shape.rank() - 2; axis >= 0; --axis) {
-    offset += (row % shape[axis]) * strides[axis];
-    row /= shape[axis];
-  }
-  return offset;
-}
-
-}  // namespace detail
-
 // out[i] = f(a[i], b[i]) with a and b broadcast to a common shape. `op` names
 // the caller in shape errors.
 template <class F>
@@ -83,14 +58,14 @@ template <class F>
   // General case: walk the output row by row (rows along the last axis); each
   // operand steps along a row with stride 1, or 0 where it is broadcast.
   const int rank = shape.rank();
-  const auto sa = detail::broadcast_strides(a.shape(), rank);
-  const auto sb = detail::broadcast_strides(b.shape(), rank);
+  const auto sa = broadcast_strides(a.shape(), rank);
+  const auto sb = broadcast_strides(b.shape(), rank);
   const Index cols = shape[rank - 1];
   const Index rows = cols == 0 ? 0 : n / cols;
   parallel_for(rows, cols, [&](Index begin, Index end) {
     for (Index row = begin; row < end; ++row) {
-      const Real* ra = pa + detail::row_offset(row, shape, sa);
-      const Real* rb = pb + detail::row_offset(row, shape, sb);
+      const Real* ra = pa + row_offset(row, shape, sa);
+      const Real* rb = pb + row_offset(row, shape, sb);
       Real* ro = o + row * cols;
       const Index step_a = sa[rank - 1], step_b = sb[rank - 1];
       for (Index j = 0; j < cols; ++j) ro[j] = f(ra[j * step_a], rb[j * step_b]);

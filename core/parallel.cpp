@@ -1,9 +1,11 @@
 #include "core/parallel.h"
 
 #include "core/errors.h"
+#include "core/region_timing.h"
 
 #include <atomic>
 #include <chrono>
+#include <vector>
 
 #include <omp.h>
 
@@ -26,8 +28,6 @@ void set_num_threads(int threads) {
 }
 
 int num_threads() { return omp_get_max_threads(); }
-
-namespace detail {
 
 int region_threads() {
   const int threads = num_threads();
@@ -54,6 +54,31 @@ void report_region_balance(double wall_seconds, double ideal_seconds) {
   serial_until.store((Clock::now() + backoff).time_since_epoch().count(), std::memory_order_relaxed);
 }
 
-}  // namespace detail
+void run_blocks(Index n, Index block, void* context, BlockBody body) {
+  const Index blocks = (n + block - 1) / block;
+  const int threads = region_threads();
+  if (threads == 1) {
+    for (Index b = 0; b < blocks; ++b) body(context, b * block, std::min(n, (b + 1) * block));
+    return;
+  }
+  // Each thread's time per block, to tell an idle machine from a busy one.
+  std::vector<double> seconds_per_block(static_cast<std::size_t>(threads), 0.0);
+  const double start = wall_seconds();
+#pragma omp parallel num_threads(threads)
+  {
+    double busy = 0;
+    Index done = 0;
+#pragma omp for schedule(static) nowait
+    for (Index b = 0; b < blocks; ++b) {
+      const double block_start = wall_seconds();
+      body(context, b * block, std::min(n, (b + 1) * block));
+      busy += wall_seconds() - block_start;
+      ++done;
+    }
+    seconds_per_block[static_cast<std::size_t>(thread_index())] = done > 0 ? busy / done : 1e300;
+  }
+  const double fastest = *std::min_element(seconds_per_block.begin(), seconds_per_block.end());
+  report_region_balance(wall_seconds() - start, fastest * static_cast<double>((blocks + threads - 1) / threads));
+}
 
 }  // namespace atto

@@ -11,7 +11,7 @@
 #include "core/real.h"
 
 #include <algorithm>
-#include <vector>
+#include <type_traits>
 
 namespace atto {
 
@@ -35,14 +35,12 @@ void set_num_threads(int threads);
 // the next kBusyBackoffSeconds and then try again. Results do not change: no
 // kernel's bits depend on its thread count.
 inline constexpr double kBusyBackoffSeconds = 0.25;
-namespace detail {
-[[nodiscard]] int region_threads();  // num_threads(), or 1 while backing off
-// `wall_seconds`: the region, start to end; `ideal_seconds`: how long it would
-// have taken had every thread worked at the fastest one's pace.
-void report_region_balance(double wall_seconds, double ideal_seconds);
-[[nodiscard]] double wall_seconds();  // a monotonic clock for the reports (omp_get_wtime)
-[[nodiscard]] int thread_index();     // this thread's number within its region (omp_get_thread_num)
-}  // namespace detail
+
+// Calls body(context, begin, end) on the blocks [b * block, (b + 1) * block)
+// of [0, n), spread over the threads. parallel_for's out-of-line half: the
+// OpenMP region and its timing live in parallel.cpp.
+using BlockBody = void (*)(void* context, Index begin, Index end);
+void run_blocks(Index n, Index block, void* context, BlockBody body);
 
 // Calls body(begin, end) on consecutive blocks of [0, n). `cost_per_item`
 // scales the grain for items that are more expensive than one element.
@@ -54,30 +52,10 @@ void parallel_for(Index n, Index cost_per_item, Body&& body) {
     return;
   }
   const Index block = std::max<Index>(1, kParallelGrain / std::max<Index>(cost_per_item, 1));
-  const Index blocks = (n + block - 1) / block;
-  const int threads = detail::region_threads();
-  if (threads == 1) {
-    for (Index b = 0; b < blocks; ++b) body(b * block, std::min(n, (b + 1) * block));
-    return;
-  }
-  // Each thread's time per block, to tell an idle machine from a busy one.
-  std::vector<double> seconds_per_block(static_cast<std::size_t>(threads), 0.0);
-  const double start = detail::wall_seconds();
-#pragma omp parallel num_threads(threads)
-  {
-    double busy = 0;
-    Index done = 0;
-#pragma omp for schedule(static) nowait
-    for (Index b = 0; b < blocks; ++b) {
-      const double block_start = detail::wall_seconds();
-      body(b * block, std::min(n, (b + 1) * block));
-      busy += detail::wall_seconds() - block_start;
-      ++done;
-    }
-    seconds_per_block[static_cast<std::size_t>(detail::thread_index())] = done > 0 ? busy / done : 1e300;
-  }
-  const double fastest = *std::min_element(seconds_per_block.begin(), seconds_per_block.end());
-  detail::report_region_balance(detail::wall_seconds() - start, fastest * static_cast<double>((blocks + threads - 1) / threads));
+  using Callable = std::remove_reference_t<Body>;
+  run_blocks(n, block, const_cast<void*>(static_cast<const void*>(&body)), [](void* context, Index begin, Index end) {
+    (*static_cast<Callable*>(context))(begin, end);
+  });
 }
 
 }  // namespace atto

@@ -100,8 +100,9 @@ Tensor sum(const Tensor& x, int axis, bool keepdim) {
   if (v.inner == 1) {
     // Reducing contiguous rows: use the vectorised row sum.
     Tensor out = Tensor::empty(reduced_shape(x.shape(), a, keepdim));
+    Real* o = out.data();
     parallel_for(v.outer, v.n, [&](Index begin, Index end) {
-      for (Index row = begin; row < end; ++row) out.data()[row] = sum_row(x.data() + row * v.n, v.n);
+      for (Index row = begin; row < end; ++row) o[row] = sum_row(x.data() + row * v.n, v.n);
     });
     return out;
   }
@@ -114,7 +115,8 @@ Tensor mean(const Tensor& x, int axis, bool keepdim) {
   if (n == 0) throw_shape_error("mean", "{} axis {} is empty", x.shape(), axis);
   Tensor total = sum(x, axis, keepdim);
   const Real scale = Real(1) / static_cast<Real>(n);
-  for (Index i = 0; i < total.numel(); ++i) total.data()[i] *= scale;
+  Real* t = total.data();
+  for (Index i = 0; i < total.numel(); ++i) t[i] *= scale;
   return total;
 }
 

@@ -65,6 +65,23 @@ std::array<Index, kMaxRank> contiguous_strides(const Shape& shape) {
   return strides;
 }
 
+std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int rank) {
+  std::array<Index, kMaxRank> strides{};
+  const auto own = contiguous_strides(shape);
+  const int shift = rank - shape.rank();
+  for (int i = 0; i < shape.rank(); ++i) strides[i + shift] = shape[i] == 1 ? 0 : own[i];
+  return strides;
+}
+
+Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides) {
+  Index offset = 0;
+  for (int axis = shape.rank() - 2; axis >= 0; --axis) {
+    offset += (row % shape[axis]) * strides[axis];
+    row /= shape[axis];
+  }
+  return offset;
+}
+
 int normalize_axis(std::string_view op, int axis, int rank) {
   if (axis < -rank || axis >= rank) {
     throw_shape_error(op, "axis {} is out of range for rank {}", axis, rank);

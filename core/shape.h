@@ -51,7 +51,15 @@ struct AxisSplit {
 AxisSplit split_at_axis(const Shape& shape, int axis);
 
 // Row-major strides in elements: the last axis has stride 1.
-std::array<Index, kMaxRank> contiguous_strides(const Shape& shape);
+[[nodiscard]] std::array<Index, kMaxRank> contiguous_strides(const Shape& shape);
+
+// Strides of `shape` seen from a broadcast result of rank `rank`: 0 along the
+// dims where it is 1 or missing, so the same element is read again.
+[[nodiscard]] std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int rank);
+
+// Offset, under `strides`, of the first element of row `row` of `shape`
+// (rows run along the last axis).
+[[nodiscard]] Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides);
 
 // Maps a possibly negative axis (-1 = last) into [0, rank); throws naming `op`.
 [[nodiscard]] int normalize_axis(std::string_view op, int axis, int rank);

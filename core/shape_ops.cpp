@@ -38,7 +38,7 @@ Tensor permute(const Tensor& x, std::span<const int> axes) {
   // One output row at a time: the source walks with the permuted strides.
   parallel_for(rows, cols, [&](Index begin, Index end) {
     for (Index row = begin; row < end; ++row) {
-      const Index offset = detail::row_offset(row, shape, source_strides);
+      const Index offset = row_offset(row, shape, source_strides);
       const Index step = source_strides[rank - 1];
       Real* dst = o + row * cols;
       for (Index j = 0; j < cols; ++j) dst[j] = in[offset + j * step];
@@ -189,13 +189,13 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   Tensor out = Tensor::empty(shape);
   if (out.numel() == 0) return out;
   const int rank = shape.rank();
-  const auto strides = detail::broadcast_strides(x.shape(), rank);
+  const auto strides = broadcast_strides(x.shape(), rank);
   const Index cols = shape[rank - 1];
   const Real* in = x.data();
   Real* o = out.data();
   parallel_for(out.numel() / cols, cols, [&](Index begin, Index end) {
     for (Index row = begin; row < end; ++row) {
-      const Real* src = in + detail::row_offset(row, shape, strides);
+      const Real* src = in + row_offset(row, shape, strides);
       Real* dst = o + row * cols;
       for (Index j = 0; j < cols; ++j) dst[j] = src[j * strides[rank - 1]];
     }

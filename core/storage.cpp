@@ -1,5 +1,7 @@
 #include "core/storage.h"
 
+#include "core/storage_cache.h"
+
 #include <algorithm>
 #include <iterator>
 #include <mutex>

@@ -21,12 +21,6 @@ namespace atto {
 // Uninitialised storage for n elements.
 std::shared_ptr<Real[]> allocate_storage(Index n);
 
-// Blocks of at least this many bytes are cached when freed; at most
-// kStorageCacheBlocks of them, kStorageCacheBytes in all, wait at a time.
-inline constexpr std::size_t kStorageCacheMinBytes = std::size_t{64} << 10;
-inline constexpr std::size_t kStorageCacheBlocks = 64;
-inline constexpr std::size_t kStorageCacheBytes = std::size_t{512} << 20;
-
 // Gives the cached blocks back to the system (a benchmark measuring peak
 // memory calls it first); returns how many bytes were released.
 std::size_t release_cached_storage();

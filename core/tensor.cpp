@@ -11,20 +11,22 @@
 
 namespace atto {
 
-Tensor::Tensor() : Tensor(Shape{0}, nullptr) {}
+Tensor::Tensor() : Tensor(Shape{0}, nullptr, nullptr) {}
 
-Tensor::Tensor(const Shape& shape, std::shared_ptr<Real[]> storage)
-    : shape_(shape), numel_(shape.numel()), storage_(std::move(storage)) {}
+Tensor::Tensor(const Shape& shape, std::shared_ptr<Real[]> storage, std::shared_ptr<VersionCounter> version)
+    : shape_(shape), numel_(shape.numel()), storage_(std::move(storage)), version_(std::move(version)) {}
+
+std::uint64_t Tensor::version() const { return version_ ? version_->load(std::memory_order_relaxed) : 0; }
 
 Tensor Tensor::empty(const Shape& shape) {
   const Index n = shape.numel();
-  if (n == 0) return Tensor(shape, nullptr);
+  if (n == 0) return Tensor(shape, nullptr, nullptr);
   // A byte count that wraps would allocate a small block for a huge tensor.
   if (n > std::numeric_limits<std::ptrdiff_t>::max() / static_cast<Index>(sizeof(Real))) {
     throw_shape_error("Tensor", "{} has {} elements, more bytes than memory can address", shape, n);
   }
   try {
-    return Tensor(shape, allocate_storage(n));
+    return Tensor(shape, allocate_storage(n), std::make_shared<VersionCounter>(0));
   } catch (const std::bad_alloc&) {
     throw_argument_error("Tensor", "out of memory allocating {} ({} bytes)", shape,
                          static_cast<double>(n) * static_cast<double>(sizeof(Real)));
@@ -59,7 +61,7 @@ Real Tensor::at(std::initializer_list<Index> index) const { return storage_[flat
 
 Tensor Tensor::clone() const {
   Tensor copy = empty(shape_);
-  std::copy_n(data(), numel_, copy.data());
+  std::copy_n(storage_.get(), numel_, copy.data());
   return copy;
 }
 
@@ -102,10 +104,13 @@ Tensor Tensor::reshape(const Shape& shape) const {
   if (shape.numel() != numel_) {
     throw_shape_error("reshape", "{} to {}: {} elements != {}", shape_, shape, numel_, shape.numel());
   }
-  return Tensor(shape, storage_);
+  return Tensor(shape, storage_, version_);
 }
 
-void Tensor::fill(Real value) { std::fill_n(data(), numel_, value); }
+void Tensor::fill(Real value) {
+  note_write();
+  std::fill_n(data(), numel_, value);
+}
 
 Tensor full(const Shape& shape, Real value) {
   Tensor t = Tensor::empty(shape);
@@ -128,7 +133,8 @@ Tensor arange(Real start, Real stop, Real step) {
   }
   const double count = std::ceil((static_cast<double>(stop) - start) / step);
   Tensor t = Tensor::empty(Shape{static_cast<Index>(std::max(0.0, count))});
-  for (Index i = 0; i < t.numel(); ++i) t.data()[i] = static_cast<Real>(start + static_cast<double>(i) * step);
+  Real* out = t.data();
+  for (Index i = 0; i < t.numel(); ++i) out[i] = static_cast<Real>(start + static_cast<double>(i) * step);
   return t;
 }
 

@@ -7,11 +7,20 @@
 // concat) return new tensors. Views of the same storage come only from ops
 // that keep the element order: reshape, squeeze and unsqueeze, and expand
 // when the shape is already right (it then returns x itself).
+//
+// Each storage has a version, shared by all its views, that counts the
+// writes announced to it: fill() and note_write() here, Var::mutable_value()
+// and the optimizers' steps above. Backward compares the versions an op saw
+// with the versions at backward time, so a tensor changed in place in
+// between is caught instead of giving a wrong gradient (autograd/var.h).
+// Writes through a data() pointer are not seen unless announced.
 #pragma once
 
 #include "core/real.h"
 #include "core/shape.h"
 
+#include <atomic>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <type_traits>
@@ -35,6 +44,14 @@ class Tensor {
   Real* data() { return storage_.get(); }
   const Real* data() const { return storage_.get(); }
 
+  // The writes announced to this storage so far, shared by every view of it
+  // (0 for a tensor without elements).
+  [[nodiscard]] std::uint64_t version() const;
+  // Announces a write in place (bumps version()).
+  void note_write() {
+    if (version_) version_->fetch_add(1, std::memory_order_relaxed);
+  }
+
   // The single element of a tensor with numel() == 1.
   [[nodiscard]] Real item() const;
 
@@ -54,12 +71,14 @@ class Tensor {
   void fill(Real value);
 
  private:
-  Tensor(const Shape& shape, std::shared_ptr<Real[]> storage);
+  using VersionCounter = std::atomic<std::uint64_t>;
+  Tensor(const Shape& shape, std::shared_ptr<Real[]> storage, std::shared_ptr<VersionCounter> version);
   [[nodiscard]] Index flat_index(std::string_view op, std::initializer_list<Index> index) const;
 
   Shape shape_;
   Index numel_ = 0;
   std::shared_ptr<Real[]> storage_;
+  std::shared_ptr<VersionCounter> version_;  // null when there is no storage
 };
 
 // Creation.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace atto {
@@ -102,18 +103,19 @@ std::map<std::string, Tensor> parse(const std::string& path, const std::string& 
       in.fail(fmt::format("'{}' of shape {} is larger than the file", name, shape));
     }
     Tensor t = Tensor::empty(shape);
+    Real* out = t.data();
     const char* raw = in.take(static_cast<size_t>(shape.numel()) * element_bytes, "elements");
     for (Index i = 0; i < shape.numel(); ++i) {
       if (element_bytes == 4) {
         float v;
         std::memcpy(&v, raw + i * 4, 4);
-        t.data()[i] = static_cast<Real>(v);
+        out[i] = static_cast<Real>(v);
       } else {
         double v;
         std::memcpy(&v, raw + i * 8, 8);
-        t.data()[i] = static_cast<Real>(v);
+        out[i] = static_cast<Real>(v);
         // A double beyond this build's range would silently become inf.
-        if (std::isfinite(v) && !std::isfinite(t.data()[i])) {
+        if (std::isfinite(v) && !std::isfinite(out[i])) {
           in.fail(fmt::format("'{}' holds {} at position {}, beyond the range of this build's numbers", name, v, i));
         }
       }
@@ -129,7 +131,7 @@ std::map<std::string, Tensor> parse(const std::string& path, const std::string& 
 // (Parameters are handles: writing through them writes into the model.)
 std::vector<std::pair<std::string, Tensor*>> targets(const Module& model, Optimizer* optimizer, Tensor& steps) {
   std::vector<std::pair<std::string, Tensor*>> out;
-  for (auto& [name, parameter] : model.named_parameters()) out.emplace_back("param/" + name, &parameter.value());
+  for (auto& [name, parameter] : model.named_parameters()) out.emplace_back("param/" + name, &parameter.mutable_value());
   if (optimizer) {
     for (auto& [name, tensor] : optimizer->state()) out.emplace_back("optim/" + name, tensor);
     out.emplace_back("optim/steps", &steps);
@@ -141,12 +143,35 @@ std::vector<std::pair<std::string, Tensor*>> targets(const Module& model, Optimi
   throw CheckpointError(fmt::format("{}: {} '{}': {}", op, what, path, std::strerror(error)));
 }
 
+// A save's temporary is `<path>.tmp.<pid>.<random>`. One left by a saver
+// that was killed mid-write is removed by the next save to the same path,
+// once its process is gone; one whose process still runs may be another save
+// in progress and is left alone.
+void remove_stale_temporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".tmp.";
+  const fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t dot = rest.find('.');
+    if (dot == 0 || dot == std::string::npos || rest.find_first_not_of("0123456789") != dot || dot > 9) continue;
+    const pid_t owner = static_cast<pid_t>(std::stol(rest.substr(0, dot)));
+    if (::kill(owner, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
+  }
+}
+
 // Writes `bytes` to a fresh temporary file beside `path` (a unique name per
 // save, so two savers never share one), flushes it to the disk, renames it
 // onto `path`, and flushes the directory, so that after a crash or a power
 // loss `path` holds either the old checkpoint or the new one, whole.
 void write_atomically(const std::string& path, const std::string& bytes) {
-  std::string temporary = path + ".tmp.XXXXXX";  // mkstemp's template: it fills in the X's
+  remove_stale_temporaries(path);
+  // mkstemp's template: it fills in the X's.
+  std::string temporary = fmt::format("{}.tmp.{}.XXXXXX", path, ::getpid());
   const int fd = ::mkstemp(temporary.data());
   if (fd < 0) throw_io("save_checkpoint", "cannot create a temporary file beside", path, errno);
   std::size_t written = 0;

@@ -64,7 +64,8 @@ Tensor orthogonal(const Shape& shape, Real gain, Generator& gen) {
     for (Index k = 0; k < m; ++k) qi[k] /= norm;
   }
   Tensor out = Tensor::empty({n, m});
-  for (Index i = 0; i < n * m; ++i) out.data()[i] = static_cast<Real>(gain * q[i]);
+  Real* o = out.data();
+  for (Index i = 0; i < n * m; ++i) o[i] = static_cast<Real>(gain * q[i]);
   return rows <= cols ? out : transpose(out);
 }
 

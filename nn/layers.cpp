@@ -60,7 +60,7 @@ Embedding::Embedding(Index input_dim, Index output_dim, std::optional<Index> pad
     throw_argument_error("Embedding", "padding index {} is not a row of a vocabulary of {}", *padding_index,
                          input_dim);
   }
-  if (padding_index) std::fill_n(table_.value().data() + *padding_index * output_dim, output_dim, Real(0));
+  if (padding_index) std::fill_n(table_.mutable_value().data() + *padding_index * output_dim, output_dim, Real(0));
   register_parameter("table", table_);
 }
 

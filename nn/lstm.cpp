@@ -10,7 +10,7 @@ namespace {
 
 Tensor unit_forget_bias(Index units) {
   Tensor bias = zeros({4 * units});
-  for (Index j = units; j < 2 * units; ++j) bias.data()[j] = 1;
+  std::fill_n(bias.data() + units, units, Real(1));
   return bias;
 }
 

@@ -1,5 +1,6 @@
 // Everything in nn: modules, layers, initializers, losses, optimizers, data
-// helpers, progress display, checkpoints.
+// helpers, progress display, checkpoints, and the encoder-decoder translator
+// (any SequenceLayer for its recurrent layers).
 #pragma once
 
 #include "autograd/autograd.h"
@@ -17,4 +18,6 @@
 #include "nn/multi_head_attention.h"
 #include "nn/optim.h"
 #include "nn/progress.h"
+#include "nn/sequence_layer.h"
 #include "nn/text.h"
+#include "nn/translator.h"

@@ -84,7 +84,7 @@ void SGD::step() {
   for (size_t i = 0; i < parameters_.size(); ++i) {
     Var& p = parameters_[i];
     if (!p.has_grad()) continue;
-    Real* w = p.value().data();
+    Real* w = p.mutable_value().data();
     const Real* g = p.grad().data();
     Real* v = velocity_[i].data();
     for (Index j = 0; j < p.value().numel(); ++j) {
@@ -151,7 +151,7 @@ void Adam::step() {
   for (size_t i = 0; i < parameters_.size(); ++i) {
     Var& p = parameters_[i];
     if (!p.has_grad()) continue;
-    adam_update(p.value().numel(), p.value().data(), p.grad().data(), m_[i].data(), v_[i].data(),
+    adam_update(p.value().numel(), p.mutable_value().data(), p.grad().data(), m_[i].data(), v_[i].data(),
                 options_, decoupled_, correction1, correction2);
   }
 }

@@ -98,9 +98,10 @@ Tensor Vocabulary::encode_batch(std::span<const std::string> texts, EncodeOption
         fmt::format("Vocabulary::encode_batch: a text needs {} tokens, more than the length {}", longest, length));
   }
   Tensor batch = zeros({static_cast<Index>(rows.size()), length});
+  Real* out = batch.data();
   for (std::size_t n = 0; n < rows.size(); ++n) {
     for (std::size_t i = 0; i < rows[n].size(); ++i) {
-      batch.data()[static_cast<Index>(n) * length + static_cast<Index>(i)] = static_cast<Real>(rows[n][i]);
+      out[static_cast<Index>(n) * length + static_cast<Index>(i)] = static_cast<Real>(rows[n][i]);
     }
   }
   return batch;
@@ -108,7 +109,8 @@ Tensor Vocabulary::encode_batch(std::span<const std::string> texts, EncodeOption
 
 Tensor padding_mask(const Tensor& ids) {
   Tensor mask = zeros(ids.shape());
-  for (Index i = 0; i < ids.numel(); ++i) mask.data()[i] = ids.data()[i] != Real(Vocabulary::kPad) ? 1 : 0;
+  Real* out = mask.data();
+  for (Index i = 0; i < ids.numel(); ++i) out[i] = ids.data()[i] != Real(Vocabulary::kPad) ? 1 : 0;
   return mask;
 }
 

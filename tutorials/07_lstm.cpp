@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
     Generator same(options.seed + 7);
     LSTM lstm(3, 16, {.implementation = LSTMImplementation::composed}, same);
     Var bias = lstm.cell().bias();  // a handle on the parameter itself
-    for (Index j = 16; j < 32; ++j) bias.value().data()[j] = forget_bias;
+    for (Index j = 16; j < 32; ++j) bias.mutable_value().data()[j] = forget_bias;
     const Var xs(inputs, true);
     sum(lstm(xs).output).backward();
     fmt::print("  forget-gate bias {}:\n", forget_bias);

@@ -17,7 +17,7 @@
 // decoding*: feed <start>, take the most likely character, feed it back,
 // until <end>.
 //
-// The model lives in tutorials/common/translator.{h,cpp}, read it alongside;
+// The model lives in nn/translator.{h,cpp}, read it alongside;
 // here it runs with attention switched off. Everything the decoder learns
 // about the source has to pass through the encoder's final state, one
 // fixed-size vector: the bottleneck. Watch the accuracy by input length.

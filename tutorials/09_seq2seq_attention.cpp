@@ -6,7 +6,7 @@
 // printed, the example cannot show that: its encoder returns one vector per
 // sentence (nothing to align to), and its output is the attention result
 // itself, never combined with the decoder, never projected to a vocabulary,
-// never trained. tutorials/common/translator.h lists the repairs; this
+// never trained. nn/translator.h lists the repairs; this
 // tutorial trains the repaired model and looks at what attention learned.
 //
 //   1. Dates again (tutorial 08's task and data), with and without attention,

@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
 
   // ## 5. In the translator, in place of the LSTM
   //
-  // Tutorial 09's translator is written against SequenceLayer (recurrent.h):
+  // Tutorial 09's translator is written against SequenceLayer (nn/sequence_layer.h):
   // run a sequence from a state, return the outputs and the final state. The
   // GRU implements it, so swapping it in is one line of configuration:
   //   Translator model({..., .recurrent = gru_layers()}, gen);

@@ -88,7 +88,7 @@ def softmax():
 
 
 class Translator(torch.nn.Module):
-    """Tutorial 09's model (tutorials/common/translator.h): LSTM encoder and
+    """Tutorial 09's model (nn/translator.h): LSTM encoder and
     decoder, the decoder starting from the encoder's final state, Luong dot
     attention with a learned scale (Keras's Attention(use_scale=True)),
     Dense(tanh) over [context; decoder output], Dense to the vocabulary."""

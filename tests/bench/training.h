@@ -4,7 +4,7 @@
 
 #include "nn/nn.h"
 #include "tests/bench/common.h"
-#include "tutorials/common/translator.h"
+#include "nn/translator.h"
 
 namespace bench {
 
@@ -16,7 +16,7 @@ struct Seq2seqStep {
   Real operator()();
 
   atto::Generator gen;
-  atto::tutorial::Translator model;
+  atto::Translator model;
   std::vector<atto::Var> parameters;
   atto::Adam adam;
   atto::Tensor source, decoder_input, target;

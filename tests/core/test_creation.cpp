@@ -1,4 +1,5 @@
 #include "core/core.h"
+#include "core/storage_cache.h"
 
 #include <doctest/doctest.h>
 

@@ -51,8 +51,8 @@ TEST_CASE("Attention: matches the Keras formula, dot and concat, with every mask
       CAPTURE(static_cast<int>(mode));
       CAPTURE(causal);
       Attention attention({.use_scale = true, .score_mode = mode});
-      attention.named_parameters()[0].second.value().fill(0.7);  // a learned scale away from 1
-      if (mode == AttentionScore::concat) attention.named_parameters()[1].second.value().fill(1.3);
+      attention.named_parameters()[0].second.mutable_value().fill(0.7);  // a learned scale away from 1
+      if (mode == AttentionScore::concat) attention.named_parameters()[1].second.mutable_value().fill(1.3);
       const auto result = attention(Var(q), Var(v), {.key = Var(k), .query_mask = query_mask, .value_mask = value_mask, .use_causal_mask = causal});
       const Tensor expected = reference(q, k, v, mode, 0.7, 1.3, value_mask, causal, query_mask);
       CHECK(allclose(result.output.value(), expected, 1e-10, 1e-12));
@@ -110,11 +110,11 @@ TEST_CASE("Attention: gradients pass gradcheck, the learned scalars included") {
       CAPTURE(name);
       const Real saved = parameter.value().item();
       const Real eps = 1e-6;
-      parameter.value().fill(saved + eps);
+      parameter.mutable_value().fill(saved + eps);
       const Real plus = loss().item();
-      parameter.value().fill(saved - eps);
+      parameter.mutable_value().fill(saved - eps);
       const Real minus = loss().item();
-      parameter.value().fill(saved);
+      parameter.mutable_value().fill(saved);
       const Real numeric = (plus - minus) / (2 * eps);
       CHECK(parameter.grad().item() == doctest::Approx(numeric).epsilon(1e-6));
       CHECK(numeric != 0);
@@ -188,7 +188,7 @@ TEST_CASE("AdditiveAttention: sum_k scale_k tanh(q + k), masks as in Attention")
   attention.zero_grad();
   const auto loss = [&] { return sum(attention(Var(q), Var(v), {.key = Var(k)}).output * Var(arange(12).reshape({2, 3, 2}))); };
   loss().backward();
-  Tensor& s = attention.named_parameters()[0].second.value();
+  Tensor& s = attention.named_parameters()[0].second.mutable_value();
   const Tensor analytic = attention.named_parameters()[0].second.grad();
   for (Index c = 0; c < 4; ++c) {
     const Real saved = s.data()[c];

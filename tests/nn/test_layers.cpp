@@ -7,7 +7,7 @@ using namespace atto;
 TEST_CASE("Dense: x W + b, for 1-D, 2-D and 3-D inputs") {
   Generator gen(3);
   Dense dense(4, {.units = 3}, gen);
-  dense.named_parameters()[1].second.value().fill(0.5);  // a non-zero bias
+  dense.named_parameters()[1].second.mutable_value().fill(0.5);  // a non-zero bias
   const Tensor x = gen.normal({2, 5, 4});
   const Tensor expected = matmul(x, dense.kernel().value()) + dense.bias().value();
   CHECK(allclose(dense(Var(x)).value(), expected, 1e-12, 1e-12));
@@ -108,8 +108,8 @@ TEST_CASE("LayerNorm: zero mean, unit variance per row, then gamma and beta; gra
   const Tensor y = norm(Var(x)).value();
   CHECK(allclose(mean(y, -1), zeros({3, 4}), 0, 1e-12));
   CHECK(allclose(mean(y * y, -1), ones({3, 4}), 1e-4, 1e-6));  // eps keeps it just under 1
-  norm.named_parameters()[0].second.value() = gen.normal({5});
-  norm.named_parameters()[1].second.value() = gen.normal({5});
+  norm.named_parameters()[0].second.mutable_value() = gen.normal({5});
+  norm.named_parameters()[1].second.mutable_value() = gen.normal({5});
   const GradcheckResult result = gradcheck(
       "LayerNorm", [&](const std::vector<Var>& v) { return norm(v[0]) * Var(arange(20).reshape({4, 5})); },
       {gen.normal({4, 5})});

@@ -45,7 +45,7 @@ struct TwinLSTMs {
   TwinLSTMs(Index input_dim, Index units, Generator& gen)
       : fused(input_dim, units, {.return_sequences = true}, gen),
         composed(input_dim, units, {.return_sequences = true, .implementation = LSTMImplementation::composed}, gen) {
-    for (std::size_t p = 0; p < 3; ++p) composed.parameters()[p].value() = fused.parameters()[p].value().clone();
+    for (std::size_t p = 0; p < 3; ++p) composed.parameters()[p].mutable_value() = fused.parameters()[p].value().clone();
   }
   LSTM fused, composed;
 };

@@ -80,7 +80,7 @@ TEST_CASE("MultiHeadAttention: matches the formula, with and without masks") {
   Generator gen(51);
   MultiHeadAttention mha(small_options(), gen);
   for (auto& [name, p] : mha.named_parameters()) {
-    if (name.ends_with("bias")) p.value() = gen.normal(p.shape());
+    if (name.ends_with("bias")) p.mutable_value() = gen.normal(p.shape());
   }
   const Tensor xq = gen.normal({2, 3, 4}), xv = gen.normal({2, 4, 5});
   CHECK(allclose(mha(Var(xq), Var(xv)).output.value(), reference(mha, xq, xv, Tensor()), 1e-10, 1e-12));

@@ -102,7 +102,7 @@ void Fixture::load_parameters(atto::Module& module) const {
     const Tensor& value = tensor("param." + name);
     REQUIRE_MESSAGE(value.shape() == parameter.shape(),
                     fmt::format("fixture {}, parameter {}", value.shape(), parameter.shape()));
-    std::copy_n(value.data(), value.numel(), parameter.value().data());
+    std::copy_n(value.data(), value.numel(), parameter.mutable_value().data());
     ++found;
   }
   Index in_fixture = 0;

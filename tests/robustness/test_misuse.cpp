@@ -4,7 +4,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <fstream>
 #include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check_throws.h"
 #include "nn/nn.h"
@@ -96,7 +100,7 @@ TEST_CASE("misuse: a parameter replaced by another shape is refused at step, not
   w.set_name("w");
   SGD sgd({w}, {.lr = 0.1, .momentum = 0.9});
   Adam adam({w}, {});
-  w.value() = ones({100});
+  w.mutable_value() = ones({100});
   w.set_grad(ones({100}));
   check_throws<ShapeError>([&] { sgd.step(); },
                            "SGD: parameter 0 (leaf 'w' (100)) was registered with shape (3); make a new optimizer "
@@ -192,4 +196,24 @@ TEST_CASE("misuse: BCE targets outside [0, 1], slices with huge bounds and steps
   CHECK(allclose(slice(x, 0, 1, big), tensor({1, 2, 3, 4}), 0, 0));
   CHECK(allclose(slice(x, 0, 1, big, big), tensor({1}), 0, 0));
   CHECK(slice(x, 0, std::numeric_limits<Index>::min(), 0).numel() == 0);
+}
+
+TEST_CASE("misuse: a temporary left by a killed save is removed by the next save, a live saver's is kept") {
+  const std::string path = "test_misuse_stale.atto";
+  // A process that has exited: its pid names no running process.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);
+  const std::string stale = fmt::format("{}.tmp.{}.AbC123", path, child);
+  const std::string live = fmt::format("{}.tmp.{}.XyZ789", path, ::getpid());
+  const std::string unrelated = path + ".tmp.notapid";
+  for (const std::string& name : {stale, live, unrelated}) std::ofstream(name) << "half a checkpoint";
+  Generator gen(4);
+  Dense model(2, {.units = 2}, gen);
+  save_checkpoint(path, model);
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(live));
+  CHECK(std::filesystem::exists(unrelated));
+  for (const std::string& name : {path, live, unrelated}) std::filesystem::remove(name);
 }

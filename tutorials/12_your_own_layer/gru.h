@@ -17,7 +17,7 @@
 // r, z, n; bias_ih_l0 and bias_hh_l0 are the two biases, reordered the same way.
 #pragma once
 
-#include "tutorials/common/recurrent.h"
+#include "nn/nn.h"
 
 namespace atto::tutorial {
 

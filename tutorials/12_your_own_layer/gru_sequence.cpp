@@ -157,9 +157,11 @@ Var gru_sequence(const Var& x, const Var& h0, const Var& kernel, const Var& recu
           }
           // b_t = h_{t-1} recurrent + ...: dh_{t-1} += db_t recurrent^T (skipped rows carry dh as it is)
           gemm(B, {dbt, G, false}, recurrent_transposed, dh_through_recurrent.data(), U, false);
+          Real* dh_out = dh.data();
+          const Real* dh_recurrent = dh_through_recurrent.data();
           for (Index bi = 0; bi < B; ++bi) {
             if (!step_is_live(tape->mask, T, bi, t)) continue;
-            for (Index j = 0; j < U; ++j) dh.data()[bi * U + j] += dh_through_recurrent.data()[bi * U + j];
+            for (Index j = 0; j < U; ++j) dh_out[bi * U + j] += dh_recurrent[bi * U + j];
           }
         }
         // a = x kernel + input_bias, b = h_prev recurrent + recurrent_bias: summed over all steps as single GEMMs.

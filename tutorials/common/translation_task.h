@@ -3,7 +3,7 @@
 #pragma once
 
 #include "tutorials/common/dates.h"
-#include "tutorials/common/translator.h"
+#include "nn/nn.h"
 
 #include <functional>
 #include <optional>

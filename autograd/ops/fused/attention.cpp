@@ -112,11 +112,13 @@ Real max_keeping_nan(Real a, Real b) { return a < b || std::isnan(b) ? b : a; }
 // Forward for one head: the online softmax. For each tile of keys, the row
 // maxima m may grow; the output and the running sum l computed so far are
 // rescaled by exp(m_old - m_new) before the tile's exp(s - m_new) weights are
-// added. Saves each row's log-sum-exp for the backward pass. A row with +inf
-// scores gives them all the weight, shared equally (what softmax gives); its
-// log-sum-exp is +inf and infinite_share keeps the share, 1/count (0 in
-// every other row).
-void forward_head(const Head& h, Real* out, Real* log_sum_exp, Real* infinite_share) {
+// added. Saves each row's maximum m and log l for the backward pass, apart:
+// their sum, the log-sum-exp, would lose log l beside a huge m (1e30 + log 2
+// is 1e30), and the recomputed weights would no longer sum to 1. A row with
+// +inf scores gives them all the weight, shared equally (what softmax
+// gives); its maximum is +inf and infinite_share keeps the share, 1/count
+// (0 in every other row).
+void forward_head(const Head& h, Real* out, Real* row_max, Real* log_total, Real* infinite_share) {
   std::vector<Real> s(kBlock * kBlock), m(kBlock), l(kBlock);
   for (Index r0 = 0; r0 < h.tq; r0 += kBlock) {
     const Index rows = std::min(kBlock, h.tq - r0);
@@ -165,18 +167,23 @@ void forward_head(const Head& h, Real* out, Real* log_sum_exp, Real* infinite_sh
       if (l[i] > 0) {
         for (Index c = 0; c < h.dv; ++c) oi[c] /= l[i];
       }
-      // l is NaN when a score was: the NaN then reaches the backward too.
-      log_sum_exp[r0 + i] = l[i] > 0 || std::isnan(l[i]) ? m[i] + std::log(l[i]) : kNegInf;
+      // m and l are NaN when a score was: the NaN then reaches the backward too.
+      row_max[r0 + i] = m[i];
+      log_total[r0 + i] = std::log(l[i]);
       infinite_share[r0 + i] = m[i] == kPosInf ? Real(1) / l[i] : Real(0);
     }
   }
 }
 
-// Backward for one head, tile by tile, recomputing P from the saved log-sum-exp:
-//   P = exp(S - L);  dP = dO V^T;  D_i = dO_i . O_i;  dS = P (dP - D) scale
+// Backward for one head, tile by tile, recomputing P from the saved m and log l:
+//   P = exp((S - m) - log l);  dP = dO V^T;  D_i = dO_i . O_i;  dS = P (dP - D) scale
 //   dQ += dS K;  dK += dS^T Q;  dV += P^T dO
-void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, const Real* infinite_share,
-                   const Real* grad_out, Real* dq, Real* dk, Real* dv) {
+// A row with a NaN score has NaN weights on every key, the masked ones too,
+// as the composed softmax gives, so every key's dV is NaN, even a key that
+// causal masking keeps that row from visiting; dK is NaN at the keys the row
+// sees (a causally hidden score gets no gradient at all).
+void backward_head(const Head& h, const Real* out, const Real* row_max, const Real* log_total,
+                   const Real* infinite_share, const Real* grad_out, Real* dq, Real* dk, Real* dv) {
   std::vector<Real> p(kBlock * kBlock), dp(kBlock * kBlock), big_d(h.tq);
   for (Index i = 0; i < h.tq; ++i) big_d[i] = dot(grad_out + i * h.dv, out + i * h.dv, h.dv);
   for (Index r0 = 0; r0 < h.tq; r0 += kBlock) {
@@ -187,13 +194,20 @@ void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, cons
       gemm_serial(rows, cols, h.dv, {grad_out + r0 * h.dv, h.dv, false}, {h.v + c0 * h.dv, h.dv, true}, dp.data(),
                   cols, false);
       for (Index i = 0; i < rows; ++i) {
-        const Real lse = log_sum_exp[r0 + i];
+        const Real m = row_max[r0 + i], log_l = log_total[r0 + i];
+        const bool row_is_nan = std::isnan(m) || std::isnan(log_l);
         for (Index j = 0; j < cols; ++j) {
           Real& pij = p[i * cols + j];
-          if (lse == kPosInf) {
+          if (row_is_nan) {
+            pij = std::numeric_limits<Real>::quiet_NaN();
+            // A score hidden by the causal mask gets no gradient, as from masked_fill in the composed form.
+            dp[i * cols + j] = h.causal && c0 + j > r0 + i ? Real(0) : pij;
+            continue;
+          }
+          if (m == kPosInf) {
             pij = pij == kPosInf ? infinite_share[r0 + i] : Real(0);
           } else {
-            pij = lse == kNegInf || pij == kNegInf ? Real(0) : exp_of(pij - lse);
+            pij = m == kNegInf || pij == kNegInf ? Real(0) : exp_of((pij - m) - log_l);
           }
           dp[i * cols + j] = pij * (dp[i * cols + j] - big_d[r0 + i]) * h.scale;  // now dS
         }
@@ -202,6 +216,12 @@ void backward_head(const Head& h, const Real* out, const Real* log_sum_exp, cons
       gemm_serial(cols, h.d, rows, {dp.data(), cols, true}, {h.q + r0 * h.d, h.d, false}, dk + c0 * h.d, h.d, true);
       gemm_serial(cols, h.dv, rows, {p.data(), cols, true}, {grad_out + r0 * h.dv, h.dv, false}, dv + c0 * h.dv, h.dv,
                   true);
+    }
+  }
+  for (Index i = 0; i < h.tq; ++i) {
+    if (std::isnan(row_max[i]) || std::isnan(log_total[i])) {
+      std::fill_n(dv, h.tv * h.dv, std::numeric_limits<Real>::quiet_NaN());
+      return;
     }
   }
 }
@@ -216,7 +236,8 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
   Shape out_shape = q.shape();
   out_shape[out_shape.rank() - 1] = s.dv;
   Tensor out = zeros(out_shape);
-  Tensor log_sum_exp = Tensor::empty({s.heads, s.tq}), infinite_share = Tensor::empty({s.heads, s.tq});
+  Tensor row_max = Tensor::empty({s.heads, s.tq}), log_total = Tensor::empty({s.heads, s.tq});
+  Tensor infinite_share = Tensor::empty({s.heads, s.tq});
   const auto head = [=, qv = q.value(), kv = k.value(), vv = v.value()](Index h) {
     return Head{qv.data() + h * s.tq * s.d, kv.data() + h * s.tv * s.d, vv.data() + h * s.tv * s.dv,
                 bias.numel() ? bias.data() + h * s.tq * s.tv : nullptr, s.tq, s.tv, s.d, s.dv, scale, causal};
@@ -226,19 +247,21 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
   const Index cost = s.tq * s.tv * (s.d + s.dv);
   parallel_for(s.heads, cost, [&](Index begin, Index end) {
     for (Index h = begin; h < end; ++h) {
-      forward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq,
+      forward_head(head(h), out.data() + h * s.tq * s.dv, row_max.data() + h * s.tq, log_total.data() + h * s.tq,
                    infinite_share.data() + h * s.tq);
     }
   });
   return record("scaled_dot_product_attention", out, {q, k, v},
-                [head, s, cost, out, log_sum_exp, infinite_share, shapes = std::array{q.shape(), k.shape(), v.shape()}](
+                [head, s, cost, out, row_max, log_total, infinite_share,
+                 shapes = std::array{q.shape(), k.shape(), v.shape()}](
                     const Tensor& g) -> Grads {
                   Tensor dq = zeros(shapes[0]), dk = zeros(shapes[1]), dv = zeros(shapes[2]);
                   parallel_for(s.heads, 3 * cost, [&](Index begin, Index end) {
                     for (Index h = begin; h < end; ++h) {
-                      backward_head(head(h), out.data() + h * s.tq * s.dv, log_sum_exp.data() + h * s.tq,
-                                    infinite_share.data() + h * s.tq, g.data() + h * s.tq * s.dv, dq.data() + h * s.tq * s.d,
-                                    dk.data() + h * s.tv * s.d, dv.data() + h * s.tv * s.dv);
+                      backward_head(head(h), out.data() + h * s.tq * s.dv, row_max.data() + h * s.tq,
+                                    log_total.data() + h * s.tq, infinite_share.data() + h * s.tq,
+                                    g.data() + h * s.tq * s.dv, dq.data() + h * s.tq * s.d, dk.data() + h * s.tv * s.d,
+                                    dv.data() + h * s.tv * s.dv);
                     }
                   });
                   return Grads{dq, dk, dv};

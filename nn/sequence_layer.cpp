@@ -1,4 +1,4 @@
-#include "tutorials/common/recurrent.h"
+#include "nn/sequence_layer.h"
 
 #include "core/errors.h"
 
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace atto::tutorial {
+namespace atto {
 
 namespace {
 
@@ -44,4 +44,4 @@ SequenceLayerFactory lstm_layers(LSTMImplementation implementation) {
   };
 }
 
-}  // namespace atto::tutorial
+}  // namespace atto

@@ -1,6 +1,9 @@
-#include "tutorials/common/translator.h"
+#include "nn/translator.h"
 
-namespace atto::tutorial {
+#include "core/core.h"
+#include "nn/text.h"
+
+namespace atto {
 
 Translator::Translator(const TranslatorConfig& config, Generator& gen)
     : config_(config),
@@ -68,4 +71,4 @@ Translator::Output Translator::translate(const Tensor& source, Index max_steps) 
   return {concat(tokens, 1), attention_ ? concat(weights, 1) : Tensor()};
 }
 
-}  // namespace atto::tutorial
+}  // namespace atto

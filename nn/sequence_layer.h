@@ -1,15 +1,16 @@
 // The seam between the translator and its recurrent layers. The encoder and
 // the decoder are written against SequenceLayer, so any recurrent layer that
-// implements it plugs in: nn's LSTM here, tutorial 12's GRU there.
+// implements it plugs in: nn's LSTM (lstm_layers below), or a layer of your
+// own, as tutorial 12's GRU.
 #pragma once
 
-#include "nn/nn.h"
+#include "nn/lstm.h"
 
 #include <functional>
 #include <memory>
 #include <vector>
 
-namespace atto::tutorial {
+namespace atto {
 
 // A recurrent layer run over a whole sequence. Its state is a list of
 // (B, units) tensors: an LSTM's {h, c}, a GRU's {h}.
@@ -34,4 +35,4 @@ using SequenceLayerFactory =
 // nn's LSTM as a SequenceLayer.
 SequenceLayerFactory lstm_layers(LSTMImplementation implementation = LSTMImplementation::fused);
 
-}  // namespace atto::tutorial
+}  // namespace atto

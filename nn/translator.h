@@ -1,6 +1,7 @@
 // The encoder-decoder of tutorials 08, 09 and 12: an LSTM (or any
-// SequenceLayer, see recurrent.h) reads the source, another writes the target, and (with attention on) every decoder step
-// looks back at every encoder step.
+// SequenceLayer, see sequence_layer.h) reads the source, another writes the
+// target, and (with attention on) every decoder step looks back at every
+// encoder step.
 //
 // This is the article's section 2.2.1 example, corrected:
 //  * The encoder returns its whole output sequence *and* its final (h, c).
@@ -21,12 +22,13 @@
 // state, a fixed-size bottleneck.
 #pragma once
 
-#include "nn/nn.h"
-#include "tutorials/common/recurrent.h"
+#include "nn/attention.h"
+#include "nn/layers.h"
+#include "nn/sequence_layer.h"
 
 #include <memory>
 
-namespace atto::tutorial {
+namespace atto {
 
 struct TranslatorConfig {
   Index source_vocab = 0, target_vocab = 0;
@@ -75,4 +77,4 @@ class Translator : public Module {
   Dense vocabulary_;
 };
 
-}  // namespace atto::tutorial
+}  // namespace atto
