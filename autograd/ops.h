@@ -11,6 +11,7 @@
 #pragma once
 
 #include "autograd/var.h"
+#include "core/ids.h"
 #include "core/matmul.h"
 #include "core/random.h"
 
@@ -77,8 +78,10 @@ namespace atto {
 // Rows of a table picked by index: table (V, D), indices of any shape holding
 // row numbers -> (indices..., D). Rows picked more than once add up their
 // gradients; the row skip_row, if given, is read but gets no gradient (a
-// padding row that must stay fixed).
+// padding row that must stay fixed). Ids hold the row numbers exactly at any
+// size; a Real tensor of them is refused, in float, from 2^24 on.
 [[nodiscard]] Var take_rows(const Var& table, const Tensor& indices, std::optional<Index> skip_row = std::nullopt);
+[[nodiscard]] Var take_rows(const Var& table, const Ids& ids, std::optional<Index> skip_row = std::nullopt);
 
 // condition != 0 ? a : b, broadcast together; the condition is a constant.
 [[nodiscard]] Var where(const Tensor& condition, const Var& a, const Var& b);
@@ -115,6 +118,8 @@ namespace atto {
 // targets (N) holding class indices. Rows whose target is ignore_index are
 // left out of the mean; when every row is ignored the loss is 0 (not NaN).
 [[nodiscard]] Var softmax_cross_entropy(const Var& logits, const Tensor& targets,
+                                          std::optional<Index> ignore_index = std::nullopt);
+[[nodiscard]] Var softmax_cross_entropy(const Var& logits, const Ids& targets,
                                           std::optional<Index> ignore_index = std::nullopt);
 
 }  // namespace atto

@@ -4,6 +4,7 @@
 #include "core/elementwise.h"
 #include "core/errors.h"
 #include "core/format.h"
+#include "core/ids.h"
 #include "core/kernel_dispatch.h"
 #include "core/map.h"
 #include "core/matmul.h"

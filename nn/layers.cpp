@@ -66,6 +66,8 @@ Embedding::Embedding(Index input_dim, Index output_dim, std::optional<Index> pad
 
 Var Embedding::forward(const Tensor& ids) { return take_rows(table_, ids, padding_index_); }
 
+Var Embedding::forward(const Ids& ids) { return take_rows(table_, ids, padding_index_); }
+
 Var Embedding::forward(const Var& ids) {
   if (ids.requires_grad()) {
     throw_argument_error("Embedding", "token ids {} require grad; ids are constants, pass them as a plain Tensor",

@@ -4,6 +4,7 @@
 #include "nn/activation.h"
 #include "nn/module.h"
 
+#include "core/ids.h"
 #include "core/random.h"
 
 #include <memory>
@@ -74,7 +75,9 @@ class Embedding : public Layer {
             Generator& gen = default_generator());
   [[nodiscard]] Var forward(const Var& ids) override;
   [[nodiscard]] Var forward(const Tensor& ids);
+  [[nodiscard]] Var forward(const Ids& ids);  // exact at any vocabulary size (core/ids.h)
   [[nodiscard]] Var operator()(const Tensor& ids) { return forward(ids); }
+  [[nodiscard]] Var operator()(const Ids& ids) { return forward(ids); }
   using Layer::operator();
   [[nodiscard]] std::string type_name() const override { return "Embedding"; }
   const Var& table() const { return table_; }

@@ -19,22 +19,33 @@ Var mse_loss(const Var& prediction, const Tensor& target) {
   return mean(error * error);
 }
 
-Var cross_entropy(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
+namespace {
+
+// (N, C) with (N), or (N, T, C) with (N, T): the logits as (rows, C).
+Var logits_as_rows(const Var& logits, const Shape& targets) {
   const int rank = logits.value().rank();
   if (rank < 2 || rank > 3 || targets.rank() != rank - 1) {
     throw_shape_error("cross_entropy", "logits {} and targets {}: need (N,C) with (N), or (N,T,C) with (N,T)",
-                      logits.shape(), targets.shape());
+                      logits.shape(), targets);
   }
   if (logits.shape()[rank - 1] == 0) {
     throw_shape_error("cross_entropy", "logits {} have no classes", logits.shape());
   }
-  if (rank == 2) return softmax_cross_entropy(logits, targets, ignore_index);
-  const Index classes = logits.shape()[2];
-  if (targets.shape()[0] != logits.shape()[0] || targets.shape()[1] != logits.shape()[1]) {
-    throw_shape_error("cross_entropy", "logits {} and targets {} differ in (N,T)", logits.shape(), targets.shape());
+  if (rank == 2) return logits;
+  if (targets[0] != logits.shape()[0] || targets[1] != logits.shape()[1]) {
+    throw_shape_error("cross_entropy", "logits {} and targets {} differ in (N,T)", logits.shape(), targets);
   }
-  return softmax_cross_entropy(reshape(logits, {logits.shape()[0] * logits.shape()[1], classes}),
-                               targets.reshape({-1}), ignore_index);
+  return reshape(logits, {logits.shape()[0] * logits.shape()[1], logits.shape()[2]});
+}
+
+}  // namespace
+
+Var cross_entropy(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
+  return softmax_cross_entropy(logits_as_rows(logits, targets.shape()), targets.reshape({-1}), ignore_index);
+}
+
+Var cross_entropy(const Var& logits, const Ids& targets, std::optional<Index> ignore_index) {
+  return softmax_cross_entropy(logits_as_rows(logits, targets.shape()), targets.flattened(), ignore_index);
 }
 
 // binary_cross_entropy_with_logits: logits x and targets t of one shape -> scalar

@@ -10,8 +10,11 @@ namespace atto {
 
 // Cross-entropy from unnormalised scores: logits (N, C) or (N, T, C), targets
 // (N) or (N, T) of class indices. Positions whose target is ignore_index
-// (padding) are left out of the mean.
+// (padding) are left out of the mean. Targets as Ids are exact at any class
+// count; as a Real tensor, refused in float from 2^24 on (core/ids.h).
 [[nodiscard]] Var cross_entropy(const Var& logits, const Tensor& targets,
+                                  std::optional<Index> ignore_index = std::nullopt);
+[[nodiscard]] Var cross_entropy(const Var& logits, const Ids& targets,
                                   std::optional<Index> ignore_index = std::nullopt);
 
 // Binary cross-entropy from logits, targets in [0, 1], computed stably as

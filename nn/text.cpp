@@ -3,6 +3,7 @@
 #include "core/errors.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -81,7 +82,7 @@ std::string Vocabulary::decode(const Tensor& ids) const {
   return decode(as_ids);
 }
 
-Tensor Vocabulary::encode_batch(std::span<const std::string> texts, EncodeOptions options) const {
+Ids Vocabulary::encode_batch_ids(std::span<const std::string> texts, EncodeOptions options) const {
   std::vector<std::vector<Index>> rows;
   Index longest = 0;
   for (const std::string& text : texts) {
@@ -97,20 +98,37 @@ Tensor Vocabulary::encode_batch(std::span<const std::string> texts, EncodeOption
     throw ArgumentError(
         fmt::format("Vocabulary::encode_batch: a text needs {} tokens, more than the length {}", longest, length));
   }
-  Tensor batch = zeros({static_cast<Index>(rows.size()), length});
-  Real* out = batch.data();
+  std::vector<Index> ids(rows.size() * static_cast<std::size_t>(length), kPad);
   for (std::size_t n = 0; n < rows.size(); ++n) {
-    for (std::size_t i = 0; i < rows[n].size(); ++i) {
-      out[static_cast<Index>(n) * length + static_cast<Index>(i)] = static_cast<Real>(rows[n][i]);
-    }
+    std::copy(rows[n].begin(), rows[n].end(), ids.begin() + static_cast<std::ptrdiff_t>(n) * length);
   }
+  return Ids({static_cast<Index>(rows.size()), length}, std::move(ids));
+}
+
+Tensor Vocabulary::encode_batch(std::span<const std::string> texts, EncodeOptions options) const {
+  // Beyond 2^24 ids (in float) neighbouring ids would round together.
+  if (size() > (Index{1} << std::numeric_limits<Real>::digits)) {
+    throw ArgumentError(fmt::format("Vocabulary::encode_batch: {} tokens are more ids than this build's numbers "
+                                    "hold exactly; use encode_batch_ids", size()));
+  }
+  const Ids ids = encode_batch_ids(texts, options);
+  Tensor batch = Tensor::empty(ids.shape());
+  std::transform(ids.values().begin(), ids.values().end(), batch.data(),
+                 [](Index id) { return static_cast<Real>(id); });
   return batch;
 }
 
 Tensor padding_mask(const Tensor& ids) {
-  Tensor mask = zeros(ids.shape());
+  Tensor mask = Tensor::empty(ids.shape());
   Real* out = mask.data();
   for (Index i = 0; i < ids.numel(); ++i) out[i] = ids.data()[i] != Real(Vocabulary::kPad) ? 1 : 0;
+  return mask;
+}
+
+Tensor padding_mask(const Ids& ids) {
+  Tensor mask = Tensor::empty(ids.shape());
+  Real* out = mask.data();
+  for (Index i = 0; i < ids.numel(); ++i) out[i] = ids[i] != Vocabulary::kPad ? 1 : 0;
   return mask;
 }
 

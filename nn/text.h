@@ -11,6 +11,7 @@
 //   std::string back = chars.decode(ids);   // stops at the end token
 #pragma once
 
+#include "core/ids.h"
 #include "core/tensor.h"
 
 #include <map>
@@ -56,6 +57,8 @@ class Vocabulary {
   // (N, length) ids, padded with kPad on the right. Throws ArgumentError when a
   // text does not fit options.length.
   [[nodiscard]] Tensor encode_batch(std::span<const std::string> texts, EncodeOptions options = {}) const;
+  // The same, as Ids: exact at any vocabulary size (core/ids.h).
+  [[nodiscard]] Ids encode_batch_ids(std::span<const std::string> texts, EncodeOptions options = {}) const;
 
  private:
   std::vector<std::string> tokens_;
@@ -66,5 +69,6 @@ class Vocabulary {
 // 1 where a batch of ids holds a real token, 0 at padding: the mask LSTM and
 // Attention take.
 [[nodiscard]] Tensor padding_mask(const Tensor& ids);
+[[nodiscard]] Tensor padding_mask(const Ids& ids);
 
 }  // namespace atto

@@ -374,27 +374,15 @@ Var masked_fill(const Var& x, const Tensor& mask, Real value) {
 // was read from.
 // ===========================================================================
 
-// table (V, D), indices (...) -> (..., D)
-Var take_rows(const Var& table, const Tensor& indices, std::optional<Index> skip_row) {
+namespace {
+
+void check_table(const Var& table) {
   if (table.value().rank() != 2) throw_shape_error("take_rows", "table must be (rows, dim), got {}", table.shape());
+}
+
+// table (V, D), picked (...) rows of it, already checked -> (..., D)
+Var take_checked_rows(const Var& table, Shape out_shape, std::vector<Index> picked, std::optional<Index> skip_row) {
   const Index rows = table.shape()[0], dim = table.shape()[1];
-  // Ids arrive as Real: from 2^24 on (float) neighbouring ids round together,
-  // so an id there may not be the one meant, and reading it would be silent.
-  constexpr Index kFirstInexactId = Index{1} << std::numeric_limits<Real>::digits;
-  std::vector<Index> picked(indices.numel());
-  for (Index i = 0; i < indices.numel(); ++i) {
-    const Real r = indices.data()[i];
-    if (!(r >= 0 && r < static_cast<Real>(rows)) || r != std::floor(r)) {
-      throw_argument_error("take_rows", "index {} at position {} is not a row of a ({},{}) table", r, i, rows, dim);
-    }
-    if (r >= static_cast<Real>(kFirstInexactId)) {
-      throw_argument_error("take_rows", "index {} at position {} is at or above {}, where this build's numbers "
-                           "cannot tell neighbouring ids apart; use the double build for such a vocabulary",
-                           r, i, kFirstInexactId);
-    }
-    picked[i] = static_cast<Index>(r);
-  }
-  Shape out_shape = indices.shape();
   out_shape.push_back(dim);
   Tensor out = Tensor::empty(out_shape);
   for (size_t i = 0; i < picked.size(); ++i) {
@@ -411,6 +399,44 @@ Var take_rows(const Var& table, const Tensor& indices, std::optional<Index> skip
     }
     return {dtable};
   });
+}
+
+}  // namespace
+
+// table (V, D), ids (...) -> (..., D)
+Var take_rows(const Var& table, const Ids& ids, std::optional<Index> skip_row) {
+  check_table(table);
+  const Index rows = table.shape()[0], dim = table.shape()[1];
+  for (Index i = 0; i < ids.numel(); ++i) {
+    if (ids[i] < 0 || ids[i] >= rows) {
+      throw_argument_error("take_rows", "index {} at position {} is not a row of a ({},{}) table", ids[i], i, rows,
+                           dim);
+    }
+  }
+  return take_checked_rows(table, ids.shape(), ids.values(), skip_row);
+}
+
+// table (V, D), indices (...) -> (..., D)
+Var take_rows(const Var& table, const Tensor& indices, std::optional<Index> skip_row) {
+  check_table(table);
+  const Index rows = table.shape()[0], dim = table.shape()[1];
+  // Ids arrive as Real: from 2^24 on (float) neighbouring ids round together,
+  // so an id there may not be the one meant, and reading it would be silent.
+  constexpr Index kFirstInexactId = Index{1} << std::numeric_limits<Real>::digits;
+  std::vector<Index> picked(indices.numel());
+  for (Index i = 0; i < indices.numel(); ++i) {
+    const Real r = indices.data()[i];
+    if (!(r >= 0 && r < static_cast<Real>(rows)) || r != std::floor(r)) {
+      throw_argument_error("take_rows", "index {} at position {} is not a row of a ({},{}) table", r, i, rows, dim);
+    }
+    if (r >= static_cast<Real>(kFirstInexactId)) {
+      throw_argument_error("take_rows", "index {} at position {} is at or above {}, where this build's numbers "
+                           "cannot tell neighbouring ids apart; pass them as Ids (core/ids.h), or use the double "
+                           "build", r, i, kFirstInexactId);
+    }
+    picked[i] = static_cast<Index>(r);
+  }
+  return take_checked_rows(table, indices.shape(), std::move(picked), skip_row);
 }
 
 // ===========================================================================

@@ -15,13 +15,24 @@ namespace atto {
 
 namespace {
 
+void check_logits(const Var& logits) {
+  if (logits.value().rank() != 2) {
+    throw_shape_error("softmax_cross_entropy", "logits must be (rows, classes), got {}", logits.shape());
+  }
+  if (logits.shape()[1] == 0) throw_shape_error("softmax_cross_entropy", "logits {} have no classes", logits.shape());
+}
+
+void check_target_shape(const Shape& targets, Index rows) {
+  if (!(targets == Shape{rows})) {
+    throw_shape_error("softmax_cross_entropy", "targets {} do not match {} rows of logits", targets, rows);
+  }
+}
+
 // The class index of each row, or -1 for a row to ignore. Throws on targets
 // that are not whole numbers in [0, classes).
 std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index classes,
                                    std::optional<Index> ignore_index) {
-  if (!(targets.shape() == Shape{rows})) {
-    throw_shape_error("softmax_cross_entropy", "targets {} do not match {} rows of logits", targets.shape(), rows);
-  }
+  check_target_shape(targets.shape(), rows);
   std::vector<Index> picked(rows);
   for (Index r = 0; r < rows; ++r) {
     const Real t = targets.data()[r];
@@ -36,23 +47,34 @@ std::vector<Index> checked_targets(const Tensor& targets, Index rows, Index clas
     // As in take_rows: from 2^24 on (float) a target may have been rounded.
     if (t >= static_cast<Real>(Index{1} << std::numeric_limits<Real>::digits)) {
       throw_argument_error("softmax_cross_entropy", "target {} at row {} is beyond the class indices this build's "
-                           "numbers hold exactly; use the double build for so many classes", t, r);
+                           "numbers hold exactly; pass them as Ids (core/ids.h), or use the double build", t, r);
     }
     picked[r] = static_cast<Index>(t);
   }
   return picked;
 }
 
-}  // namespace
-
-// logits (N, C), targets (N) -> ()
-Var softmax_cross_entropy(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
-  if (logits.value().rank() != 2) {
-    throw_shape_error("softmax_cross_entropy", "logits must be (rows, classes), got {}", logits.shape());
+std::vector<Index> checked_targets(const Ids& targets, Index rows, Index classes, std::optional<Index> ignore_index) {
+  check_target_shape(targets.shape(), rows);
+  std::vector<Index> picked(rows);
+  for (Index r = 0; r < rows; ++r) {
+    const Index t = targets[r];
+    if (ignore_index && t == *ignore_index) {
+      picked[r] = -1;
+    } else if (t < 0 || t >= classes) {
+      throw_argument_error("softmax_cross_entropy", "target {} at row {} is not a class index in [0, {})", t, r,
+                           classes);
+    } else {
+      picked[r] = t;
+    }
   }
+  return picked;
+}
+
+// The op itself, on each row's checked class index (-1: ignored).
+// logits (N, C), picked (N) -> ()
+Var cross_entropy_of_picked(const Var& logits, const std::vector<Index>& picked) {
   const Index rows = logits.shape()[0], classes = logits.shape()[1];
-  if (classes == 0) throw_shape_error("softmax_cross_entropy", "logits {} have no classes", logits.shape());
-  const std::vector<Index> picked = checked_targets(targets, rows, classes, ignore_index);
   const Tensor log_probs = atto::log_softmax(logits.value());
   Index counted = 0;
   Real total = 0;
@@ -77,6 +99,20 @@ Var softmax_cross_entropy(const Var& logits, const Tensor& targets, std::optiona
                   }
                   return {dx};
                 });
+}
+
+}  // namespace
+
+// logits (N, C), targets (N) -> ()
+Var softmax_cross_entropy(const Var& logits, const Tensor& targets, std::optional<Index> ignore_index) {
+  check_logits(logits);
+  return cross_entropy_of_picked(logits, checked_targets(targets, logits.shape()[0], logits.shape()[1], ignore_index));
+}
+
+// logits (N, C), targets (N) -> ()
+Var softmax_cross_entropy(const Var& logits, const Ids& targets, std::optional<Index> ignore_index) {
+  check_logits(logits);
+  return cross_entropy_of_picked(logits, checked_targets(targets, logits.shape()[0], logits.shape()[1], ignore_index));
 }
 
 }  // namespace atto
