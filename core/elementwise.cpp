@@ -29,7 +29,8 @@ Tensor log(const Tensor& x) { return map(x, [](Real v) { return std::log(v); });
 Tensor sqrt(const Tensor& x) { return map(x, [](Real v) { return std::sqrt(v); }); }
 Tensor abs(const Tensor& x) { return map(x, [](Real v) { return std::abs(v); }); }
 Tensor tanh(const Tensor& x) { return apply(x, detail::active_vector_math().tanh); }
-Tensor relu(const Tensor& x) { return map(x, [](Real v) { return v > 0 ? v : Real(0); }); }
+// NaN stays NaN, as in PyTorch: `v > 0 ? v : 0` alone would turn it into 0.
+Tensor relu(const Tensor& x) { return map(x, [](Real v) { return v > 0 || v != v ? v : Real(0); }); }
 Tensor pow(const Tensor& x, Real exponent) { return map(x, [=](Real v) { return std::pow(v, exponent); }); }
 
 Tensor sigmoid(const Tensor& x) { return apply(x, detail::active_vector_math().sigmoid); }

@@ -1,6 +1,7 @@
 #include "naive.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <functional>
 
@@ -88,7 +89,7 @@ Array unary(Unary op, const Array& x) {
         v = 1 / (1 + std::exp(-v));
         break;
       case Unary::relu:
-        v = v > 0 ? v : 0;
+        v = v > 0 || std::isnan(v) ? v : 0;
         break;
       case Unary::exp_of_tanh:
         v = std::exp(std::tanh(v));
@@ -115,7 +116,7 @@ Result reduce(const Array& x, int axis, bool keepdim, bool is_max) {
     const double v = x.values[offset(x.shape, i)];
     if (!is_max) {
       slot += v;
-    } else if (!seen[offset(kept, o)] || v > slot) {
+    } else if (!seen[offset(kept, o)] || v > slot || (std::isnan(v) && !std::isnan(slot))) {
       slot = v;
       seen[offset(kept, o)] = true;
     }
@@ -220,8 +221,21 @@ Result softmax(const Array& x) {
   if (x.shape.rank() == 0) return std::nullopt;
   Array out = x;
   const Index n = x.shape[x.shape.rank() - 1];
+  // The documented limits (core/softmax.h): a NaN makes the row NaN, +inf
+  // entries share the weight equally, a row of nothing but -inf gives zeros.
   for (size_t row = 0; n > 0 && row < x.values.size(); row += n) {
-    const double top = *std::max_element(x.values.begin() + row, x.values.begin() + row + n);
+    const auto first = x.values.begin() + static_cast<std::ptrdiff_t>(row), last = first + n;
+    const double inf = std::numeric_limits<double>::infinity();
+    if (std::any_of(first, last, [](double v) { return std::isnan(v); })) {
+      std::fill_n(out.values.begin() + static_cast<std::ptrdiff_t>(row), n, std::nan(""));
+      continue;
+    }
+    const double top = *std::max_element(first, last);
+    if (top == -inf || top == inf) {
+      const double count = static_cast<double>(std::count(first, last, inf));
+      for (Index j = 0; j < n; ++j) out.values[row + j] = top == inf && x.values[row + j] == inf ? 1 / count : 0;
+      continue;
+    }
     double total = 0;
     for (Index j = 0; j < n; ++j) total += out.values[row + j] = std::exp(x.values[row + j] - top);
     for (Index j = 0; j < n; ++j) out.values[row + j] /= total;
