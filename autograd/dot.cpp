@@ -21,7 +21,13 @@ std::string label(const Node& node) {
   std::string text = node.is_leaf() ? (node.name.empty() ? "leaf" : fmt::format("leaf '{}'", node.name))
                                     : (node.name.empty() ? node.op : fmt::format("{} '{}'", node.op, node.name));
   text += fmt::format("\\n{}", node.value.shape());
-  if (node.has_grad) text += fmt::format("\\n|grad| = {:.4g}", norm(node.grad));
+  // One number: its value and its signed gradient; more: the gradient's norm.
+  if (node.value.numel() == 1) {
+    text += fmt::format("\\nvalue = {:.4g}", node.value.item());
+    if (node.has_grad) text += fmt::format("\\ngrad = {:.4g}", node.grad.item());
+  } else if (node.has_grad) {
+    text += fmt::format("\\n|grad| = {:.4g}", norm(node.grad));
+  }
   return text;
 }
 

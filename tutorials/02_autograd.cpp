@@ -1,5 +1,10 @@
 // Tutorial 02: automatic differentiation
 //
+// The neuron below, with its numbers (x1 = 2, w1 = -3, b = 6.88...), is the
+// one of Andrej Karpathy's micrograd lecture ("The spelled-out intro to
+// neural networks and backpropagation"), so a learner can follow both side
+// by side.
+//
 // Training a model means asking, for every parameter, "if I nudge you, how
 // does the loss change?": the gradient. Reverse-mode autograd answers for all
 // parameters at once, at the cost of about one extra forward pass. This
@@ -19,6 +24,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 
 using namespace atto;
 using atto::tutorial::section;
@@ -80,6 +86,9 @@ int main(int argc, char** argv) {
   compare("do/dx1", x1.grad().item(), w1.item() * don);
   compare("do/dw2", w2.grad().item(), x2.item() * don);
   compare("do/dx2", x2.grad().item(), w2.item() * don);
+  // The graph as it stands now, each node with its value and gradient, for
+  // the picture of section 5 (drawn before section 3 changes the gradients).
+  const std::string graph = to_dot(o);
 
   // ## 3. Gradients accumulate
   //
@@ -123,12 +132,17 @@ int main(int argc, char** argv) {
   // ## 5. Drawing the graph
   //
   // to_dot() writes the graph in Graphviz's language: each box is a node with
-  // its op, shape and gradient norm. With graphviz installed, `dot` turns it
-  // into a picture.
-  section("5. The graph, as Graphviz DOT");
+  // its op, shape, value and gradient (for a tensor of several numbers, the
+  // gradient's norm), as they were right after the first backward of
+  // section 2. With graphviz installed, `dot` turns it into a picture.
+  section("5. The graph after the first backward, as Graphviz DOT");
   const std::string dot_path = options.output_path("02_neuron.dot");
-  write_dot(o, dot_path);
-  fmt::print("{}", to_dot(o));
+  {
+    std::ofstream file(dot_path);
+    file << graph;
+    if (!file) throw IOError(fmt::format("cannot write '{}'", dot_path));
+  }
+  fmt::print("{}", graph);
   fmt::print("\nwrote {}\n", dot_path);
   if (std::system("command -v dot > /dev/null 2>&1") == 0) {
     const std::string svg_path = options.output_path("02_neuron.svg");

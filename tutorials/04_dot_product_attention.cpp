@@ -1,5 +1,9 @@
 // Tutorial 04: dot-product attention (the article's section 2.3)
 //
+// "The article", here and in the tutorials after this one, is "Attention
+// mechanisms in deep learning: how experts use them", whose examples these
+// tutorials rebuild, run and, where they fail, repair.
+//
 // The article scores a decoder state (the query) against each encoder state
 // (the keys) with a dot product, turns the scores into weights with softmax,
 // and averages the values with those weights. Its NumPy example has two

@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   section("2. Backprop through time: the gradient of h_T with respect to each input");
   const Index steps = 40;
   const Tensor inputs = gen.normal({1, steps, 3});
+  std::vector<Real> first_step_gradient;  // |d h_T / d x_0|, per forget-gate bias
   for (Real forget_bias : {1.0, 0.0}) {
     Generator same(options.seed + 7);
     LSTM lstm(3, 16, {.implementation = LSTMImplementation::composed}, same);
@@ -142,9 +143,13 @@ int main(int argc, char** argv) {
     sum(lstm(xs).output).backward();
     fmt::print("  forget-gate bias {}:\n", forget_bias);
     print_gradient_by_step(xs.grad());
+    const Tensor first = slice(xs.grad(), 1, 0, 1);
+    first_step_gradient.push_back(std::sqrt(sum(first * first).item()));
   }
   fmt::print("  (bars on a log scale, one '#' per quarter decade above 1e-10)\n"
-             "  The gradient shrinks going back in time; with the forget-gate bias at 1 it shrinks far less.\n");
+             "  The gradient shrinks going back in time; with the forget-gate bias at 1 it shrinks far less:\n"
+             "  at the first step it is {:.1e} with bias 1 against {:.1e} with bias 0.\n",
+             first_step_gradient[0], first_step_gradient[1]);
 
   // ## 3. Gradient checks
   //
@@ -221,5 +226,20 @@ int main(int argc, char** argv) {
     const Real accuracy = mean(equal(argmax(model.forward(test.inputs).value(), 1), test.answer)).item();
     progress.epoch_done(total / static_cast<Real>(batches), accuracy);
   }
-  return 0;
+  Real held_out = 0;
+  {
+    const NoGradGuard no_graph;
+    held_out = mean(equal(argmax(model.forward(test.inputs).value(), 1), test.answer)).item();
+  }
+  fmt::print("\n{:.1f}% of {} held-out sequences recalled, against {:.1f}% by chance\n", held_out * 100,
+             test.answer.numel(), 100.0 / static_cast<double>(symbols));
+
+  // The headlines: the forget-gate bias of 1 keeps at least 10x more gradient
+  // at the first step, and the LSTM carries the first symbol to the end far
+  // better than chance.
+  const bool bias_helps = first_step_gradient[0] > 10 * first_step_gradient[1];
+  const bool remembers = held_out >= 0.5;
+  if (!bias_helps) fmt::print("the forget-gate bias of 1 did not keep 10x more gradient at the first step\n");
+  if (!remembers) fmt::print("the LSTM recalled under 50% of held-out sequences\n");
+  return bias_helps && remembers ? 0 : 1;
 }

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
       parse_options(argc, argv, "Tutorial 08: an LSTM encoder-decoder (no attention) normalising dates.");
 
   // 1. Data: generated from the seed, with no source string in two splits.
-  const DateSplits data = make_date_splits(options.quick ? 3000 : 20000, 500, options.quick ? 100 : 500, options.seed);
+  const DateSplits data = make_date_splits(options.quick ? 8000 : 20000, 500, options.quick ? 200 : 500, options.seed);
   const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   fmt::print("{} training, {} validation and {} test dates; {} characters in the vocabulary\n", data.train.size(),
              data.validation.size(), data.test.size(), chars.size());
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   };
   fmt::print("training (accuracy = exact match on the validation dates, greedy decoding)\n");
   const auto start = std::chrono::steady_clock::now();
-  train_translator(model, corpus, {.epochs = options.quick ? 3 : 12, .print_every = options.quick ? 1 : 3}, gen,
+  train_translator(model, corpus, {.epochs = options.quick ? 5 : 12, .learning_rate = options.quick ? Real(0.01) : Real(0.005), .print_every = options.quick ? 1 : 3}, gen,
                    validate);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -87,5 +87,11 @@ int main(int argc, char** argv) {
     ++shown;
   }
   if (shown == 0) fmt::print("  none\n");
-  return 0;
+
+  // The headline: with no attention at all, the encoder's final state is
+  // enough to normalise most dates. Quick mode trains for seconds, not
+  // minutes: it must show the model learning, well above the 0% it starts at.
+  const Real all = exact_match(predicted, data.test), needed = options.quick ? Real(0.1) : Real(0.9);
+  if (all < needed) fmt::print("\nexact match {:.1f}% is below the {:.0f}% expected\n", 100 * all, 100 * needed);
+  return all >= needed ? 0 : 1;
 }

@@ -123,8 +123,8 @@ int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 10: Bahdanau (additive) vs Luong (dot) attention on a retrieval task.");
   Generator gen(options.seed);
-  const Index epochs = options.quick ? 5 : 40;
-  const Retrieval train = make_task(options.quick ? 1000 : 4000, gen), test = make_task(1000, gen);
+  const Index epochs = options.quick ? 20 : 40;
+  const Retrieval train = make_task(options.quick ? 2000 : 4000, gen), test = make_task(1000, gen);
   fmt::print("retrieval: {} symbols, sequences of {}, values 0-{}; {} training and {} held-out sequences\n\n", kSymbols,
              kLength, kValues - 1, train.answer.numel(), test.answer.numel());
   fmt::print("{:<24} {:>12} {:>16}\n", "scoring", "held-out", "ms per step");
@@ -140,5 +140,9 @@ int main(int argc, char** argv) {
   // about the scoring functions. Both learn the task.
   fmt::print("\nchance would be {:.0f}%; additive/dot time per step: {:.2f}x\n", 100.0 / kValues,
              bahdanau.ms_per_step / luong.ms_per_step);
-  return 0;
+
+  // The headline: both scorings learn the retrieval on held-out sequences.
+  const bool both_learn = luong.accuracy >= 0.9 && bahdanau.accuracy >= 0.9;
+  if (!both_learn) fmt::print("a scoring stayed below 90% held-out\n");
+  return both_learn ? 0 : 1;
 }

@@ -126,5 +126,7 @@ int main(int argc, char** argv) {
       fmt::print("\n");
     }
   }
-  return options.quick || per_sequence >= 0.9 ? 0 : 1;
+  // The headline: fresh sequences, never seen, reversed whole.
+  if (per_sequence < 0.9) fmt::print("\nunder 90% of held-out sequences reversed\n");
+  return per_sequence >= 0.9 ? 0 : 1;
 }

@@ -72,12 +72,12 @@ struct ScoredModel {
 };
 
 ScoredModel train_on_dates(const SequenceLayerFactory& recurrent, const DateSplits& data, const Vocabulary& chars,
-                           Index epochs, std::uint64_t seed) {
+                           const TrainingOptions& training, std::uint64_t seed) {
   Generator gen(seed);
   Translator model({.source_vocab = chars.size(), .target_vocab = chars.size(), .recurrent = recurrent}, gen);
   constexpr Index kDateSteps = 11;  // "yyyy-mm-dd" and <end>
   const auto start = std::chrono::steady_clock::now();
-  train_translator(model, make_corpus(data.train, chars, chars), {.epochs = epochs, .print_every = epochs}, gen);
+  train_translator(model, make_corpus(data.train, chars, chars), training, gen);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::vector<std::string> predicted = translate_texts(model, sources_of(data.test), chars, chars, kDateSteps);
   return {{exact_match_by_bucket(predicted, data.test), exact_match(predicted, data.test), seconds},
@@ -170,20 +170,34 @@ int main(int argc, char** argv) {
   //   Translator model({..., .recurrent = gru_layers()}, gen);
   // Both models get the same data, seed and budget as tutorial 09.
   section("5. The GRU in tutorial 09's translator");
-  const DateSplits data = make_date_splits(options.quick ? 1500 : 20000, 500, options.quick ? 100 : 500, options.seed);
+  // Quick mode as in tutorial 09: a fifth of the data, at twice the learning rate.
+  const DateSplits data = make_date_splits(options.quick ? 4000 : 20000, 500, options.quick ? 200 : 500, options.seed);
   const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   const Index epochs = 3;
+  const TrainingOptions training{
+      .epochs = epochs, .learning_rate = options.quick ? Real(0.01) : Real(0.005), .print_every = epochs};
   fmt::print("LSTM encoder and decoder:\n");
-  const ScoredModel lstm = train_on_dates(lstm_layers(), data, chars, epochs, options.seed + 1);
+  const ScoredModel lstm = train_on_dates(lstm_layers(), data, chars, training, options.seed + 1);
   fmt::print("GRU encoder and decoder:\n");
-  const ScoredModel gru = train_on_dates(gru_layers(), data, chars, epochs, options.seed + 1);
+  const ScoredModel gru = train_on_dates(gru_layers(), data, chars, training, options.seed + 1);
   fmt::print("\nexact match on {} held-out dates, with attention, {} epochs each:\n", data.test.size(), epochs);
   print_date_scores("LSTM", lstm.score, "GRU", gru.score);
   fmt::print("  {:<16} {:>18} {:>18}\n", "parameters", lstm.parameters, gru.parameters);
   // A GRU has three weight blocks per layer to the LSTM's four: a quarter
-  // fewer recurrent parameters, one less gate to compute per step.
+  // fewer recurrent parameters, one less gate to compute per step. Which of
+  // the two scores higher at this budget changes with the seed (in quick
+  // mode, seeds 0-2 give the GRU 76.5%, 61.8% and 84.3% against the LSTM's
+  // 64.8%, 80.8% and 50.5%): no winner is claimed, only that the layer you
+  // wrote learns the task in the translator.
+  fmt::print("(which of the two scores higher changes with the seed at this budget: no winner is claimed)\n");
 
-  const bool passed = composed_check.passed && fused_check.passed && table.failed == 0 && worst < 1e-10;
+  // The headline, beside the checks: the GRU plugged into the translator learns the dates.
+  const Real needed = options.quick ? Real(0.4) : Real(0.9);
+  const bool gru_learns = gru.score.all >= needed;
+  if (!gru_learns) fmt::print("\nthe GRU translator reached {:.1f}%, under the {:.0f}% expected\n",
+                              100 * gru.score.all, 100 * needed);
+  const bool passed =
+      composed_check.passed && fused_check.passed && table.failed == 0 && worst < 1e-10 && gru_learns;
   fmt::print("\n{}\n", passed ? "every check passed" : "A CHECK FAILED");
   return passed ? 0 : 1;
 }

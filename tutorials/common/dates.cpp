@@ -99,4 +99,13 @@ DateSplits make_date_splits(std::size_t train, std::size_t validation, std::size
   return splits;
 }
 
+bool is_valid_iso_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  const int year = std::stoi(text.substr(0, 4)), month = std::stoi(text.substr(5, 2)), day = std::stoi(text.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
 }  // namespace atto::tutorial

@@ -23,6 +23,8 @@ struct DateSplits {
 inline constexpr int kDateFormats = 14;
 std::string human_date(int year, int month, int day, int format);
 std::string iso_date(int year, int month, int day);
+// True for "yyyy-mm-dd" naming a day that exists: "2001-02-29" does not.
+bool is_valid_iso_date(const std::string& text);
 
 // Source lengths in characters, for reading accuracy by length.
 struct LengthBucket {

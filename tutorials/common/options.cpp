@@ -26,9 +26,10 @@ bool parse_number(std::string_view text, Number& out) {
 
 std::string usage(const char* program, const std::vector<Switch>& switches) {
   std::string text = fmt::format("usage: {} [--quick] [--threads N] [--seed S] [--out DIR]", program);
-  for (const Switch& s : switches) text += fmt::format(" [{}]", s.flag);
+  const auto spelled = [](const Switch& s) { return s.value_name.empty() ? s.flag : s.flag + " " + s.value_name; };
+  for (const Switch& s : switches) text += fmt::format(" [{}]", spelled(s));
   text += " [--help]\n";
-  for (const Switch& s : switches) text += fmt::format("  {}  {}\n", s.flag, s.help);
+  for (const Switch& s : switches) text += fmt::format("  {}  {}\n", spelled(s), s.help);
   return text;
 }
 
@@ -82,9 +83,16 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
     } else if (arg == "--help" || arg == "-h") {
       fmt::print("{}\n\n{}", what_it_teaches, usage(program, tutorial_switches));
       std::exit(0);
-    } else if (std::any_of(tutorial_switches.begin(), tutorial_switches.end(),
-                           [&](const Switch& s) { return s.flag == arg; })) {
-      options.switches.insert(std::string(arg));
+    } else if (const auto own = std::find_if(tutorial_switches.begin(), tutorial_switches.end(),
+                                             [&](const Switch& s) { return s.flag == arg; });
+               own != tutorial_switches.end()) {
+      if (own->value_name.empty()) {
+        options.switches[std::string(arg)] = "";
+      } else if (i + 1 == argc || std::string_view(argv[i + 1]).empty()) {
+        fail(program, tutorial_switches, fmt::format("{} needs a value ({})", arg, own->value_name));
+      } else {
+        options.switches[std::string(arg)] = argv[++i];
+      }
     } else {
       fail(program, tutorial_switches, fmt::format("unknown flag '{}'", arg));
     }
@@ -101,6 +109,11 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
   }
   manual_seed(options.seed);
   return options;
+}
+
+std::string Options::value(const std::string& flag) const {
+  const auto found = switches.find(flag);
+  return found == switches.end() ? "" : found->second;
 }
 
 std::string Options::output_path(const std::string& name) const {

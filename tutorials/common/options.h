@@ -6,11 +6,12 @@
 //                the folder of the executable, e.g. build/tutorial_output, so
 //                that running a tutorial never writes into the source tree)
 //   --help
-// and the switches a tutorial adds of its own (tutorial 09's --interactive).
+// and the switches a tutorial adds of its own (tutorial 09's --interactive
+// and --load DIR).
 #pragma once
 
 #include <cstdint>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,17 +23,20 @@ struct Options {
   std::uint64_t seed = 0;
   std::string out_dir;  // created and checked to be writable by parse_options
 
-  std::set<std::string> switches;  // the tutorial's own switches that were given
+  std::map<std::string, std::string> switches;  // the tutorial's own switches given, with their values
 
   // out_dir/name.
   std::string output_path(const std::string& name) const;
   bool has(const std::string& flag) const { return switches.count(flag) > 0; }
+  // The value given with a switch that takes one ("" when not given).
+  std::string value(const std::string& flag) const;
 };
 
-// A flag without a value that one tutorial understands, e.g. {"--interactive",
-// "translate what you type"}.
+// A flag that one tutorial understands, e.g. {"--interactive", "translate
+// what you type"}, or with a value: {"--load", "...", "DIR"}.
 struct Switch {
   std::string flag, help;
+  std::string value_name = "";  // empty: the flag takes no value
 };
 
 // Parses argv, applies --threads and --seed, and makes sure the output folder

@@ -1,6 +1,8 @@
 #include "tutorials/common/phrasebook.h"
 
 #include <array>
+#include <set>
+#include <sstream>
 #include <string>
 
 namespace atto::tutorial {
@@ -154,6 +156,43 @@ std::vector<Translation> phrasebook() {
                      join("je voudrais", join(request.french, ", s'il vous plaît"))});
   }
   return pairs;
+}
+
+PhrasebookSplits phrasebook_splits() {
+  const std::vector<Translation> pairs = phrasebook();
+  std::vector<bool> held(pairs.size(), false);
+  for (std::size_t i = 5; i < pairs.size(); i += 6) held[i] = true;
+  // Put back any held-out pair with a word that no training pair has.
+  const auto words_in_training = [&] {
+    std::set<std::string> words;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      if (held[i]) continue;
+      for (const std::string* text : {&pairs[i].source, &pairs[i].target}) {
+        std::istringstream in(*text);
+        for (std::string word; in >> word;) words.insert(word);
+      }
+    }
+    return words;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    const std::set<std::string> known = words_in_training();
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      if (!held[i]) continue;
+      for (const std::string* text : {&pairs[i].source, &pairs[i].target}) {
+        std::istringstream in(*text);
+        for (std::string word; in >> word;) {
+          if (held[i] && !known.contains(word)) {
+            held[i] = false;
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  PhrasebookSplits splits;
+  for (std::size_t i = 0; i < pairs.size(); ++i) (held[i] ? splits.held_out : splits.train).push_back(pairs[i]);
+  return splits;
 }
 
 }  // namespace atto::tutorial

@@ -17,4 +17,13 @@ namespace atto::tutorial {
 // Every pair, in a fixed order (no randomness).
 std::vector<Translation> phrasebook();
 
+// The phrasebook cut in two: about one pair in six held out, only where
+// every word of it, English and French, still appears in the training pairs
+// (a held-out pair asks for a new combination of known words, such as "she
+// likes cheese" after "she likes tea" and "i like cheese").
+struct PhrasebookSplits {
+  std::vector<Translation> train, held_out;
+};
+PhrasebookSplits phrasebook_splits();
+
 }  // namespace atto::tutorial

@@ -3,6 +3,7 @@
 // any browser opens. No plotting library needed.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,11 @@ class Svg {
   // Text is escaped for XML; angle turns it (degrees, clockwise) around (x, y).
   void text(double x, double y, std::string_view text, int size = 14, std::string_view anchor = "start",
             double angle = 0);
+  // A vertical colour bar, w x h at (x, y): colour(t) for t from 0 (bottom,
+  // labelled `low`) to 1 (top, `high`), with `label` turned along its right
+  // side. It needs about w + 60 pixels of width.
+  void colour_bar(double x, double y, double w, double h, const std::function<std::string(double)>& colour,
+                  double low, double high, std::string_view label);
 
   std::string str() const;
   // Throws std::runtime_error when the file cannot be written.
@@ -31,7 +37,13 @@ class Svg {
   std::string body_;
 };
 
-// A line chart of ys against 1..n with axes, a title and the value range.
-Svg line_chart(const std::vector<double>& ys, std::string_view title, std::string_view y_label);
+// About how wide a line of sans-serif text is, in pixels: 0.6 of the font
+// size per character. Pictures size themselves with it so that no title or
+// label is cut off.
+double text_width(std::string_view text, int size);
+
+// A line chart of ys against 1..n with axes, ticks, a title and labels.
+Svg line_chart(const std::vector<double>& ys, std::string_view title, std::string_view x_label,
+               std::string_view y_label);
 
 }  // namespace atto::tutorial
