@@ -9,6 +9,8 @@
 // never trained. nn/translator.h lists the repairs; this
 // tutorial trains the repaired model and looks at what attention learned.
 //
+//   0. The article's model exactly as printed, run: what it returns, and why
+//      it cannot translate; then its two repairs, one at a time.
 //   1. Dates again (tutorial 08's task and data), with and without attention,
 //      read by input length.
 //   2. The alignment: which source characters each output character looked at.
@@ -28,6 +30,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -81,6 +84,80 @@ Shown show_alignment(Translator& model, const Vocabulary& source_vocab, const Vo
   return {translation, alignments[0]};
 }
 
+// Random one-hot tokens (B, T, V): the article feeds its LSTMs one-hot vectors.
+Tensor one_hot_tokens(Index batch, Index steps, Index vocab, Generator& gen) {
+  Tensor x = zeros({batch, steps, vocab});
+  for (Index i = 0; i < batch * steps; ++i) x.data()[i * vocab + gen.randint(vocab)] = 1;
+  return x;
+}
+
+Real norm_of(const Tensor& t) { return std::sqrt(sum(t * t).item()); }
+
+// The article's section 2.2.1 model, with its sizes (a vocabulary of 100, 5
+// steps, 256 units), first exactly as printed, then repaired one defect at
+// a time. Returns false if what the article's model does is not what the
+// tutorial says it does.
+bool run_the_article_model(std::uint64_t seed) {
+  constexpr Index kBatch = 2, kSteps = 5, kVocab = 100, kLatent = 256;
+  Generator gen(seed);
+  const Tensor source = one_hot_tokens(kBatch, kSteps, kVocab, gen);
+  const Tensor decoder_input = one_hot_tokens(kBatch, kSteps, kVocab, gen);
+  LSTM decoder(kVocab, kLatent, {.return_sequences = true}, gen);
+  Attention attention({.use_scale = true});
+
+  // As printed: the encoder returns its last output and its state, not its
+  // sequence, so attention gets one key per example.
+  LSTM last_only(kVocab, kLatent, {.return_sequences = false}, gen);
+  const LSTM::Result encoded = last_only(Var(source));                          // (B, 256)
+  const Var decoded = decoder(Var(decoder_input), encoded.state).output;         // (B, 5, 256)
+  const auto printed = attention(decoded, reshape(encoded.output, {kBatch, 1, kLatent}));
+  fmt::print("as printed: encoder output {}, attention weights {}, model output {}\n", encoded.output.shape(),
+             printed.weights.shape(), printed.output.shape());
+  const Real weight_spread = max(abs(printed.weights.value() - ones(printed.weights.shape()))).item();
+  fmt::print("  defect 1: one key, so every weight is 1 (largest distance from 1: {:.1e}), and every decoder\n"
+             "  step returns the same vector, the encoder's:\n", weight_spread);
+  const Tensor steps_apart = slice(printed.output.value(), 1, 1, kSteps) - slice(printed.output.value(), 1, 0, 1);
+  const Real step_difference = max(abs(steps_apart)).item();
+  fmt::print("  largest difference between step t's output and step 0's: {:.1e}\n", step_difference);
+  const Tensor first_row = slice(slice(printed.output.value(), 0, 0, 1), 1, 0, 1).reshape({kLatent});
+  fmt::print("  defect 2: that output is not a distribution over the {} words: {} numbers from {:.3f} to {:.3f},\n"
+             "  summing to {:.3f}. And nothing trains it: the article defines no loss and calls no fit;\n"
+             "  any loss on this output would not even reach the decoder, whose gradient is ",
+             kVocab, kLatent, -max(-first_row).item(), max(first_row).item(), sum(first_row).item());
+  sum(printed.output * printed.output).backward();
+  const Real decoder_gradient = norm_of(decoder.parameters()[0].grad());
+  fmt::print("{:.1e}.\n", decoder_gradient);
+
+  // Repair 1: the encoder returns every step (return_sequences=True), keeping its final state for the decoder.
+  decoder.zero_grad();
+  LSTM every_step(kVocab, kLatent, {.return_sequences = true}, gen);
+  const LSTM::Result sequence = every_step(Var(source));                        // (B, 5, 256)
+  const auto repaired = attention(decoder(Var(decoder_input), sequence.state).output, sequence.output);
+  const Tensor row = slice(slice(repaired.weights.value(), 0, 0, 1), 1, 0, 1).reshape({kSteps});
+  fmt::print("repair 1, the encoder returns its sequence: weights {} over 5 source steps; first row {}\n",
+             repaired.weights.shape(), row);
+
+  // Repair 2: Luong's attentional hidden state, [context ; decoder output]
+  // -> Dense(tanh), then Dense to the vocabulary: logits, whose softmax is a
+  // distribution over words, trained with cross-entropy.
+  Dense attentional(2 * kLatent, {.units = kLatent, .activation = Activation::tanh}, gen);
+  Dense vocabulary(kLatent, {.units = kVocab}, gen);
+  const Var decoder_outputs = decoder(Var(decoder_input), sequence.state).output;
+  const Var context = attention(decoder_outputs, sequence.output).output;
+  const Var logits = vocabulary(attentional(concat({context, decoder_outputs}, -1)));  // (B, 5, 100)
+  const Tensor probabilities = softmax(logits.value());
+  const Tensor targets = argmax(decoder_input, -1);
+  const Var loss = cross_entropy(logits, targets);
+  loss.backward();
+  const Real repaired_gradient = norm_of(decoder.parameters()[0].grad());
+  fmt::print("repair 2, context and decoder output -> Dense(tanh) -> Dense({}): logits {}, each softmax row sums\n"
+             "  to {:.4f}; cross-entropy {:.3f} (ln 100 = {:.3f} before training), and the decoder's gradient is\n"
+             "  now {:.2e}: the model trains. The rest of this tutorial trains exactly this (nn/translator.h).\n",
+             kVocab, logits.shape(), sum(slice(slice(probabilities, 0, 0, 1), 1, 0, 1)).item(), loss.item(),
+             std::log(100.0), repaired_gradient);
+  return weight_spread == 0 && step_difference == 0 && decoder_gradient == 0 && repaired_gradient > 0;
+}
+
 // The models --interactive translates with, and what they read and write.
 struct Interpreters {
   Translator& dates;
@@ -132,6 +209,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // 0. The article's model, as printed, then repaired.
+  fmt::print("== the article's model (section 2.2.1), as printed ==\n");
+  const bool article_as_described = run_the_article_model(options.seed + 3);
+
   // 1. Dates, with and without attention, on tutorial 08's data and the same budget.
   // Quick mode: a fifth of the data, at twice the learning rate.
   const DateSplits data = make_date_splits(options.quick ? 4000 : 20000, 500, options.quick ? 200 : 500, options.seed);
@@ -166,7 +247,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  fmt::print("== dates, with attention ==\n");
+  fmt::print("\n== dates, with attention ==\n");
   Generator gen(options.seed + 1);
   Translator attentive({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = true}, gen);
   fmt::print("{}", attentive.summary());
@@ -270,5 +351,5 @@ int main(int argc, char** argv) {
     fmt::print("\nattention reached {:.1f}% against {:.1f}% without: expected at least {:.0f}%, 20 points ahead\n",
                100 * with.all, 100 * without.all, 100 * needed);
   }
-  return same && attention_wins ? 0 : 1;
+  return same && attention_wins && article_as_described ? 0 : 1;
 }
