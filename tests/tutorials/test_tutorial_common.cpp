@@ -1,10 +1,12 @@
 #include "tutorials/common/dates.h"
+#include "tutorials/common/images.h"
 #include "tutorials/common/phrasebook.h"
 #include "tutorials/common/translation_task.h"
 
 #include <doctest/doctest.h>
 
 #include <set>
+#include <sstream>
 
 using namespace atto;
 using namespace atto::tutorial;
@@ -90,4 +92,53 @@ TEST_CASE("translator: corpus layout, both model variants learn a tiny copy task
       CHECK(allclose(sum(alignments[2], 1), ones({4}), 1e-5, 1e-5));
     }
   }
+}
+
+TEST_CASE("dates: is_valid_iso_date knows the calendar") {
+  CHECK(is_valid_iso_date("2024-02-29"));
+  CHECK_FALSE(is_valid_iso_date("2023-02-29"));
+  CHECK_FALSE(is_valid_iso_date("2001-02-31"));
+  CHECK_FALSE(is_valid_iso_date("2001-13-01"));
+  CHECK_FALSE(is_valid_iso_date("999-09-09"));
+  CHECK_FALSE(is_valid_iso_date("2001-1a-01"));
+  CHECK(is_valid_iso_date("1900-12-31"));
+}
+
+TEST_CASE("phrasebook: the held-out pairs are new combinations of words the training pairs hold") {
+  const PhrasebookSplits splits = phrasebook_splits();
+  CHECK(splits.train.size() + splits.held_out.size() == phrasebook().size());
+  CHECK(splits.held_out.size() >= 30);
+  std::set<std::string> seen, training_sources;
+  for (const Translation& pair : splits.train) {
+    training_sources.insert(pair.source);
+    for (const std::string* text : {&pair.source, &pair.target}) {
+      std::istringstream in(*text);
+      for (std::string word; in >> word;) seen.insert(word);
+    }
+  }
+  for (const Translation& pair : splits.held_out) {
+    CHECK_FALSE(training_sources.contains(pair.source));
+    for (const std::string* text : {&pair.source, &pair.target}) {
+      std::istringstream in(*text);
+      for (std::string word; in >> word;) CHECK_MESSAGE(seen.contains(word), word);
+    }
+  }
+}
+
+TEST_CASE("images: normalisation, median, resizing and luma do what they say") {
+  const Tensor image = tensor({{{0.2, 0.4}, {0.6, 1.0}}});  // (1, 2, 2)
+  CHECK(allclose(normalize_each_image(image), tensor({{{0, 0.25}, {0.5, 1}}}), 1e-6, 1e-6));
+  CHECK(allclose(resize_area(image, 2), tensor({{{0.55}}}), 1e-6, 1e-6));
+  CHECK(allclose(resize_nearest(image, 2), tensor({{{0.2}}}), 0, 0));
+  CHECK(allclose(resize_area(upscale_nearest(image, 3), 3), image, 1e-6, 1e-6));
+  // A lone bright speck disappears under the median; a flat image stays.
+  Tensor speck = zeros({1, 5, 5});
+  speck.at({0, 2, 2}) = 1;
+  CHECK(allclose(median_filter(speck), zeros({1, 5, 5}), 0, 0));
+  CHECK(allclose(median_filter(full({1, 3, 3}, 0.5)), full({1, 3, 3}, 0.5), 0, 0));
+  const Tensor grey_pixel = full({1, 1, 1, 3}, 0.5), red_pixel = tensor({{{{1, 0, 0}}}});
+  CHECK(luminance(grey_pixel).item() == doctest::Approx(0.5));
+  CHECK(luminance(red_pixel).item() == doctest::Approx(0.299));
+  CHECK_THROWS_AS((void)luminance(image), ShapeError);
+  CHECK_THROWS_AS((void)median_filter(grey_pixel), ShapeError);
 }
