@@ -71,6 +71,13 @@ void run_check(const GradcheckFn& fn, const std::vector<Tensor>& inputs, const G
   phase = "forward";
   const NoGradGuard no_graph;
   bool all_zero = true;
+  result.output_shape = output.shape();
+  for (const Var& leaf : leaves) {
+    result.input_shapes.push_back(leaf.shape());
+    const auto block = static_cast<std::size_t>(outputs * leaf.numel());
+    result.analytic_jacobian.emplace_back(block, 0.0);
+    result.numeric_jacobian.emplace_back(block, 0.0);
+  }
   for (size_t i = 0; i < leaves.size(); ++i) {
     Real* x = leaves[i].mutable_value().data();
     for (Index e = 0; e < leaves[i].value().numel(); ++e) {
@@ -83,6 +90,9 @@ void run_check(const GradcheckFn& fn, const std::vector<Tensor>& inputs, const G
       for (Index out = 0; out < outputs; ++out) {
         const double numeric = (static_cast<double>(plus.data()[out]) - minus.data()[out]) / (2 * options.eps);
         const double a = analytic[out][i].data()[e];
+        const auto at = static_cast<std::size_t>(out * leaves[i].numel() + e);
+        result.analytic_jacobian[i][at] = a;
+        result.numeric_jacobian[i][at] = numeric;
         const double abs_error = std::abs(a - numeric);
         const double rel_error = abs_error / std::max(std::abs(numeric), 1e-12);
         const bool bad = !std::isfinite(a) || !(abs_error <= options.atol + options.rtol * std::abs(numeric));

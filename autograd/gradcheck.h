@@ -18,6 +18,7 @@
 #include "autograd/var.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,19 @@ struct GradcheckResult {
   Index worst_element = -1, worst_output = -1;
   double analytic = 0, numeric = 0;
 
+  // The whole Jacobians, once both were computed: per input, an (output
+  // elements x input elements) block, row-major, analytic and numeric.
+  Shape output_shape;
+  std::vector<Shape> input_shapes;
+  std::vector<std::vector<double>> analytic_jacobian, numeric_jacobian;
+
   // One paragraph naming the op, the verdict and the worst element.
   [[nodiscard]] std::string report() const;
+  // Where the analytic Jacobian goes wrong, in words, input by input, naming
+  // a pattern when it recognises one: a constant factor (2x too large, the
+  // wrong sign), a transposed block, a gradient that is zero where it should
+  // not be, or the elements that are wrong. Empty when the check passed.
+  [[nodiscard]] std::string diagnosis() const;
 };
 
 using GradcheckFn = std::function<Var(const std::vector<Var>&)>;

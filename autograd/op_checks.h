@@ -38,7 +38,10 @@ GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed = 0);
 struct OpCheckTally {
   int ran = 0, failed = 0;
 };
-OpCheckTally print_op_check_table(const std::string& prefix = "", std::uint64_t seed = 0);
+// With `pictures_dir`, each failing check also prints its diagnosis and
+// writes its Jacobians as pictures_dir/NAME_jacobian.svg (jacobian_picture.h).
+OpCheckTally print_op_check_table(const std::string& prefix = "", std::uint64_t seed = 0,
+                                  const std::string& pictures_dir = "");
 
 // The whole `gradcheck` program, `gradcheck [--op PREFIX] [--list] [--seed S]`:
 // a program that registers checks of its own and then calls this prints them

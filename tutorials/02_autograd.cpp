@@ -128,6 +128,12 @@ int main(int argc, char** argv) {
   const GradcheckResult typo = gradcheck(
       "sigmoid_with_typo", [](const std::vector<Var>& v) { return sigmoid_with_typo(v[0]); }, {tensor({-1, 0.5, 2})});
   fmt::print("\n{}\n", typo.report());
+  // Where is it wrong? The diagnosis reads the two Jacobians, and the
+  // picture shows them side by side with their difference.
+  fmt::print("diagnosis: {}\n", typo.diagnosis());
+  const std::string jacobians = options.output_path("02_sigmoid_typo_jacobian.svg");
+  write_jacobian_picture(typo, jacobians);
+  fmt::print("wrote {}\n", jacobians);
 
   // ## 5. Drawing the graph
   //

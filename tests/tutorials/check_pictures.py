@@ -7,8 +7,10 @@ there). Then each .svg written into DIR during the run must parse as XML,
 be an <svg> with a width and a height, have a title (some text), and keep
 every text inside the canvas: a label cut off at the edge fails, estimated
 as the tutorials' pictures size themselves (0.6 of the font size per
-character, tutorials/common/svg.h)."""
+character, tutorials/common/svg.h). Where rsvg-convert is installed, each
+picture must also render."""
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -51,6 +53,11 @@ def check_picture(path):
         if left < -0.5 or right > width + 0.5 or top < -0.5 or bottom > height + 0.5:
             problems.append(f"text {element.text!r} reaches ({left:.0f}..{right:.0f}, {top:.0f}..{bottom:.0f}) "
                             f"outside the {width:.0f} x {height:.0f} canvas")
+    renderer = shutil.which("rsvg-convert")
+    if renderer:
+        rendered = subprocess.run([renderer, "--format", "png", path], capture_output=True)
+        if rendered.returncode != 0 or not rendered.stdout.startswith(b"\x89PNG"):
+            problems.append(f"rsvg-convert cannot render it: {rendered.stderr.decode(errors='replace').strip()}")
     return problems
 
 
