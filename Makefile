@@ -11,7 +11,7 @@ NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
 TUTORIALS := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
 
-.PHONY: tutorials test test-arm64 sanitize tsan fuzz bench deps setup clean
+.PHONY: tutorials exercise exercises test test-arm64 sanitize tsan fuzz bench deps setup clean
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR) $(addprefix tutorials/,$(TUTORIALS))
@@ -24,6 +24,24 @@ tutorials: setup
 
 test: setup
 	meson test -C $(BUILD_DIR) --print-errorlogs
+
+# The exercise track (docs/exercises.md): `make exercise 3` builds your
+# tutorials/exercises/03_*.cpp and grades it; `make exercises` grades them all.
+EXERCISES := $(basename $(notdir $(wildcard tutorials/exercises/[0-9][0-9]_*.cpp)))
+EXERCISE_NUMBER := $(filter-out exercise,$(MAKECMDGOALS))
+ifneq ($(filter exercise,$(MAKECMDGOALS)),)
+$(EXERCISE_NUMBER): ; @:
+endif
+exercise: setup
+	@[ -n "$(EXERCISE_NUMBER)" ] || { echo "which one? make exercise N, N from 1 to $(words $(EXERCISES))"; exit 2; }
+	@name=$$(ls tutorials/exercises/ | grep -E "^0*$(EXERCISE_NUMBER)_.*\.cpp$$" | head -1); \
+	[ -n "$$name" ] || { echo "no exercise $(EXERCISE_NUMBER): make exercise N, N from 1 to $(words $(EXERCISES))"; exit 2; }; \
+	meson compile -C $(BUILD_DIR) tutorials/exercises/exercise_$${name%.cpp} && \
+	$(BUILD_DIR)/tutorials/exercises/exercise_$${name%.cpp}
+
+exercises: setup
+	meson compile -C $(BUILD_DIR) $(addprefix tutorials/exercises/exercise_,$(EXERCISES))
+	@status=0; for e in $(EXERCISES); do echo; $(BUILD_DIR)/tutorials/exercises/exercise_$$e || status=1; done; exit $$status
 
 # The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 SANITIZE_DIR ?= build-sanitize
