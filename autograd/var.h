@@ -94,6 +94,11 @@ class Var {
   explicit Var(std::shared_ptr<Node> node);
 
   const Tensor& value() const { return node_->value; }
+  // The value through a non-const handle. Reading through it is free; a
+  // write through it (value().data()[i] = ...) is not seen by the version
+  // counters unless it is a fill(): to edit a value in place, say so with
+  // mutable_value().
+  Tensor& value() { return node_->value; }
   // Writable access, for optimizers and for editing a value in place. It
   // counts as a write (core/tensor.h): an op that used the old values before
   // the call refuses to go backward after it.
