@@ -129,6 +129,7 @@ GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const st
   }
   GradcheckResult result;
   result.op = op;
+  result.options = options;
   const char* phase = "forward";
   try {
     run_check(fn, inputs, options, result, phase);

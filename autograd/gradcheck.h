@@ -33,6 +33,7 @@ struct GradcheckOptions {
 
 struct GradcheckResult {
   std::string op;
+  GradcheckOptions options;  // the tolerances the check used
   bool passed = false;
   std::string failure;  // why it failed; empty when it passed
   double max_abs_error = 0;

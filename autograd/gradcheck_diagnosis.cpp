@@ -76,7 +76,7 @@ std::string GradcheckResult::diagnosis() const {
     for (Index e = 0; e < elements; ++e) {
       for (Index out = 0; out < outputs; ++out) {
         const std::size_t k = static_cast<std::size_t>(out * elements + e);
-        if (!(std::abs(a[k] - n[k]) <= 1e-5 + 1e-3 * std::abs(n[k]))) {
+        if (!(std::abs(a[k] - n[k]) <= options.atol + options.rtol * std::abs(n[k]))) {
           wrong.push_back(e);
           break;
         }
