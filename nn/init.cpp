@@ -16,8 +16,13 @@ struct Fans {
 
 Fans fans(const char* op, const Shape& shape) {
   if (shape.rank() == 1) return {static_cast<Real>(shape[0]), static_cast<Real>(shape[0])};
-  if (shape.rank() != 2) throw_shape_error(op, "needs a 1-D or 2-D shape, got {}", shape);
-  return {static_cast<Real>(shape[0]), static_cast<Real>(shape[1])};
+  if (shape.rank() == 0) throw_shape_error(op, "needs at least one axis, got {}", shape);
+  // A convolution kernel (..., in, out), as Keras counts it: every position
+  // of the window feeds each output, so the window's size multiplies both fans.
+  const int rank = shape.rank();
+  Real window = 1;
+  for (int axis = 0; axis < rank - 2; ++axis) window *= static_cast<Real>(shape[axis]);
+  return {window * static_cast<Real>(shape[rank - 2]), window * static_cast<Real>(shape[rank - 1])};
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 //   he_uniform:     U(-a, a), a = sqrt(6 / fan_in)                for relu layers
 //   he_normal:      N(0, 2 / fan_in)
 //   orthogonal:     a random orthogonal matrix times gain         recurrent kernels
-// A 1-D shape has fan_in = fan_out = its size.
+// A 1-D shape has fan_in = fan_out = its size. A convolution kernel
+// (kh, kw, in, out) has fan_in = kh kw in and fan_out = kh kw out, as in Keras.
 #pragma once
 
 #include "core/random.h"

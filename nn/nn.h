@@ -8,6 +8,7 @@
 #include "nn/additive_attention.h"
 #include "nn/attention.h"
 #include "nn/checkpoint.h"
+#include "nn/conv2d.h"
 #include "nn/data.h"
 #include "nn/init.h"
 #include "nn/layer_norm.h"

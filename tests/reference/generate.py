@@ -438,11 +438,40 @@ def optimizers():
                     {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.05})
 
 
+def keras_conv2d(x, kernel, bias, strides, padding):
+    """Keras's Conv2D on channels-last x with a (k, k, in, out) kernel, through torch's NCHW conv2d."""
+    k = kernel.shape[0]
+    nchw = x.permute(0, 3, 1, 2)
+    if padding == "same":  # TensorFlow's rule: out = ceil(size / strides), the odd zero after
+        pads = []
+        for size in (x.shape[2], x.shape[1]):
+            out = -(-size // strides)
+            total = max((out - 1) * strides + k - size, 0)
+            pads += [total // 2, total - total // 2]
+        nchw = torch.nn.functional.pad(nchw, pads)
+    y = torch.nn.functional.conv2d(nchw, kernel.permute(3, 2, 0, 1), bias, stride=strides)
+    return y.permute(0, 2, 3, 1)
+
+
+def convolutions():
+    write("conv2d_same_strided", "Conv2D(3, filters 4, kernel 3, strides 2, padding same, relu) over (2, 5, 6, 3)",
+          inputs={"x": normal(2, 5, 6, 3)}, params={"kernel": normal(3, 3, 3, 4, scale=0.5), "bias": normal(4)},
+          options={"kernel_size": 3, "strides": 2, "padding": 1, "activation": 1},
+          compute=lambda x, kernel, bias: {"y": torch.relu(keras_conv2d(x, kernel, bias, 2, "same"))})
+    write("conv2d_valid", "Conv2D(2, filters 3, kernel 2, strides 1, padding valid) over (2, 4, 5, 2)",
+          inputs={"x": normal(2, 4, 5, 2)}, params={"kernel": normal(2, 2, 2, 3), "bias": normal(3)},
+          options={"kernel_size": 2, "strides": 1, "padding": 0, "activation": 0},
+          compute=lambda x, kernel, bias: {"y": keras_conv2d(x, kernel, bias, 1, "valid")})
+    write("max_pool2d", "max_pool2d(x, 2) over (2, 5, 7, 3): F.max_pool2d, the odd row and column dropped",
+          inputs={"x": normal(2, 5, 7, 3)}, options={"pool": 2},
+          compute=lambda x: {"y": torch.nn.functional.max_pool2d(x.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)})
+
+
 if __name__ == "__main__":
     FIXTURES.mkdir(exist_ok=True)
     for old in FIXTURES.glob("*.txt"):
         old.unlink()
     for family in (primitives, attention_ops, lstm, dense_layers, attention_layers, multi_head_attention, losses,
-                   optimizers):
+                   optimizers, convolutions):
         family()
     print(f"wrote {len(list(FIXTURES.glob('*.txt')))} fixtures to {FIXTURES}")

@@ -172,3 +172,22 @@ TEST_CASE("reference: the first steps of SGD with momentum, Nesterov, Adam and A
         AdamOptions{f.option("lr"), f.option("beta1"), f.option("beta2"), f.option("eps"), f.option("weight_decay")});
   });
 }
+
+TEST_CASE("reference: Conv2D (same and strided, valid) and max_pool2d against torch's conv2d and max_pool2d") {
+  for (const char* name : {"conv2d_same_strided", "conv2d_valid"}) {
+    CAPTURE(name);
+    const Fixture fixture(name);
+    const auto inputs = fixture.inputs();
+    const Index in_channels = inputs.at("x").shape()[3];
+    Conv2D conv(in_channels, {.filters = fixture.tensor("param.bias").numel(),
+                              .kernel_size = fixture.index_option("kernel_size"),
+                              .strides = fixture.index_option("strides"),
+                              .padding = static_cast<Padding>(fixture.index_option("padding")),
+                              .activation = static_cast<Activation>(fixture.index_option("activation"))});
+    fixture.load_parameters(conv);
+    fixture.check({{"y", conv(inputs.at("x"))}}, inputs, &conv);
+  }
+  const Fixture pool_fixture("max_pool2d");
+  const auto inputs = pool_fixture.inputs();
+  pool_fixture.check({{"y", max_pool2d(inputs.at("x"), pool_fixture.index_option("pool"))}}, inputs);
+}
