@@ -37,11 +37,11 @@ exercise: setup
 	@name=$$(ls tutorials/exercises/ | grep -E "^0*$(EXERCISE_NUMBER)_.*\.cpp$$" | head -1); \
 	[ -n "$$name" ] || { echo "no exercise $(EXERCISE_NUMBER): make exercise N, N from 1 to $(words $(EXERCISES))"; exit 2; }; \
 	meson compile -C $(BUILD_DIR) tutorials/exercises/exercise_$${name%.cpp} && \
-	$(BUILD_DIR)/tutorials/exercises/exercise_$${name%.cpp}
+	$(BUILD_DIR)/tutorials/exercises/exercise_$${name%.cpp} --pictures $(BUILD_DIR)/exercise_pictures
 
 exercises: setup
 	meson compile -C $(BUILD_DIR) $(addprefix tutorials/exercises/exercise_,$(EXERCISES))
-	@status=0; for e in $(EXERCISES); do echo; $(BUILD_DIR)/tutorials/exercises/exercise_$$e || status=1; done; exit $$status
+	@status=0; for e in $(EXERCISES); do echo; $(BUILD_DIR)/tutorials/exercises/exercise_$$e --pictures $(BUILD_DIR)/exercise_pictures || status=1; done; exit $$status
 
 # The whole test suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 SANITIZE_DIR ?= build-sanitize

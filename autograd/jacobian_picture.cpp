@@ -122,8 +122,8 @@ std::string jacobian_svg(const GradcheckResult& result) {
       }
       width = std::max(width, x + std::max(panel_w, 150.0));
     }
-    canvas.text(kLeft, y + 22 + panel_h + 16, fmt::format("columns: the {} elements of input {} {}", elements, i,
-                                                          result.input_shapes[i]), 11);
+    canvas.text(kLeft, y + 22 + panel_h + 16, fmt::format("columns: the {} elements of input {} {}; outlined: the largest differences",
+                                                          elements, i, result.input_shapes[i]), 11);
     canvas.text(kLeft - 10, y + 22 + panel_h / 2, fmt::format("rows: output {}", result.output_shape), 11, "middle", -90);
     const double bar_x = width + 24, bar_h = std::max(panel_h, 80.0);
     canvas.colour_bar(bar_x, y + 22, bar_h, scale, "Jacobian entry");

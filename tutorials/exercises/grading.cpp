@@ -1,14 +1,27 @@
 #include "tutorials/exercises/grading.h"
 
+#include "autograd/jacobian_picture.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string_view>
 
 namespace atto::exercise {
 
+namespace {
+
+std::string pictures_folder;  // from --pictures; empty: no pictures
+
+}  // namespace
+
 Grader::Grader(int argc, char** argv, std::string title) : title_(std::move(title)) {
-  for (int i = 1; i < argc; ++i) expect_all_fail_ = expect_all_fail_ || std::string_view(argv[i]) == "--expect-all-fail";
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg == "--expect-all-fail") expect_all_fail_ = true;
+    if (arg == "--pictures" && i + 1 < argc) pictures_folder = argv[++i];
+  }
   fmt::print("{}\n\n", title_);
 }
 
@@ -60,7 +73,14 @@ std::string gradient_check(const std::string& what, const GradcheckFn& forward, 
   const GradcheckResult result = gradcheck(what, forward, inputs);
   if (result.passed) return "";
   const std::string diagnosis = result.diagnosis();
-  return diagnosis.empty() ? result.failure : diagnosis;
+  std::string reason = diagnosis.empty() ? result.failure : diagnosis;
+  if (!pictures_folder.empty() && !result.analytic_jacobian.empty()) {
+    std::filesystem::create_directories(pictures_folder);
+    const std::string path = (std::filesystem::path(pictures_folder) / (what + "_jacobian.svg")).string();
+    write_jacobian_picture(result, path);
+    reason += fmt::format(" (the Jacobians side by side: {})", path);
+  }
+  return reason;
 }
 
 }  // namespace atto::exercise

@@ -2,6 +2,8 @@
 // with its reason in a learner's words, then one summary line. With
 // --expect-all-fail (what `make test` runs on the untouched stubs) it exits
 // 0 only if every check failed: a check that passes on a stub is a bug.
+// With --pictures DIR (what `make exercise N` passes), a failed gradient
+// check also writes the Jacobians as a picture into DIR and names the file.
 #pragma once
 
 #include "autograd/autograd.h"
@@ -35,7 +37,8 @@ class Grader {
 
 // "" when the learner's backward, run through record(), passes gradcheck on
 // `inputs`; else gradcheck's diagnosis ("your gradient for input 1 is 2x too
-// large everywhere", ...). `forward` builds the op from the learner's pieces.
+// large everywhere", ...) and, under --pictures, where the picture of the
+// Jacobians went. `forward` builds the op from the learner's pieces.
 [[nodiscard]] std::string gradient_check(const std::string& what, const GradcheckFn& forward,
                                          const std::vector<Tensor>& inputs);
 
