@@ -91,16 +91,18 @@ std::string jacobian_svg(const GradcheckResult& result) {
     const double cell = std::clamp(kPanelSize / static_cast<double>(std::max<Index>({elements, outputs, 1})), 2.0, 24.0);
     const double panel_w = cell * static_cast<double>(elements), panel_h = cell * static_cast<double>(outputs);
     double scale = 0, difference_scale = 0;
-    std::vector<std::pair<double, std::size_t>> worst;
+    std::vector<std::pair<double, std::size_t>> worst;  // (difference, entry) of the entries beyond tolerance
     for (std::size_t k = 0; k < a.size(); ++k) {
       scale = std::max({scale, std::abs(a[k]), std::abs(n[k])});
       difference_scale = std::max(difference_scale, std::abs(a[k] - n[k]));
-      worst.emplace_back(std::abs(a[k] - n[k]), k);
+      const double allowed = result.options.atol + result.options.rtol * std::abs(n[k]);
+      if (!(std::abs(a[k] - n[k]) <= allowed)) worst.emplace_back(std::abs(a[k] - n[k]), k);
     }
     scale = scale > 0 ? scale : 1;
     difference_scale = difference_scale > 0 ? difference_scale : 1;
     std::partial_sort(worst.begin(), worst.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, worst.size())),
                       worst.end(), std::greater<>());
+    double panels_right = 0;
     const char* names[] = {"analytic (your backward)", "numeric (central differences)", "analytic - numeric"};
     for (int panel = 0; panel < 3; ++panel) {
       const double x = kLeft + panel * (std::max(panel_w, 150.0) + kGap);
@@ -113,19 +115,22 @@ std::string jacobian_svg(const GradcheckResult& result) {
                       diverging(value / (panel == 2 ? difference_scale : scale)));
         }
       }
-      if (panel != 1) {  // the worst entries, outlined where they are wrong
-        for (std::size_t w = 0; w < std::min<std::size_t>(3, worst.size()) && worst[w].first > 0; ++w) {
+      if (panel != 1) {  // the worst of the wrong entries, outlined
+        for (std::size_t w = 0; w < std::min<std::size_t>(3, worst.size()); ++w) {
           const auto out = static_cast<double>(static_cast<Index>(worst[w].second) / elements);
           const auto e = static_cast<double>(static_cast<Index>(worst[w].second) % elements);
           canvas.rect(x + cell * e, y + 22 + cell * out, cell, cell, "none", "black");
         }
       }
-      width = std::max(width, x + std::max(panel_w, 150.0));
+      panels_right = x + std::max(panel_w, 150.0);
     }
-    canvas.text(kLeft, y + 22 + panel_h + 16, fmt::format("columns: the {} elements of input {} {}; outlined: the largest differences",
-                                                          elements, i, result.input_shapes[i]), 11);
+    const std::string columns =
+        fmt::format("columns: the {} elements of input {} {}{}", elements, i, result.input_shapes[i],
+                    worst.empty() ? "; every entry within tolerance" : "; outlined: the largest wrong entries");
+    canvas.text(kLeft, y + 22 + panel_h + 16, columns, 11);
+    width = std::max(width, kLeft + 6.6 * static_cast<double>(columns.size()));
     canvas.text(kLeft - 10, y + 22 + panel_h / 2, fmt::format("rows: output {}", result.output_shape), 11, "middle", -90);
-    const double bar_x = width + 24, bar_h = std::max(panel_h, 80.0);
+    const double bar_x = panels_right + 24, bar_h = std::max(panel_h, 80.0);
     canvas.colour_bar(bar_x, y + 22, bar_h, scale, "Jacobian entry");
     canvas.colour_bar(bar_x + kBarRoom, y + 22, bar_h, difference_scale, "difference");
     width = std::max(width, bar_x + 2 * kBarRoom);

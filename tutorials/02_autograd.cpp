@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
     fmt::print("(install graphviz to render it: dot -Tsvg {} -o graph.svg)\n", dot_path);
   }
   // Now write these backward functions yourself, and have them graded:
-  fmt::print("\nnow write them yourself: make exercise 1 (broadcasting), 2 (tanh, sigmoid), 3 (matmul)\n");
+  fmt::print("\nnow write them yourself: make exercise 1 (broadcasting), 2 (tanh, sigmoid), 3 (matmul),\n"
+             "5 (the topological order, and a variable used twice)\n");
   return neuron.passed && !typo.passed ? 0 : 1;
 }

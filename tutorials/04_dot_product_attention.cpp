@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
       "attention", [](const std::vector<Var>& v) { return attention(v[0], v[1], v[2]); },
       {gen.normal({2, 3, 4}), gen.normal({2, 4, 4}), gen.normal({2, 4, 2})});
   fmt::print("{}\n", check.report());
-  fmt::print("\nnow write the stable softmax and its backward yourself: make exercise 4\n");
+  fmt::print("\nnow write the stable softmax and its backward yourself: make exercise 4; then the fixed\n"
+             "scoring function, batched, stable and scaled: make exercise 8\n");
   return check.passed ? 0 : 1;
 }

@@ -108,5 +108,6 @@ int main(int argc, char** argv) {
   // The headline: the scale learned from data lands on 1/sqrt(d).
   const bool found = std::abs(scale.item() - textbook) < 0.02;
   if (!found) fmt::print("\nthe learned scale {:.4f} missed 1/sqrt(d) = {:.4f} by more than 0.02\n", scale.item(), textbook);
+  fmt::print("\nnow write Keras's Attention with its masks yourself: make exercise 9\n");
   return found ? 0 : 1;
 }

@@ -241,5 +241,6 @@ int main(int argc, char** argv) {
   const bool remembers = held_out >= 0.5;
   if (!bias_helps) fmt::print("the forget-gate bias of 1 did not keep 10x more gradient at the first step\n");
   if (!remembers) fmt::print("the LSTM recalled under 50% of held-out sequences\n");
+  fmt::print("\nnow write the cell's gates, forward and backward through time, yourself: make exercise 10\n");
   return bias_helps && remembers ? 0 : 1;
 }

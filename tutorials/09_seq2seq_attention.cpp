@@ -351,5 +351,6 @@ int main(int argc, char** argv) {
     fmt::print("\nattention reached {:.1f}% against {:.1f}% without: expected at least {:.0f}%, 20 points ahead\n",
                100 * with.all, 100 * without.all, 100 * needed);
   }
+  fmt::print("\nnow train this task with your own pieces (the milestone): make exercise 13\n");
   return same && attention_wins && article_as_described ? 0 : 1;
 }

@@ -119,6 +119,29 @@ int main(int argc, char** argv) {
       [&](const std::vector<Var>& v) { return gru_sequence(v[0], v[1], v[2], v[3], v[4], v[5], mask); }, small);
   fmt::print("{}\n", fused_check.report());
 
+  // ### When a hand-derived backward is wrong
+  //
+  // A slip of the kind section 2's backward invites: the last line of the
+  // step, h_t = z * h + (1 - z) * n, as its own op, with the sign of
+  // d(1 - z)/dz dropped where n's gradient is formed. gradcheck fails, its
+  // diagnosis names the pattern, and the picture of the Jacobians shows
+  // where: the block of input 2 (n) is the mirror image of the numeric one.
+  const auto slipped_mix = [](const std::vector<Var>& v) {
+    const Tensor z = v[0].value(), h = v[1].value(), n = v[2].value();
+    return record("gru_mix_with_a_slip", z * h + (Real(1) - z) * n, {v[0], v[1], v[2]},
+                  [z, h, n](const Tensor& g) {
+                    // h_t = z * h + (1 - z) * n
+                    return Grads{g * (h - n), g * z, g * (z - Real(1))};  // the slip: should be g * (1 - z)
+                  });
+  };
+  Generator slip_gen(options.seed + 12);  // its own stream: the figures below stay as they were
+  const GradcheckResult slip = gradcheck("gru_mix_with_a_slip", slipped_mix,
+                                         {slip_gen.uniform({2, 3}, 0, 1), slip_gen.normal({2, 3}), slip_gen.normal({2, 3})});
+  fmt::print("\n{}\ndiagnosis: {}\n", slip.report(), slip.diagnosis());
+  const std::string slip_picture = options.output_path("12_gru_mix_slip_jacobian.svg");
+  write_jacobian_picture(slip, slip_picture);
+  fmt::print("wrote {}\n", slip_picture);
+
   // ## 3. In the gradient-check table, and against the composed version
   //
   // register_op_check puts an op defined anywhere into the same table the
@@ -197,7 +220,7 @@ int main(int argc, char** argv) {
   if (!gru_learns) fmt::print("\nthe GRU translator reached {:.1f}%, under the {:.0f}% expected\n",
                               100 * gru.score.all, 100 * needed);
   const bool passed =
-      composed_check.passed && fused_check.passed && table.failed == 0 && worst < 1e-10 && gru_learns;
+      composed_check.passed && fused_check.passed && !slip.passed && table.failed == 0 && worst < 1e-10 && gru_learns;
   fmt::print("\n{}\n", passed ? "every check passed" : "A CHECK FAILED");
   return passed ? 0 : 1;
 }

@@ -13,5 +13,5 @@ echo "$output" | grep -q "FAIL  sigmoid: gradcheck.*2x too large" || { echo "the
 picture="$dir/sigmoid_jacobian.svg"
 [ -s "$picture" ] || { echo "no picture at $picture"; exit 1; }
 echo "$output" | grep -qF "$picture" || { echo "the grade does not say where the picture is"; exit 1; }
-grep -q "outlined: the largest differences" "$picture" || { echo "the picture does not mark the worst entries"; exit 1; }
+grep -q "outlined: the largest wrong entries" "$picture" || { echo "the picture does not mark the worst entries"; exit 1; }
 [ ! -e "$dir/tanh_jacobian.svg" ] || { echo "a picture was drawn for a check that passed"; exit 1; }

@@ -17,10 +17,8 @@ Index real_length(const Tensor& ids, Index row) {
   return length;
 }
 
-// Batches of examples of similar source length, in random order: a batch is
-// padded only to its own longest source, so the LSTMs run few steps over
-// padding. Within a length the order is random too, so batches differ
-// between epochs.
+}  // namespace
+
 std::vector<std::vector<Index>> batches_by_length(const Tensor& source, Index batch_size, Generator& gen) {
   const Index rows = source.dim(0);
   std::vector<std::pair<double, Index>> order;  // (length + a random fraction, row)
@@ -35,15 +33,12 @@ std::vector<std::vector<Index>> batches_by_length(const Tensor& source, Index ba
   return batches;
 }
 
-// The rows of ids, cut after the last column that holds a token in any of them.
 Tensor take_trimmed(const Tensor& ids, const std::vector<Index>& rows) {
   const Tensor picked = take(ids, rows);
   Index longest = 0;
   for (Index row = 0; row < picked.dim(0); ++row) longest = std::max(longest, real_length(picked, row));
   return slice(picked, 1, 0, longest);
 }
-
-}  // namespace
 
 Vocabulary shared_vocabulary(const std::vector<Translation>& pairs, Tokenization tokenization) {
   std::vector<std::string> texts = sources_of(pairs);

@@ -25,6 +25,14 @@ Vocabulary shared_vocabulary(const std::vector<Translation>& pairs, Tokenization
 ParallelCorpus make_corpus(const std::vector<Translation>& pairs, const Vocabulary& source_vocab,
                            const Vocabulary& target_vocab);
 
+// Batches of examples of similar source length, in random order: a batch is
+// padded only to its own longest source, so the recurrent layers run few
+// steps over padding. Within a length the order is random too, so batches
+// differ between epochs.
+std::vector<std::vector<Index>> batches_by_length(const Tensor& source, Index batch_size, Generator& gen);
+// The rows of ids, cut after the last column that holds a token in any of them.
+Tensor take_trimmed(const Tensor& ids, const std::vector<Index>& rows);
+
 struct TrainingOptions {
   Index epochs = 10;
   Index batch_size = 32;

@@ -2,6 +2,7 @@
 // forward, one step backward (all six gradients), a sequence of steps
 // through time, and a gradient check of your cell chained over time.
 #include "tutorials/exercises/10_lstm_cell.h"
+#include "tutorials/exercises/checks/your_lstm_step.h"
 #include "tutorials/exercises/grading.h"
 
 #include <fmt/format.h>
@@ -18,19 +19,6 @@ LSTMWeights random_weights(Generator& gen) {
           gen.normal({4 * kUnits}, 0, 0.5)};
 }
 
-// Your cell as one op of the graph: inputs x, h, c, kernel, recurrent, bias
-// -> [h' | c'] (B, 2U), so that steps chain and backward runs through time.
-Var your_step(const Var& x, const Var& h, const Var& c, const Var& kernel, const Var& recurrent, const Var& bias) {
-  const LSTMWeights w{kernel.value(), recurrent.value(), bias.value()};
-  const CellStep step = lstm_cell_forward(x.value(), h.value(), c.value(), w);
-  return record("your_lstm_cell", concat({step.h, step.c}, 1), {x, h, c, kernel, recurrent, bias},
-                [x = x.value(), h = h.value(), c = c.value(), w, step](const Tensor& g) {
-                  const CellGrads d = lstm_cell_backward(x, h, c, w, step, slice(g, 1, 0, kUnits),
-                                                         slice(g, 1, kUnits, 2 * kUnits));
-                  return Grads{d.x, d.h, d.c, d.kernel, d.recurrent, d.bias};
-                });
-}
-
 // Steps over x (B, T, In) from zero state with your cell or the library's;
 // returns the last [h | c].
 Var run_sequence(bool yours, const Var& x, const Var& kernel, const Var& recurrent, const Var& bias) {
@@ -38,7 +26,7 @@ Var run_sequence(bool yours, const Var& x, const Var& kernel, const Var& recurre
   for (Index t = 0; t < x.shape()[1]; ++t) {
     const Var x_t = reshape(slice(x, 1, t, t + 1), {kBatch, kIn});
     if (yours) {
-      const Var both = your_step(x_t, h, c, kernel, recurrent, bias);
+      const Var both = your_lstm_step(x_t, h, c, kernel, recurrent, bias);
       h = slice(both, 1, 0, kUnits);
       c = slice(both, 1, kUnits, 2 * kUnits);
     } else {
