@@ -20,6 +20,7 @@
 //
 // Run it:  build/tutorials/04_dot_product_attention [--quick] [--seed S]
 #include "autograd/autograd.h"
+#include "tutorials/common/heatmap.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
@@ -109,6 +110,32 @@ int main(int argc, char** argv) {
     const Real spread = std::sqrt(mean(raw * raw).item());
     fmt::print("{:>6} {:>12.2f} {:>26.3f} {:>24.3f}\n", dim, spread, mean(max(softmax(raw), -1)).item(),
                mean(max(softmax(raw / std::sqrt(static_cast<Real>(dim))), -1)).item());
+  }
+  // The same in a picture: one random query against 12 random keys, for each
+  // d, its weights without and with the scale. Unscaled, the rows turn
+  // one-hot as d grows; scaled, they stay spread.
+  {
+    Generator picture_gen(options.seed + 4);  // its own stream: the figures below stay as they were
+    const std::vector<Index> dims = {4, 16, 64, 256};
+    Tensor unscaled = zeros({4, 12}), scaled = zeros({4, 12});
+    std::vector<std::string> rows, keys;
+    for (Index key = 0; key < 12; ++key) keys.push_back(fmt::format("k{}", key));
+    for (Index row = 0; row < 4; ++row) {
+      const Index dim = dims[static_cast<std::size_t>(row)];
+      const Tensor raw = matmul(picture_gen.normal({1, dim}), picture_gen.normal({12, dim}), Transpose::b);
+      const Tensor plain = softmax(raw), divided = softmax(raw / std::sqrt(static_cast<Real>(dim)));
+      for (Index key = 0; key < 12; ++key) {
+        unscaled.at({row, key}) = plain.at({0, key});
+        scaled.at({row, key}) = divided.at({0, key});
+      }
+      rows.push_back(fmt::format("d = {}", dim));
+    }
+    const std::string path = options.output_path("04_saturation.svg");
+    tutorial::heatmaps_svg("One query's weights over 12 keys as d grows: unscaled scores saturate, scaled ones do not",
+                           {{"softmax(q.k)", rows, keys, unscaled}, {"softmax(q.k / sqrt(d))", rows, keys, scaled}},
+                           {.row_title = "query width d", .column_title = "keys", .value_title = "attention weight"})
+        .save(path);
+    fmt::print("wrote {}\n", path);
   }
 
   // ## 4. The weights are a probability distribution

@@ -11,6 +11,7 @@
 //
 // Run it:  build/tutorials/05_attention_layer [--quick] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/heatmap.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
@@ -94,6 +95,23 @@ int main(int argc, char** argv) {
   const auto both = plain(Var(seq), Var(seq), {.query_mask = padding, .value_mask = padding, .use_causal_mask = true});
   print_weights("\ncausal + padding, with query_mask zeroing the padded queries' outputs:", both.weights.value());
   fmt::print("output rows of the padded queries: {}\n", slice(both.output.value(), 1, 3, 5));
+  // The four weight matrices side by side: what each mask takes away.
+  {
+    const std::vector<std::string> queries = {"q0", "q1", "q2", "q3", "q4"}, keys = {"key0", "key1", "key2", "key3", "key4"};
+    const auto panel = [&](const char* caption, const Tensor& weights) {
+      return tutorial::HeatmapPanel{caption, queries, keys, weights.reshape({seq_len, seq_len})};
+    };
+    const std::string path = options.output_path("05_masks.svg");
+    tutorial::heatmaps_svg(
+        "Attention weights of one sequence under each mask (key3 and key4 are padding)",
+        {panel("no mask", plain(Var(seq), Var(seq)).weights.value()),
+         panel("value_mask", plain(Var(seq), Var(seq), {.value_mask = padding}).weights.value()),
+         panel("causal", plain(Var(seq), Var(seq), {.use_causal_mask = true}).weights.value()),
+         panel("causal + value_mask", both.weights.value())},
+        {.row_title = "queries", .column_title = "keys (attended to)", .value_title = "attention weight"})
+        .save(path);
+    fmt::print("wrote {}\n", path);
+  }
 
   // ## 3. dot vs concat scores
   //

@@ -27,6 +27,7 @@
 //
 // Run it:  build/tutorials/07_lstm [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/heatmap.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
@@ -92,6 +93,28 @@ class Recaller : public Module {
   }
   std::string type_name() const override { return "Recaller"; }
   Var forward(const Tensor& inputs) { return readout_(lstm_(Var(inputs)).output); }
+
+  // The input and forget gates (T, units) of each step on one sequence (T, symbols),
+  // recomputed from the cell's weights, gate order i, f, g, o.
+  std::pair<Tensor, Tensor> gates(const Tensor& sequence) const {
+    const LSTMCell& cell = lstm_.cell();
+    const Index steps = sequence.dim(0), units = cell.units();
+    Tensor input_gate = zeros({steps, units}), forget_gate = zeros({steps, units});
+    Tensor h = zeros({1, units}), c = zeros({1, units});
+    for (Index t = 0; t < steps; ++t) {
+      const Tensor z = matmul(slice(sequence, 0, t, t + 1), cell.kernel().value()) +
+                       matmul(h, cell.recurrent_kernel().value()) + cell.bias().value();
+      const Tensor i = sigmoid(slice(z, 1, 0, units)), f = sigmoid(slice(z, 1, units, 2 * units));
+      const Tensor g = tanh(slice(z, 1, 2 * units, 3 * units)), o = sigmoid(slice(z, 1, 3 * units, 4 * units));
+      c = f * c + i * g;
+      h = o * tanh(c);
+      for (Index u = 0; u < units; ++u) {
+        input_gate.at({t, u}) = i.at({0, u});
+        forget_gate.at({t, u}) = f.at({0, u});
+      }
+    }
+    return {input_gate, forget_gate};
+  }
 
  private:
   LSTM lstm_;
@@ -233,6 +256,25 @@ int main(int argc, char** argv) {
   }
   fmt::print("\n{:.1f}% of {} held-out sequences recalled, against {:.1f}% by chance\n", held_out * 100,
              test.answer.numel(), 100.0 / static_cast<double>(symbols));
+
+  // What the gates do over time, on one held-out sequence: where the input
+  // gates open, the cell is written; where the forget gates stay near 1, it
+  // is kept. The first step's symbol must be written and then kept.
+  {
+    const auto [input_gate, forget_gate] = model.gates(slice(test.inputs, 0, 0, 1).reshape({recall_steps, symbols}));
+    const Index shown = 16;
+    std::vector<std::string> steps, units;
+    for (Index t = 0; t < recall_steps; ++t) steps.push_back(fmt::format("t{}", t));
+    for (Index u = 0; u < shown; ++u) units.push_back(fmt::format("u{}", u));
+    const std::string path = options.output_path("07_gates.svg");
+    tutorial::heatmaps_svg(fmt::format("Gates of the trained LSTM on one held-out sequence (answer: symbol {}), first {} units",
+                                       static_cast<int>(test.answer.data()[0]), shown),
+                           {{"input gate i (writes)", steps, units, slice(input_gate, 1, 0, shown)},
+                            {"forget gate f (keeps)", steps, units, slice(forget_gate, 1, 0, shown)}},
+                           {.row_title = "time step", .column_title = "units", .value_title = "gate value"})
+        .save(path);
+    fmt::print("wrote {}\n", path);
+  }
 
   // The headlines: the forget-gate bias of 1 keeps at least 10x more gradient
   // at the first step, and the LSTM carries the first symbol to the end far

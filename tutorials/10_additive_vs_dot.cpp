@@ -14,11 +14,13 @@
 //
 // Run it:  build/tutorials/10_additive_vs_dot [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/heatmap.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 
 using namespace atto;
 
@@ -140,6 +142,35 @@ int main(int argc, char** argv) {
   // about the scoring functions. Both learn the task.
   fmt::print("\nchance would be {:.0f}%; additive/dot time per step: {:.2f}x\n", 100.0 / kValues,
              bahdanau.ms_per_step / luong.ms_per_step);
+
+  // What the two scores look like: one key k = (1, 0.5), queries q on a grid
+  // in two dimensions. The dot score is a plane, growing without bound in the
+  // key's direction, so a long query saturates the softmax; each tanh term of
+  // the additive score (here with w = (2, 2)) is bounded, so the surface
+  // flattens far from the key and its largest value is fixed by w.
+  {
+    constexpr int kGrid = 13;  // -3 ... 3 in steps of 0.5
+    const Real key[2] = {1, 0.5}, weight[2] = {2, 2};
+    Tensor dot = zeros({kGrid, kGrid}), additive = zeros({kGrid, kGrid});
+    std::vector<std::string> q2_labels, q1_labels;
+    for (int i = 0; i < kGrid; ++i) {
+      const Real q2 = 3 - 0.5 * i, q1 = -3 + 0.5 * i;  // rows from the top: q2 falls
+      q2_labels.push_back(fmt::format("{:g}", q2));
+      q1_labels.push_back(fmt::format("{:g}", q1));
+      for (int j = 0; j < kGrid; ++j) {
+        const Real x = -3 + 0.5 * j, y = q2;
+        dot.at({i, j}) = x * key[0] + y * key[1];
+        additive.at({i, j}) = weight[0] * std::tanh(x + key[0]) + weight[1] * std::tanh(y + key[1]);
+      }
+    }
+    const std::string path = options.output_path("10_score_surfaces.svg");
+    tutorial::heatmaps_svg("Scores of queries q = (q1, q2) against one key k = (1, 0.5)",
+                           {{"dot: q . k", q2_labels, q1_labels, dot},
+                            {"additive: 2 tanh(q1 + 1) + 2 tanh(q2 + 0.5)", q2_labels, q1_labels, additive}},
+                           {.row_title = "q2", .column_title = "q1", .value_title = "score", .low = -4.5, .high = 4.5})
+        .save(path);
+    fmt::print("wrote {}\n", path);
+  }
 
   // The headline: both scorings learn the retrieval on held-out sequences.
   const bool both_learn = luong.accuracy >= 0.9 && bahdanau.accuracy >= 0.9;

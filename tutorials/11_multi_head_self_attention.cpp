@@ -11,6 +11,7 @@
 //
 // Run it:  build/tutorials/11_multi_head_self_attention [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/heatmap.h"
 #include "tutorials/common/options.h"
 
 #include <fmt/format.h>
@@ -125,6 +126,21 @@ int main(int argc, char** argv) {
       for (Index j = 0; j < kLength; ++j) fmt::print("{:>5.2f}", weights.at({0, head, i, j}));
       fmt::print("\n");
     }
+  }
+  // The same maps in a picture, one panel per head, the digits on the axes.
+  {
+    std::vector<std::string> positions;
+    for (Index j = 0; j < kLength; ++j) positions.push_back(fmt::format("{}:{}", j, static_cast<int>(digits.at({0, j}))));
+    std::vector<tutorial::HeatmapPanel> panels;
+    for (Index head = 0; head < kHeads; ++head) {
+      panels.push_back({fmt::format("head {}", head), positions, positions,
+                        slice(slice(weights, 0, 0, 1), 1, head, head + 1).reshape({kLength, kLength})});
+    }
+    const std::string path = options.output_path("11_heads.svg");
+    tutorial::heatmaps_svg("Where each position looks, per head, reversing one held-out sequence (position:digit)",
+                           panels, {.row_title = "query position", .column_title = "key position (attended to)"})
+        .save(path);
+    fmt::print("\nwrote {}\n", path);
   }
   // The headline: fresh sequences, never seen, reversed whole.
   if (per_sequence < 0.9) fmt::print("\nunder 90% of held-out sequences reversed\n");
