@@ -11,6 +11,7 @@
 #include "nn/conv2d.h"
 #include "nn/data.h"
 #include "nn/init.h"
+#include "nn/layer_checks.h"
 #include "nn/layer_norm.h"
 #include "nn/layers.h"
 #include "nn/losses.h"
@@ -21,4 +22,5 @@
 #include "nn/progress.h"
 #include "nn/sequence_layer.h"
 #include "nn/text.h"
+#include "nn/transformer.h"
 #include "nn/translator.h"

@@ -467,11 +467,96 @@ def convolutions():
           compute=lambda x: {"y": torch.nn.functional.max_pool2d(x.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)})
 
 
+def transformer_params(prefix_attention, d_model, feedforward):
+    """attograd's parameters of one attention block set, in attograd's names."""
+    params = {}
+    for name in prefix_attention:
+        for part in ("query", "key", "value", "output"):
+            params[f"{name}.{part}.kernel"] = normal(d_model, d_model, scale=0.4)
+            params[f"{name}.{part}.bias"] = normal(d_model, scale=0.1)
+    params["feedforward1.kernel"] = normal(d_model, feedforward, scale=0.4)
+    params["feedforward1.bias"] = normal(feedforward, scale=0.1)
+    params["feedforward2.kernel"] = normal(feedforward, d_model, scale=0.4)
+    params["feedforward2.bias"] = normal(d_model, scale=0.1)
+    return params
+
+
+def as_torch_state(p, attentions, torch_attentions, norms):
+    """attograd's parameters as the state of torch.nn.TransformerEncoderLayer / DecoderLayer:
+    in_proj_weight = [Wq^T; Wk^T; Wv^T], out_proj.weight = Wo^T, linear.weight = kernel^T."""
+    state = {}
+    for name, torch_name in zip(attentions, torch_attentions):
+        state[f"{torch_name}.in_proj_weight"] = torch.cat([p[f"{name}.{x}.kernel"].T for x in ("query", "key", "value")])
+        state[f"{torch_name}.in_proj_bias"] = torch.cat([p[f"{name}.{x}.bias"] for x in ("query", "key", "value")])
+        state[f"{torch_name}.out_proj.weight"] = p[f"{name}.output.kernel"].T
+        state[f"{torch_name}.out_proj.bias"] = p[f"{name}.output.bias"]
+    state["linear1.weight"], state["linear1.bias"] = p["feedforward1.kernel"].T, p["feedforward1.bias"]
+    state["linear2.weight"], state["linear2.bias"] = p["feedforward2.kernel"].T, p["feedforward2.bias"]
+    for norm in norms:
+        state[f"{norm}.weight"], state[f"{norm}.bias"] = p[f"{norm}.gamma"], p[f"{norm}.beta"]
+    return state
+
+
+def transformers():
+    d_model, heads, feedforward, batch, tt, ts = 6, 2, 10, 2, 4, 5
+    source_mask = torch.tensor([[1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]])
+    target_mask = torch.tensor([[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0]])
+    call = torch.nn.utils.stateless.functional_call
+    for norm_first in (True, False):
+        suffix = "pre_norm" if norm_first else "post_norm"
+        params = transformer_params(["self_attention"], d_model, feedforward)
+        for norm in ("norm1", "norm2"):
+            params[f"{norm}.gamma"], params[f"{norm}.beta"] = 1 + normal(d_model, scale=0.2), normal(d_model, scale=0.2)
+        encoder = torch.nn.TransformerEncoderLayer(d_model, heads, feedforward, dropout=0.0, batch_first=True,
+                                                   norm_first=norm_first, dtype=torch.float64)
+
+        def encode(x, **p):
+            state = as_torch_state(p, ["self_attention"], ["self_attn"], ["norm1", "norm2"])
+            return {"y": call(encoder, state, (x,), {"src_key_padding_mask": source_mask == 0})}
+
+        write(f"transformer_encoder_{suffix}", f"torch.nn.TransformerEncoderLayer(d_model=6, nhead=2,\n"
+              f"dim_feedforward=10, dropout=0, batch_first=True, norm_first={norm_first}), relu,\n"
+              "src_key_padding_mask = not padding_mask",
+              inputs={"x": normal(batch, ts, d_model)}, params=params, consts={"padding_mask": source_mask},
+              options={"d_model": d_model, "num_heads": heads, "feedforward": feedforward,
+                       "norm_first": int(norm_first)}, compute=encode)
+
+        params = transformer_params(["self_attention", "cross_attention"], d_model, feedforward)
+        for norm in ("norm1", "norm2", "norm3"):
+            params[f"{norm}.gamma"], params[f"{norm}.beta"] = 1 + normal(d_model, scale=0.2), normal(d_model, scale=0.2)
+        decoder = torch.nn.TransformerDecoderLayer(d_model, heads, feedforward, dropout=0.0, batch_first=True,
+                                                   norm_first=norm_first, dtype=torch.float64)
+        causal = torch.triu(torch.full((tt, tt), float("-inf")), diagonal=1)
+
+        def decode(x, memory, **p):
+            state = as_torch_state(p, ["self_attention", "cross_attention"], ["self_attn", "multihead_attn"],
+                                   ["norm1", "norm2", "norm3"])
+            return {"y": call(decoder, state, (x, memory), {"tgt_mask": causal,
+                                                             "tgt_key_padding_mask": target_mask == 0,
+                                                             "memory_key_padding_mask": source_mask == 0})}
+
+        write(f"transformer_decoder_{suffix}", f"torch.nn.TransformerDecoderLayer(d_model=6, nhead=2,\n"
+              f"dim_feedforward=10, dropout=0, batch_first=True, norm_first={norm_first}), relu, a causal\n"
+              "tgt_mask, tgt_key_padding_mask = not target_mask, memory_key_padding_mask = not memory_mask",
+              inputs={"x": normal(batch, tt, d_model), "memory": normal(batch, ts, d_model)}, params=params,
+              consts={"target_mask": target_mask, "memory_mask": source_mask},
+              options={"d_model": d_model, "num_heads": heads, "feedforward": feedforward,
+                       "norm_first": int(norm_first)}, compute=decode)
+    length, dims = 7, 6
+    position = torch.arange(length, dtype=torch.float64)[:, None]
+    frequency = torch.exp(torch.arange(0, dims, 2, dtype=torch.float64) * (-math.log(10000.0) / dims))
+    encoding = torch.zeros(length, dims)
+    encoding[:, 0::2], encoding[:, 1::2] = torch.sin(position * frequency), torch.cos(position * frequency)
+    save("positional_encoding", "sinusoidal positional encoding (7, 6), as in PyTorch's Transformer tutorial:\n"
+         "pe[:, 0::2] = sin(position * exp(-log(10000) 2i / d)), pe[:, 1::2] = cos(...)",
+         {"length": length, "d_model": dims}, [("output.y", encoding)])
+
+
 if __name__ == "__main__":
     FIXTURES.mkdir(exist_ok=True)
     for old in FIXTURES.glob("*.txt"):
         old.unlink()
     for family in (primitives, attention_ops, lstm, dense_layers, attention_layers, multi_head_attention, losses,
-                   optimizers, convolutions):
+                   optimizers, convolutions, transformers):
         family()
     print(f"wrote {len(list(FIXTURES.glob('*.txt')))} fixtures to {FIXTURES}")

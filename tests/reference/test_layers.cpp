@@ -191,3 +191,33 @@ TEST_CASE("reference: Conv2D (same and strided, valid) and max_pool2d against to
   const auto inputs = pool_fixture.inputs();
   pool_fixture.check({{"y", max_pool2d(inputs.at("x"), pool_fixture.index_option("pool"))}}, inputs);
 }
+
+TEST_CASE("reference: TransformerEncoderLayer and TransformerDecoderLayer against torch.nn's, pre- and post-norm") {
+  for (const char* norm : {"pre_norm", "post_norm"}) {
+    CAPTURE(norm);
+    const Fixture encoder_fixture(std::string("transformer_encoder_") + norm);
+    const TransformerOptions options{.d_model = encoder_fixture.index_option("d_model"),
+                                     .num_heads = encoder_fixture.index_option("num_heads"),
+                                     .feedforward = encoder_fixture.index_option("feedforward"),
+                                     .norm_first = encoder_fixture.index_option("norm_first") == 1};
+    TransformerEncoderLayer encoder(options);
+    encoder_fixture.load_parameters(encoder);
+    const auto encoder_inputs = encoder_fixture.inputs();
+    encoder_fixture.check(
+        {{"y", encoder(encoder_inputs.at("x"), encoder_fixture.tensor("const.padding_mask")).output}},
+        encoder_inputs, &encoder);
+
+    const Fixture decoder_fixture(std::string("transformer_decoder_") + norm);
+    TransformerDecoderLayer decoder(options);
+    decoder_fixture.load_parameters(decoder);
+    const auto decoder_inputs = decoder_fixture.inputs();
+    decoder_fixture.check({{"y", decoder(decoder_inputs.at("x"), decoder_inputs.at("memory"),
+                                         decoder_fixture.tensor("const.target_mask"),
+                                         decoder_fixture.tensor("const.memory_mask"))
+                                     .output}},
+                          decoder_inputs, &decoder);
+  }
+  const Fixture encoding("positional_encoding");
+  reference::check_close(positional_encoding(encoding.index_option("length"), encoding.index_option("d_model")),
+                         encoding.tensor("output.y"), "positional_encoding");
+}

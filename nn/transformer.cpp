@@ -1,0 +1,131 @@
+#include "nn/transformer.h"
+
+#include "autograd/ops.h"
+#include "core/errors.h"
+
+#include <cmath>
+
+namespace atto {
+
+namespace {
+
+const TransformerOptions& checked(const char* layer, const TransformerOptions& options) {
+  if (options.d_model < 1 || options.num_heads < 1 || options.d_model % options.num_heads != 0 ||
+      options.feedforward < 0) {
+    throw_argument_error(layer, "d_model {} must be a positive multiple of num_heads {}, feedforward {} >= 0",
+                         options.d_model, options.num_heads, options.feedforward);
+  }
+  if (!(options.dropout >= 0 && options.dropout < 1)) {
+    throw_argument_error(layer, "dropout {} is not in [0, 1)", options.dropout);
+  }
+  return options;
+}
+
+MultiHeadAttentionOptions attention_options(const TransformerOptions& o) {
+  return {.num_heads = o.num_heads, .key_dim = o.d_model / o.num_heads, .query_features = o.d_model,
+          .dropout = o.dropout};
+}
+
+Index hidden_width(const TransformerOptions& o) { return o.feedforward > 0 ? o.feedforward : 4 * o.d_model; }
+
+void check_input(const char* layer, const char* name, const Var& x, Index d_model) {
+  if (x.value().rank() != 3 || x.shape()[2] != d_model) {
+    throw_shape_error(layer, "{} {} is not (batch, length, {})", name, x.shape(), d_model);
+  }
+}
+
+}  // namespace
+
+TransformerEncoderLayer::TransformerEncoderLayer(const TransformerOptions& options, Generator& gen)
+    : options_(checked("TransformerEncoderLayer", options)),
+      self_attention_(attention_options(options_), gen),
+      norm1_(options_.d_model, options_.layer_norm_eps),
+      norm2_(options_.d_model, options_.layer_norm_eps),
+      feedforward1_(options_.d_model, {.units = hidden_width(options_), .activation = options_.activation}, gen),
+      feedforward2_(hidden_width(options_), {.units = options_.d_model}, gen),
+      dropout_(options_.dropout, gen) {
+  register_module("self_attention", self_attention_);
+  register_module("norm1", norm1_);
+  register_module("norm2", norm2_);
+  register_module("feedforward1", feedforward1_);
+  register_module("feedforward2", feedforward2_);
+  register_module("dropout", dropout_);
+}
+
+TransformerEncoderLayer::Result TransformerEncoderLayer::forward(const Var& x, const Tensor& padding_mask,
+                                                                 bool causal) {
+  check_input("TransformerEncoderLayer", "input", x, options_.d_model);
+  const MultiHeadMasks masks{.value_mask = padding_mask, .use_causal_mask = causal};
+  const auto attend = [&](const Var& input) { return self_attention_(input, input, masks); };
+  const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
+  if (options_.norm_first) {
+    const auto attended = attend(norm1_(x));
+    const Var h = x + dropout_(attended.output);
+    return {h + feed_forward(norm2_(h)), attended.weights};
+  }
+  const auto attended = attend(x);
+  const Var h = norm1_(x + dropout_(attended.output));
+  return {norm2_(h + feed_forward(h)), attended.weights};
+}
+
+TransformerDecoderLayer::TransformerDecoderLayer(const TransformerOptions& options, Generator& gen)
+    : options_(checked("TransformerDecoderLayer", options)),
+      self_attention_(attention_options(options_), gen),
+      cross_attention_(attention_options(options_), gen),
+      norm1_(options_.d_model, options_.layer_norm_eps),
+      norm2_(options_.d_model, options_.layer_norm_eps),
+      norm3_(options_.d_model, options_.layer_norm_eps),
+      feedforward1_(options_.d_model, {.units = hidden_width(options_), .activation = options_.activation}, gen),
+      feedforward2_(hidden_width(options_), {.units = options_.d_model}, gen),
+      dropout_(options_.dropout, gen) {
+  register_module("self_attention", self_attention_);
+  register_module("cross_attention", cross_attention_);
+  register_module("norm1", norm1_);
+  register_module("norm2", norm2_);
+  register_module("norm3", norm3_);
+  register_module("feedforward1", feedforward1_);
+  register_module("feedforward2", feedforward2_);
+  register_module("dropout", dropout_);
+}
+
+TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, const Var& memory,
+                                                                 const Tensor& target_mask, const Tensor& memory_mask) {
+  check_input("TransformerDecoderLayer", "input", x, options_.d_model);
+  check_input("TransformerDecoderLayer", "memory", memory, options_.d_model);
+  const auto self_attend = [&](const Var& input) {
+    return self_attention_(input, input, {.value_mask = target_mask, .use_causal_mask = true});
+  };
+  const auto cross_attend = [&](const Var& input) {
+    return cross_attention_(input, memory, {.value_mask = memory_mask});
+  };
+  const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
+  if (options_.norm_first) {
+    const auto self = self_attend(norm1_(x));
+    const Var h1 = x + dropout_(self.output);
+    const auto cross = cross_attend(norm2_(h1));
+    const Var h2 = h1 + dropout_(cross.output);
+    return {h2 + feed_forward(norm3_(h2)), self.weights, cross.weights};
+  }
+  const auto self = self_attend(x);
+  const Var h1 = norm1_(x + dropout_(self.output));
+  const auto cross = cross_attend(h1);
+  const Var h2 = norm2_(h1 + dropout_(cross.output));
+  return {norm3_(h2 + feed_forward(h2)), self.weights, cross.weights};
+}
+
+Tensor positional_encoding(Index length, Index d_model) {
+  if (length < 0 || d_model < 1) {
+    throw_argument_error("positional_encoding", "length {} must be >= 0 and d_model {} >= 1", length, d_model);
+  }
+  Tensor encoding = zeros({length, d_model});
+  for (Index p = 0; p < length; ++p) {
+    for (Index f = 0; f < d_model; ++f) {
+      const double pair = static_cast<double>(f - f % 2);  // 2i
+      const double angle = static_cast<double>(p) / std::pow(10000.0, pair / static_cast<double>(d_model));
+      encoding.at({p, f}) = static_cast<Real>(f % 2 == 0 ? std::sin(angle) : std::cos(angle));
+    }
+  }
+  return encoding;
+}
+
+}  // namespace atto

@@ -1,0 +1,98 @@
+// The Transformer's two layers (Vaswani et al., 2017) and its sinusoidal
+// positional encoding, with PyTorch's names and semantics
+// (torch.nn.TransformerEncoderLayer / TransformerDecoderLayer with
+// batch_first=True): built from MultiHeadAttention, LayerNorm, Dense and
+// Dropout, so that their gradients are those layers' own.
+//
+// Encoder layer, x (B, T, d_model):
+//   pre-norm (norm_first, the default here):   x = x + SA(LN1(x));  x = x + FF(LN2(x))
+//   post-norm (the 2017 paper, PyTorch's default): x = LN1(x + SA(x)); x = LN2(x + FF(x))
+// Decoder layer, x (B, Tt, d_model) and the encoder's output memory (B, Ts, d_model):
+//   pre-norm:  x = x + SA(LN1(x)) (causal);  x = x + CA(LN2(x), memory);  x = x + FF(LN3(x))
+//   post-norm: the same with the norms after each residual sum.
+// SA: multi-head self-attention; CA: cross-attention, queries from the
+// decoder, keys and values from the memory; FF: Dense(d_model -> feedforward,
+// activation) -> Dropout -> Dense(feedforward -> d_model). Dropout also
+// follows each sublayer, before the residual sum, in training.
+//
+// Masks hold 1 (attend) and 0 (padding), as everywhere in attograd (PyTorch's
+// key_padding_mask is the opposite: true = ignore). Unlike PyTorch, a query
+// with nothing to attend to gets zero weights rather than NaN (see
+// nn/multi_head_attention.h). Pre-norm is the default because it trains
+// without a learning-rate warm-up at tutorial scale; post-norm is there to
+// match the paper and PyTorch's default.
+#pragma once
+
+#include "nn/layer_norm.h"
+#include "nn/layers.h"
+#include "nn/multi_head_attention.h"
+
+namespace atto {
+
+struct TransformerOptions {
+  Index d_model = 0;      // the features of every position (required)
+  Index num_heads = 1;    // d_model must be a multiple of it
+  Index feedforward = 0;  // the hidden width of FF; 0: 4 d_model
+  Real dropout = 0;
+  Activation activation = Activation::relu;
+  bool norm_first = true;
+  Real layer_norm_eps = 1e-5;
+};
+
+class TransformerEncoderLayer : public Module {
+ public:
+  explicit TransformerEncoderLayer(const TransformerOptions& options, Generator& gen = default_generator());
+  struct Result {
+    Var output;   // (B, T, d_model)
+    Var weights;  // self-attention (B, heads, T, T)
+  };
+  // padding_mask (B, T): 1 at real positions, or empty. causal: position i
+  // attends to positions j <= i only.
+  Result forward(const Var& x, const Tensor& padding_mask = Tensor(), bool causal = false);
+  Result operator()(const Var& x, const Tensor& padding_mask = Tensor(), bool causal = false) {
+    return forward(x, padding_mask, causal);
+  }
+  [[nodiscard]] std::string type_name() const override { return "TransformerEncoderLayer"; }
+
+ private:
+  TransformerOptions options_;
+  MultiHeadAttention self_attention_;
+  LayerNorm norm1_, norm2_;
+  Dense feedforward1_, feedforward2_;
+  Dropout dropout_;
+};
+
+class TransformerDecoderLayer : public Module {
+ public:
+  explicit TransformerDecoderLayer(const TransformerOptions& options, Generator& gen = default_generator());
+  struct Result {
+    Var output;               // (B, Tt, d_model)
+    Var self_weights;         // (B, heads, Tt, Tt)
+    Var cross_weights;        // (B, heads, Tt, Ts): where each target position looks in the source
+  };
+  // target_mask (B, Tt) and memory_mask (B, Ts): 1 at real positions, or
+  // empty. Self-attention is causal: target position i sees targets j <= i.
+  Result forward(const Var& x, const Var& memory, const Tensor& target_mask = Tensor(),
+                 const Tensor& memory_mask = Tensor());
+  Result operator()(const Var& x, const Var& memory, const Tensor& target_mask = Tensor(),
+                    const Tensor& memory_mask = Tensor()) {
+    return forward(x, memory, target_mask, memory_mask);
+  }
+  [[nodiscard]] std::string type_name() const override { return "TransformerDecoderLayer"; }
+
+ private:
+  TransformerOptions options_;
+  MultiHeadAttention self_attention_, cross_attention_;
+  LayerNorm norm1_, norm2_, norm3_;
+  Dense feedforward1_, feedforward2_;
+  Dropout dropout_;
+};
+
+// The sinusoidal positional encoding (length, d_model), added to the
+// embeddings so that attention, which sees a set, can tell positions apart:
+//   PE[p, 2i] = sin(p / 10000^(2i / d_model)),  PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))
+// Each pair of features is a clock of its own period, from 2 pi to 10000 2 pi
+// positions, so PE[p + k] is a fixed rotation of PE[p] for any p.
+[[nodiscard]] Tensor positional_encoding(Index length, Index d_model);
+
+}  // namespace atto

@@ -1,0 +1,73 @@
+#include "nn/nn.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace atto;
+
+TEST_CASE("TransformerEncoderLayer and TransformerDecoderLayer: whole-block gradient checks, pre- and post-norm") {
+  for (bool norm_first : {true, false}) {
+    CAPTURE(norm_first);
+    Generator gen(21);
+    const TransformerOptions options{.d_model = 4, .num_heads = 2, .feedforward = 5, .norm_first = norm_first};
+    TransformerEncoderLayer encoder(options, gen);
+    TransformerDecoderLayer decoder(options, gen);
+    const Tensor memory_mask = tensor({{1, 1, 0}, {1, 1, 1}});
+    const GradcheckResult encoded = gradcheck(
+        "encoder", [&](const std::vector<Var>& v) { return encoder(v[0], memory_mask).output; }, {gen.normal({2, 3, 4})});
+    CAPTURE(encoded.report());
+    CHECK(encoded.passed);
+    const GradcheckResult decoded = gradcheck(
+        "decoder", [&](const std::vector<Var>& v) { return decoder(v[0], v[1], Tensor(), memory_mask).output; },
+        {gen.normal({2, 2, 4}), gen.normal({2, 3, 4})});
+    CAPTURE(decoded.report());
+    CHECK(decoded.passed);
+  }
+}
+
+TEST_CASE("TransformerDecoderLayer: causal (a later target changes no earlier output), padding ignored") {
+  Generator gen(22);
+  TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2}, gen);
+  const Tensor x = gen.normal({1, 4, 4}), memory = gen.normal({1, 3, 4});
+  const Tensor memory_mask = tensor({{1, 1, 0}});
+  const Tensor base = decoder(Var(x), Var(memory), Tensor(), memory_mask).output.value();
+  Tensor later = x.clone();
+  later.at({0, 3, 0}) += 5;  // the last target position only
+  const Tensor changed = decoder(Var(later), Var(memory), Tensor(), memory_mask).output.value();
+  CHECK(allclose(slice(changed, 1, 0, 3), slice(base, 1, 0, 3), 1e-12, 1e-12));
+  CHECK_FALSE(allclose(slice(changed, 1, 3, 4), slice(base, 1, 3, 4), 1e-6, 1e-6));
+  Tensor padded = memory.clone();
+  padded.at({0, 2, 1}) -= 7;  // a masked memory position
+  CHECK(allclose(decoder(Var(x), Var(padded), Tensor(), memory_mask).output.value(), base, 1e-12, 1e-12));
+  const auto result = decoder(Var(x), Var(memory), Tensor(), memory_mask);
+  CHECK(result.cross_weights.shape() == Shape{1, 2, 4, 3});
+  CHECK(max(slice(result.cross_weights.value(), 3, 2, 3)).item() < 1e-12);
+  CHECK(max(slice(slice(result.self_weights.value(), 2, 0, 1), 3, 1, 4)).item() < 1e-12);
+}
+
+TEST_CASE("Transformer layers: options and shapes they refuse, named in the message") {
+  CHECK_THROWS_WITH_AS(TransformerEncoderLayer({.d_model = 6, .num_heads = 4}),
+                       "TransformerEncoderLayer: d_model 6 must be a positive multiple of num_heads 4, feedforward 0 >= 0",
+                       ArgumentError);
+  CHECK_THROWS_AS(TransformerDecoderLayer({.d_model = 4, .num_heads = 2, .dropout = 1}), ArgumentError);
+  TransformerEncoderLayer encoder({.d_model = 4, .num_heads = 2});
+  CHECK_THROWS_WITH_AS(encoder(Var(zeros({2, 3, 5}))),
+                       "TransformerEncoderLayer: input (2,3,5) is not (batch, length, 4)", ShapeError);
+  TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2});
+  CHECK_THROWS_WITH_AS(decoder(Var(zeros({2, 3, 4})), Var(zeros({2, 3}))),
+                       "TransformerDecoderLayer: memory (2,3) is not (batch, length, 4)", ShapeError);
+  CHECK_THROWS_AS(encoder(Var(zeros({2, 3, 4})), zeros({2, 4})), ShapeError);  // a mask of the wrong length
+  CHECK(encoder.named_parameters().size() == 4 * 2 + 2 * 2 + 2 * 2);
+}
+
+TEST_CASE("positional_encoding: sin and cos clocks, position 0 is (0, 1, 0, 1, ...)") {
+  const Tensor pe = positional_encoding(50, 8);
+  CHECK(pe.shape() == Shape{50, 8});
+  CHECK(allclose(slice(pe, 0, 0, 1), tensor({{0, 1, 0, 1, 0, 1, 0, 1}}), 0, 0));
+  CHECK(pe.at({3, 0}) == doctest::Approx(std::sin(3.0)));
+  CHECK(pe.at({3, 3}) == doctest::Approx(std::cos(3.0 / std::pow(10000.0, 2.0 / 8))));
+  CHECK(max(abs(pe)).item() <= 1);
+  CHECK_THROWS_AS(positional_encoding(4, 0), ArgumentError);
+  CHECK(positional_encoding(0, 4).shape() == Shape{0, 4});
+}
