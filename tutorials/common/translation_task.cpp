@@ -55,8 +55,22 @@ ParallelCorpus make_corpus(const std::vector<Translation>& pairs, const Vocabula
 
 std::vector<Real> train_translator(Translator& model, const ParallelCorpus& corpus, const TrainingOptions& options,
                                    Generator& gen, const std::function<Real()>& validate) {
-  model.train();
-  const std::vector<Var> parameters = model.parameters();
+  TranslatorSeq2Seq adapted(model);
+  return train_translator(adapted, corpus, options, gen, validate);
+}
+
+std::vector<std::string> translate_texts(Translator& model, const std::vector<std::string>& sources,
+                                         const Vocabulary& source_vocab, const Vocabulary& target_vocab,
+                                         Index max_steps, std::vector<Tensor>* alignments) {
+  TranslatorSeq2Seq adapted(model);
+  return translate_texts(adapted, sources, source_vocab, target_vocab, max_steps, alignments);
+}
+
+std::vector<Real> train_translator(Seq2Seq& model, const ParallelCorpus& corpus, const TrainingOptions& options,
+                                   Generator& gen, const std::function<Real()>& validate) {
+  Module& module = model.module();
+  module.train();
+  const std::vector<Var> parameters = module.parameters();
   Adam adam(parameters, {.lr = options.learning_rate});
   const Index rows = corpus.source.dim(0);
   const Index batches_per_epoch = (rows + options.batch_size - 1) / options.batch_size;
@@ -79,17 +93,17 @@ std::vector<Real> train_translator(Translator& model, const ParallelCorpus& corp
     adam.set_learning_rate(adam.learning_rate() * options.decay);
     if (validate) {
       const Real accuracy = validate();
-      model.train();
+      module.train();
       progress.epoch_done(losses.back(), accuracy);
     } else {
       progress.epoch_done(losses.back());
     }
   }
-  model.eval();
+  module.eval();
   return losses;
 }
 
-std::vector<std::string> translate_texts(Translator& model, const std::vector<std::string>& sources,
+std::vector<std::string> translate_texts(Seq2Seq& model, const std::vector<std::string>& sources,
                                          const Vocabulary& source_vocab, const Vocabulary& target_vocab,
                                          Index max_steps, std::vector<Tensor>* alignments) {
   constexpr std::size_t kBatch = 512;

@@ -1,5 +1,5 @@
 // Training and scoring a Translator on pairs of texts: the plumbing that
-// tutorials 08, 09 and 12 share, so each tutorial shows only what is new.
+// tutorials 08, 09, 12 and 13 share, so each tutorial shows only what is new.
 #pragma once
 
 #include "tutorials/common/dates.h"
@@ -42,15 +42,48 @@ struct TrainingOptions {
   Index print_every = 1;   // epoch lines
 };
 
+// What training and translating need from an encoder-decoder: the
+// library's Translator, or one a tutorial builds (tutorial 13's Transformer).
+class Seq2Seq {
+ public:
+  virtual ~Seq2Seq() = default;
+  virtual Module& module() = 0;
+  // Teacher forcing: source (B, Ts), decoder_input (B, Tt) -> logits (B, Tt, V).
+  virtual Var forward(const Tensor& source, const Tensor& decoder_input) = 0;
+  // Greedy decoding, as Translator::translate.
+  virtual Translator::Output translate(const Tensor& source, Index max_steps) = 0;
+};
+
+// The library's Translator as a Seq2Seq.
+class TranslatorSeq2Seq : public Seq2Seq {
+ public:
+  explicit TranslatorSeq2Seq(Translator& model) : model_(model) {}
+  Module& module() override { return model_; }
+  Var forward(const Tensor& source, const Tensor& decoder_input) override {
+    return model_.forward(source, decoder_input);
+  }
+  Translator::Output translate(const Tensor& source, Index max_steps) override {
+    return model_.translate(source, max_steps);
+  }
+
+ private:
+  Translator& model_;
+};
+
 // Adam on the mean cross-entropy of the next target token (padding ignored).
 // `validate`, if given, is called after each epoch and its accuracy printed.
 // Returns the mean training loss of each epoch.
+std::vector<Real> train_translator(Seq2Seq& model, const ParallelCorpus& corpus, const TrainingOptions& options,
+                                   Generator& gen, const std::function<Real()>& validate = {});
 std::vector<Real> train_translator(Translator& model, const ParallelCorpus& corpus, const TrainingOptions& options,
                                    Generator& gen, const std::function<Real()>& validate = {});
 
 // Greedy translations of many texts, in batches; with `alignments`, also each
 // text's attention weights, (output tokens, source tokens), trimmed to the
 // real tokens. An output step per target token plus one for <end>.
+std::vector<std::string> translate_texts(Seq2Seq& model, const std::vector<std::string>& sources,
+                                         const Vocabulary& source_vocab, const Vocabulary& target_vocab,
+                                         Index max_steps, std::vector<Tensor>* alignments = nullptr);
 std::vector<std::string> translate_texts(Translator& model, const std::vector<std::string>& sources,
                                          const Vocabulary& source_vocab, const Vocabulary& target_vocab,
                                          Index max_steps, std::vector<Tensor>* alignments = nullptr);
