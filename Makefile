@@ -11,7 +11,7 @@ NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
 TUTORIALS := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
 
-.PHONY: tutorials exercise exercises test test-arm64 sanitize tsan fuzz bench deps setup clean
+.PHONY: tutorials exercise exercises test test-arm64 test-x86-cpus sanitize tsan fuzz bench deps setup clean
 
 tutorials: setup
 	meson compile -C $(BUILD_DIR) $(addprefix tutorials/,$(TUTORIALS))
@@ -93,6 +93,16 @@ test-arm64:
 	  --cross-file tests/arm64/aarch64-linux-gnu.ini -Dcpp_args=-isystem$(CURDIR)/$(ARM64_DIR)-headers
 	meson compile -C $(ARM64_DIR) tests/test_core_f32 tests/test_core_f64
 	meson test -C $(ARM64_DIR) --no-rebuild --print-errorlogs --suite core --timeout-multiplier 4
+
+# The portable build on older x86-64 CPUs, emulated by qemu-x86_64 (a
+# baseline SSE2 CPU and an AVX2 Haswell): the kernel each one gets, and the
+# core tests on each (tests/x86/check_cpus.sh).
+X86_PACKAGES := qemu-user
+test-x86-cpus: setup
+	@if [ "$$(uname -m)" != x86_64 ]; then echo "test-x86-cpus: not an x86-64 machine, nothing to do"; exit 0; fi
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(X86_PACKAGES)"
+	meson compile -C $(BUILD_DIR) tests/test_core_f32 tests/test_core_f64 tutorials/01_tensors
+	tests/x86/check_cpus.sh $(BUILD_DIR)
 
 # Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
 bench: setup
