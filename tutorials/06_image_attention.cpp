@@ -426,7 +426,7 @@ int main(int argc, char** argv) {
   // model that can shift its focus from one object to another can relate
   // them. The second task needs exactly that. Two bright shapes lie in two
   // different cells among the dim clutter; the label says whether they are
-  // the same shape. A convolutional network joins the five models: its
+  // the same shape. A convolutional network joins the patch models: its
   // filters see 3x3 pixels, then 8x8 after the pool, so no unit sees two
   // distant cells; the receptive field would have to grow to relate them.
   fmt::print("\n--- Two bright shapes: the same shape or not? ---\n");
