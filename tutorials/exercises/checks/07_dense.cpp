@@ -2,28 +2,19 @@
 // forward and the gradients against the library's Dense, the error, and a
 // two-layer network of yours learning XOR.
 #include "tutorials/exercises/07_dense.h"
+#include "tutorials/exercises/checks/library_dense.h"
 #include "tutorials/exercises/grading.h"
 
-#include "nn/layers.h"
 #include "nn/optim.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
-#include <memory>
 
 using namespace atto;
 using namespace atto::exercise;
 
 namespace {
-
-// The library's Dense holding the same weights as yours.
-std::unique_ptr<Dense> same_as(MyDense& yours) {
-  const auto params = yours.named_parameters();
-  auto dense = std::make_unique<Dense>(params.at(0).second.shape()[0], DenseOptions{.units = params.at(0).second.shape()[1]});
-  for (std::size_t i = 0; i < 2; ++i) dense->named_parameters()[i].second.mutable_value() = params.at(i).second.value().clone();
-  return dense;
-}
 
 std::string parameters_named_right(MyDense& layer, Index in, Index units) {
   const auto params = layer.named_parameters();
@@ -64,7 +55,7 @@ int main(int argc, char** argv) {
     Generator gen(3);
     MyDense layer(4, 3, gen);
     layer.named_parameters().at(1).second.mutable_value().fill(0.25);
-    const std::unique_ptr<Dense> reference = same_as(layer);
+    const std::unique_ptr<Dense> reference = library_dense(layer);
     for (const Shape& shape : {Shape{5, 4}, Shape{2, 3, 4}}) {
       const Tensor x = gen.normal(shape);
       const std::string wrong = compare(fmt::format("the output for a {} input", shape), layer(Var(x)).value(),
@@ -88,7 +79,7 @@ int main(int argc, char** argv) {
   grader.check("gradients of the kernel, the bias and the input against the library's", [] {
     Generator gen(5);
     MyDense layer(4, 3, gen);
-    const std::unique_ptr<Dense> reference = same_as(layer);
+    const std::unique_ptr<Dense> reference = library_dense(layer);
     const Tensor upstream = gen.normal({2, 3, 3});
     Var x(gen.normal({2, 3, 4}), true), x_again(x.value().clone(), true);
     layer(x).backward(upstream);

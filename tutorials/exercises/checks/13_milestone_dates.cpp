@@ -2,6 +2,7 @@
 // then an encoder-decoder made of the learner's pieces trained on tutorial
 // 09's dates, scored on held-out dates it never saw.
 #include "tutorials/exercises/13_milestone_dates.h"
+#include "tutorials/exercises/checks/library_dense.h"
 #include "tutorials/exercises/checks/your_cross_entropy.h"
 #include "tutorials/exercises/checks/your_lstm_step.h"
 #include "tutorials/exercises/grading.h"
@@ -177,15 +178,8 @@ int main(int argc, char** argv) {
     Attention attention({.use_scale = true});
     attention.named_parameters().at(0).second.mutable_value().fill(0.8);
     const Var context = attention(decoder_states, encoder_states, {.value_mask = mask}).output;
-    const auto dense_as = [](MyDense& yours, Activation activation) {
-      const auto params = yours.named_parameters();
-      auto dense = std::make_unique<Dense>(params.at(0).second.shape()[0],
-                                           DenseOptions{.units = params.at(0).second.shape()[1], .activation = activation});
-      for (std::size_t i = 0; i < 2; ++i) dense->named_parameters()[i].second.mutable_value() = params.at(i).second.value().clone();
-      return dense;
-    };
-    const Var combined = (*dense_as(attentional, Activation::tanh))(concat({context, decoder_states}, 2));
-    return compare("the logits", logits.value(), (*dense_as(vocabulary, Activation::linear))(combined).value());
+    const Var combined = (*library_dense(attentional, Activation::tanh))(concat({context, decoder_states}, 2));
+    return compare("the logits", logits.value(), (*library_dense(vocabulary))(combined).value());
   });
   const DateSplits data = make_date_splits(6000, 0, 100, 7);
   const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
