@@ -117,13 +117,12 @@ class TransformerTranslator : public Module, public Seq2Seq {
   }
 
   // Each head's cross-attention (heads, steps, Ts) of the last decoder layer
-  // while translating one source (1, Ts) greedily.
-  Tensor cross_attention_by_head(const Tensor& source, Index steps) {
+  // for one source (1, Ts), the decoder fed `prefix` (1, steps): <start>
+  // and the translation's tokens.
+  Tensor cross_attention_by_head(const Tensor& source, const Tensor& prefix) {
     const NoGradGuard no_graph;
-    const Translator::Output translated = translate(source, steps);
-    const Tensor prefix = concat({full({1, 1}, Real(Vocabulary::kStart)), slice(translated.tokens, 1, 0, steps - 1)}, 1);
     const Decoded decoded = decode(prefix, encode(source));
-    return decoded.cross_weights.reshape({config_.num_heads, steps, source.dim(1)});
+    return decoded.cross_weights.reshape({config_.num_heads, prefix.dim(1), source.dim(1)});
   }
 
  private:
@@ -201,7 +200,13 @@ void save_cross_attention(TransformerTranslator& model, const Vocabulary& source
   outputs.push_back("<end>");
   const auto steps = static_cast<Index>(std::min<std::size_t>(outputs.size(), static_cast<std::size_t>(max_steps)));
   outputs.resize(static_cast<std::size_t>(steps));
-  const Tensor weights = model.cross_attention_by_head(source, steps);  // (heads, steps, Ts)
+  // The decoder's input while it wrote them: <start>, then the translation.
+  std::vector<Index> fed = {Vocabulary::kStart};
+  for (Index id : target_vocab.encode(translation)) fed.push_back(id);
+  fed.resize(static_cast<std::size_t>(steps));
+  Tensor prefix = Tensor::empty({1, steps});
+  for (Index t = 0; t < steps; ++t) prefix.data()[t] = static_cast<Real>(fed[static_cast<std::size_t>(t)]);
+  const Tensor weights = model.cross_attention_by_head(source, prefix);  // (heads, steps, Ts)
   std::vector<HeatmapPanel> panels;
   for (Index h = 0; h < weights.dim(0); ++h) {
     panels.push_back({fmt::format("head {}", h), outputs, inputs,
