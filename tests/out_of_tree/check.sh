@@ -13,10 +13,18 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 real_compiler=$(command -v "$1")
 shift
+# A launcher (ccache) finds the compiler it is given on PATH, where the
+# wrapper named c++ will come first: resolve that compiler too, now.
+launcher=
+if [ "${real_compiler##*/}" = ccache ]; then
+  launcher=$real_compiler
+  real_compiler=$(command -v "$1")
+  shift
+fi
 mkdir "$scratch/bin"
 {
   echo '#!/bin/sh'
-  printf 'exec "%s"' "$real_compiler"
+  printf 'exec %s"%s"' "${launcher:+\"$launcher\" }" "$real_compiler"
   for flag in "$@"; do printf ' "%s"' "$flag"; done
   echo ' "$@"'
 } > "$scratch/bin/c++"

@@ -21,7 +21,7 @@ void check(const std::vector<std::string>& source_tokens, const std::vector<std:
   }
 }
 
-std::size_t widest(const std::vector<std::string>& tokens) {
+std::size_t longest_token(const std::vector<std::string>& tokens) {
   std::size_t width = 1;
   for (const std::string& token : tokens) width = std::max(width, token.size());
   return width;
@@ -34,7 +34,7 @@ void print_alignment(const std::vector<std::string>& source_tokens, const std::v
   check(source_tokens, output_tokens, weights);
   static const char kShades[] = " .:-=+*#%@";
   // Columns wide enough for the longest source token (words) or two characters.
-  const std::size_t column = std::max<std::size_t>(2, widest(source_tokens) + 1), label = widest(output_tokens) + 1;
+  const std::size_t column = std::max<std::size_t>(2, longest_token(source_tokens) + 1), label = longest_token(output_tokens) + 1;
   fmt::print("{:>{}} ", "", label);
   for (const std::string& token : source_tokens) fmt::print("{:>{}}", token == " " ? "_" : token, column);
   fmt::print("\n");

@@ -13,7 +13,7 @@ namespace {
 
 constexpr double kCell = 26, kTop = 44, kGap = 30, kBar = 14, kBarRoom = 80, kCaption = 20;
 
-double widest(const std::vector<std::string>& labels) {
+double widest_label_pixels(const std::vector<std::string>& labels) {
   double width = text_width("_", 13);
   for (const std::string& label : labels) width = std::max(width, text_width(label, 13));
   return width;
@@ -47,12 +47,12 @@ Svg heatmaps_svg(const std::string& title, const std::vector<HeatmapPanel>& pane
   double x = 36, grid_bottom = kTop + kCaption, label_depth = 0, tallest = 120;
   std::vector<double> lefts;
   for (const HeatmapPanel& panel : panels) {
-    const double left = x + widest(panel.rows) + 8;
+    const double left = x + widest_label_pixels(panel.rows) + 8;
     lefts.push_back(left);
     const double grid_width = static_cast<double>(panel.columns.size()) * kCell;
-    x = left + std::max(grid_width, text_width(panel.caption, 13) - widest(panel.rows) - 8) + kGap;
+    x = left + std::max(grid_width, text_width(panel.caption, 13) - widest_label_pixels(panel.rows) - 8) + kGap;
     tallest = std::max(tallest, static_cast<double>(panel.rows.size()) * kCell);
-    label_depth = std::max(label_depth, widest(panel.columns));
+    label_depth = std::max(label_depth, widest_label_pixels(panel.columns));
   }
   grid_bottom += tallest;
   const double bar_x = x - kGap + 24;
