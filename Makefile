@@ -9,18 +9,18 @@ PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev
 # CI treats warnings as errors.
 NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
-TUTORIALS := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
+TUTORIALS := $(sort $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp))))
 
 .PHONY: tutorials exercise exercises test test-arm64 test-x86-cpus sanitize tsan fuzz bench deps setup clean
 
+# One at a time, built just before it runs: 01 needs only the core layer, so
+# its output comes while the rest of the library is still to be compiled.
 tutorials: setup
-	meson compile -C $(BUILD_DIR) $(addprefix tutorials/,$(TUTORIALS))
-	@set -e; found=0; cd $(BUILD_DIR); \
-	for t in tutorials/[0-9][0-9]_*; do \
-	  [ -f "$$t" ] && [ -x "$$t" ] || continue; found=1; \
-	  printf '\n==================== %s ====================\n' "$${t##*/}"; "./$$t"; \
-	done; \
-	[ $$found = 1 ] || echo "No tutorials are built yet."
+	@set -e; for t in $(TUTORIALS); do \
+	  meson compile -C $(BUILD_DIR) tutorials/$$t; \
+	  printf '\n==================== %s ====================\n' "$$t"; \
+	  (cd $(BUILD_DIR) && "./tutorials/$$t"); \
+	done
 
 test: setup
 	meson test -C $(BUILD_DIR) --print-errorlogs

@@ -19,13 +19,11 @@
 
 #include "core/cpu_kernels.h"
 #include "core/parallel.h"
-#include "core/region_timing.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <vector>
 
 namespace atto {
 
@@ -131,22 +129,18 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
   const Index MR = kernel.mr, NR = kernel.nr, KC = kernel.kc, MC = kernel.mc, NC = kernel.nc;
   const int threads = parallel && m * n * k >= kParallelMultiplyAdds ? region_threads() : 1;
   // Rows per tile: at most MC, with the tile count a multiple of the thread
-  // count so no thread idles at the end. The split changes who computes an
-  // element, never the order it is summed in.
+  // count so that on an idle machine no thread idles at the end. The split
+  // changes who computes an element, never the order it is summed in.
   const Index row_tiles_wanted = ((m + MC - 1) / MC + threads - 1) / threads * threads;
   const Index mc = std::clamp(((m + row_tiles_wanted - 1) / row_tiles_wanted + MR - 1) / MR * MR, MR, MC);
   PackBuffers& buffers = tls_buffers;
   Real* packed_b =
       prepacked ? nullptr : aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
   const Index row_tiles = (m + mc - 1) / mc;
-  // Each thread's time and count of tiles, to tell an idle machine from a
-  // busy one (core/parallel.h).
-  std::vector<double> busy(threads > 1 ? static_cast<std::size_t>(threads) : 0, 0.0);
-  std::vector<Index> tiles_done(busy.size(), 0);
-  const double start = threads > 1 ? wall_seconds() : 0;
   // One parallel region for the whole product: every thread walks the same
   // block loops, and the two `omp for` loops (with their barriers) share out
-  // the packing of B and then the tiles of C.
+  // the packing of B and then the tiles of C. Both hand out their items one
+  // at a time (core/parallel.h): a thread slowed down for a moment takes fewer.
 #pragma omp parallel num_threads(threads) if (threads > 1)
   for (Index j0 = 0; j0 < n; j0 += NC) {
     const Index nc = std::min(NC, n - j0);
@@ -154,34 +148,17 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
     for (Index p0 = 0; p0 < k; p0 += KC) {
       const Index kc = std::min(KC, k - p0);
       if (!prepacked) {  // every thread takes the same branch, as worksharing requires
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
         for (Index s = 0; s < strips; ++s) pack_b_strips(kernel, b, j0, nc, p0, kc, s, s + 1, packed_b);
       }
       const Real* panel =
           prepacked ? prepacked->data + prepacked->offsets[j0 / NC * prepacked->depth_blocks + p0 / KC] : packed_b;
-      const double work_start = threads > 1 ? wall_seconds() : 0;
-      Index tiles = 0;
-#pragma omp for schedule(static) nowait
+#pragma omp for schedule(dynamic, 1)
       for (Index t = 0; t < row_tiles; ++t) {
         tile_product(kernel, a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc,
                      accumulate || p0 > 0);
-        ++tiles;
       }
-      if (threads > 1) {
-        busy[static_cast<std::size_t>(thread_index())] += wall_seconds() - work_start;
-        tiles_done[static_cast<std::size_t>(thread_index())] += tiles;
-      }
-#pragma omp barrier
     }
-  }
-  if (threads > 1) {
-    // The ideal: every thread computing its share of tiles at the fastest pace.
-    double fastest = 1e300;
-    for (std::size_t i = 0; i < busy.size(); ++i) {
-      if (tiles_done[i] > 0) fastest = std::min(fastest, busy[i] / static_cast<double>(tiles_done[i]));
-    }
-    const Index blocks = (n + NC - 1) / NC * ((k + KC - 1) / KC);
-    report_region_balance(wall_seconds() - start, fastest * static_cast<double>(blocks * ((row_tiles + threads - 1) / threads)));
   }
 }
 
@@ -222,6 +199,11 @@ PackedB::PackedB(Index k, Index n, GemmOperand b) : kernel_(&detail::active_gemm
 void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate) {
   const PrepackedPanels panels{b.data_.get(), b.offsets_.data(), (b.k_ + b.kernel_->kc - 1) / b.kernel_->kc};
   gemm_impl(*b.kernel_, m, b.cols(), b.rows(), a, {nullptr, 0, false}, &panels, c, ldc, accumulate, true);
+}
+
+void gemm_serial(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate) {
+  const PrepackedPanels panels{b.data_.get(), b.offsets_.data(), (b.k_ + b.kernel_->kc - 1) / b.kernel_->kc};
+  gemm_impl(*b.kernel_, m, b.cols(), b.rows(), a, {nullptr, 0, false}, &panels, c, ldc, accumulate, false);
 }
 
 }  // namespace atto

@@ -53,6 +53,7 @@ class PackedB {
 
  private:
   friend void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);
+  friend void gemm_serial(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);
   const detail::GemmKernel* kernel_;
   Index k_, n_;
   std::vector<Index> offsets_;  // of each panel, column blocks outer, depth blocks inner
@@ -62,5 +63,7 @@ class PackedB {
 // C (+)= op(A) B for a packed B (m x k times k x n): the same result, bit for
 // bit, as gemm with the unpacked B.
 void gemm(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);
+// The same with no threads of its own, for callers that run one per thread.
+void gemm_serial(Index m, GemmOperand a, const PackedB& b, Real* c, Index ldc, bool accumulate);
 
 }  // namespace atto

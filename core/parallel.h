@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 
 namespace atto {
 
@@ -25,22 +26,38 @@ inline constexpr int kMaxThreads = 1024;
 void set_num_threads(int threads);
 [[nodiscard]] int num_threads();
 
-// Threads on a busy machine. When another process holds one of two cores, a
-// parallel region waits at its end for the thread that shares a core with
-// it, and libgomp's spinning waiters make that worse: on 2 cores with one
-// busy, a product on 2 threads measured 8x slower than on 1. So every
-// parallel region (gemm's and parallel_for's) times each thread's work and
-// reports it: when a region took 1.5x longer than its threads' work at the
-// fastest thread's pace needed, twice in a row, kernels run on one thread for
-// the next kBusyBackoffSeconds and then try again. Results do not change: no
-// kernel's bits depend on its thread count.
-inline constexpr double kBusyBackoffSeconds = 0.25;
+// Threads on a busy machine. When another program holds one of two cores,
+// a region on two threads waits at its end for the thread that shares a core
+// with it: measured, a 512^3 product ran 8x slower on 2 threads than on 1.
+// So a parallel region takes at most as many threads as there are cores that
+// other programs leave idle, sampled from the kernel's accounts (Linux's
+// /proc/stat: the machine's busy time less this process's own) at most every
+// tenth of a second; time a hypervisor steals is not another program's, so
+// it never sends the kernels back to one thread. Within a region, work is
+// cut into more blocks than threads and each thread claims the next block
+// when done (gemm shares out its tiles the same way), so a thread slowed
+// down for a moment does less of it. Neither changes a result's bits.
+[[nodiscard]] int region_threads();  // num_threads(), capped by the idle cores
+// On by default. Off, every region takes num_threads() whatever else runs:
+// for tests that must go through the parallel paths on a shared machine.
+void set_yield_to_other_programs(bool enabled);
 
 // Calls body(context, begin, end) on the blocks [b * block, (b + 1) * block)
-// of [0, n), spread over the threads. parallel_for's out-of-line half: the
-// OpenMP region and its timing live in parallel.cpp.
+// of [0, n), spread over the threads: parallel_blocks' out-of-line half (the
+// OpenMP region lives in parallel.cpp).
 using BlockBody = void (*)(void* context, Index begin, Index end);
 void run_blocks(Index n, Index block, void* context, BlockBody body);
+
+// Calls body(begin, end) on [0, n) cut into blocks of `block` items (the
+// last may be shorter), spread over the threads. For callers that choose the
+// block themselves: a recurrent layer's batch rows, which never meet, each
+// block running through every time step on its own.
+template <class Body>
+void parallel_blocks(Index n, Index block, Body&& body) {
+  using Callable = std::remove_reference_t<Body>;
+  run_blocks(n, std::max<Index>(block, 1), const_cast<void*>(static_cast<const void*>(&body)),
+             [](void* context, Index begin, Index end) { (*static_cast<Callable*>(context))(begin, end); });
+}
 
 // Calls body(begin, end) on consecutive blocks of [0, n). `cost_per_item`
 // scales the grain for items that are more expensive than one element.
@@ -51,11 +68,7 @@ void parallel_for(Index n, Index cost_per_item, Body&& body) {
     if (n > 0) body(Index{0}, n);
     return;
   }
-  const Index block = std::max<Index>(1, kParallelGrain / std::max<Index>(cost_per_item, 1));
-  using Callable = std::remove_reference_t<Body>;
-  run_blocks(n, block, const_cast<void*>(static_cast<const void*>(&body)), [](void* context, Index begin, Index end) {
-    (*static_cast<Callable*>(context))(begin, end);
-  });
+  parallel_blocks(n, kParallelGrain / std::max<Index>(cost_per_item, 1), std::forward<Body>(body));
 }
 
 }  // namespace atto

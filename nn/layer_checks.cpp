@@ -18,11 +18,11 @@ void register_layer_checks() {
                                        gen);
   const Tensor source_mask = tensor({{1, 1, 1, 1}, {1, 1, 1, 0}});
   register_op_check({"transformer_encoder_layer", {{2, 4, 4}}, [encoder, source_mask](const std::vector<Var>& v) {
-                       return (*encoder)(v[0], source_mask).output;
+                       return (*encoder)(v[0], {.padding_mask = source_mask}).output;
                      }});
   register_op_check({"transformer_decoder_layer", {{2, 3, 4}, {2, 4, 4}},
                      [decoder, source_mask](const std::vector<Var>& v) {
-                       return (*decoder)(v[0], v[1], Tensor(), source_mask).output;
+                       return (*decoder)(v[0], v[1], {.memory_mask = source_mask}).output;
                      }});
   register_op_check({"conv2d", {{2, 5, 4, 2}}, [conv](const std::vector<Var>& v) { return (*conv)(v[0]); }});
 }

@@ -8,6 +8,7 @@
 #include "core/shape_ops.h"
 
 #include <cmath>
+#include <limits>
 
 namespace atto {
 
@@ -63,6 +64,29 @@ Var MultiHeadAttention::split_heads(const Var& x, Index dim) const {
   return permute(reshape(x, {batch, time, options_.num_heads, dim}), {0, 2, 1, 3});
 }
 
+Var MultiHeadAttention::merge_heads(const Var& heads) {
+  const Index batch = heads.shape()[0], tq = heads.shape()[2];
+  return output_(reshape(permute(heads, {0, 2, 1, 3}), {batch, tq, options_.num_heads * options_.value_dim}));
+}
+
+MultiHeadAttention::Result MultiHeadAttention::attend_composed(const Var& q, const Var& k, const Var& v,
+                                                               const MultiHeadMasks& masks) {
+  const Index batch = q.shape()[0], tq = q.shape()[2], tv = k.shape()[2];
+  // Scores (B, heads, Tq, Tv), pushed down by 1e9 where masked.
+  Var scores = matmul(q * scale(), k, Transpose::b);
+  Tensor row_alive;
+  const bool by_query = masks.query_mask.numel() > 0, by_value = masks.value_mask.numel() > 0;
+  if ((by_query || by_value || masks.attention_mask.numel() > 0 || masks.use_causal_mask) && tv > 0) {
+    const Tensor attend = atto::unsqueeze(attend_mask(masks, batch, tq, tv), 1);  // (B, 1, Tq, Tv)
+    scores = scores + Var((attend - 1) * Real(1e9));
+    row_alive = atto::max(attend, -1, true);  // 0 for a row with nothing to attend to
+  }
+  Var weights = softmax(scores);
+  if (row_alive.numel() > 0) weights = weights * Var(row_alive);
+  const Var heads = matmul(dropout(weights, options_.dropout, is_training(), *gen_), v);  // (B, heads, Tq, dv)
+  return {merge_heads(heads), weights};
+}
+
 MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const Var& value,
                                                        const MultiHeadMasks& masks) {
   const Var key = masks.key.value_or(value);
@@ -79,27 +103,67 @@ MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const V
                       options_.key_features);
   }
   const Index batch = query.shape()[0], tq = query.shape()[1], tv = value.shape()[1];
+  check_mask("MultiHeadAttention", "query_mask", masks.query_mask, {batch, tq});
+  check_mask("MultiHeadAttention", "value_mask", masks.value_mask, {batch, tv});
+  check_mask("MultiHeadAttention", "attention_mask", masks.attention_mask, {batch, tq, tv});
   // Project, then split the last axis into heads: (B, heads, T, dim).
-  const Var q = split_heads(query_(query), options_.key_dim) * (Real(1) / std::sqrt(static_cast<Real>(options_.key_dim)));
+  const Var q = split_heads(query_(query), options_.key_dim);
   const Var k = split_heads(key_(key), options_.key_dim);
   const Var v = split_heads(value_(value), options_.value_dim);
-  // Scores (B, heads, Tq, Tv), pushed down by 1e9 where masked.
-  Var scores = matmul(q, k, Transpose::b);
-  Tensor row_alive;
-  const bool by_query = check_mask("MultiHeadAttention", "query_mask", masks.query_mask, {batch, tq});
-  const bool by_value = check_mask("MultiHeadAttention", "value_mask", masks.value_mask, {batch, tv});
-  const bool by_pair = check_mask("MultiHeadAttention", "attention_mask", masks.attention_mask, {batch, tq, tv});
-  if ((by_query || by_value || by_pair || masks.use_causal_mask) && tv > 0) {  // no keys: nothing to mask
-    const Tensor attend = atto::unsqueeze(attend_mask(masks, batch, tq, tv), 1);  // (B, 1, Tq, Tv)
-    scores = scores + Var((attend - 1) * Real(1e9));
-    row_alive = atto::max(attend, -1, true);  // 0 for a row with nothing to attend to
+  if (masks.return_attention_scores || (options_.dropout > 0 && is_training())) return attend_composed(q, k, v, masks);
+  // The fused kernel: causal masking is its own; every other mask becomes a
+  // bias of -inf on the scores it hides, and a row with nothing left to see
+  // gives 0, as the composed path's zero weights do.
+  Tensor bias;
+  if (masks.query_mask.numel() > 0 || masks.value_mask.numel() > 0 || masks.attention_mask.numel() > 0) {
+    MultiHeadMasks without_causal = masks;
+    without_causal.use_causal_mask = false;
+    const Tensor attend = atto::unsqueeze(attend_mask(without_causal, batch, tq, tv), 1);  // (B, 1, Tq, Tv)
+    bias = where(attend, zeros({1}), full({1}, -std::numeric_limits<Real>::infinity()));
   }
-  Var weights = softmax(scores);
-  if (row_alive.numel() > 0) weights = weights * Var(row_alive);
-  // Heads back side by side, then the output projection.
-  const Var heads = matmul(dropout(weights, options_.dropout, is_training(), *gen_), v);  // (B, heads, Tq, dv)
-  const Var joined = reshape(permute(heads, {0, 2, 1, 3}), {batch, tq, options_.num_heads * options_.value_dim});
-  return {output_(joined), weights};
+  const Var heads = scaled_dot_product_attention(q, k, v, scale(), masks.use_causal_mask, bias);
+  return {merge_heads(heads), Var()};
+}
+
+MultiHeadAttention::Result MultiHeadAttention::attend_cache(const Tensor& query, const KeyValueCache& cache,
+                                                            const Tensor& value_mask) {
+  const Index batch = query.dim(0), length = cache.length();
+  check_mask("MultiHeadAttention", "value_mask", value_mask, {batch, length});
+  const Var q = split_heads(query_(Var(query)), options_.key_dim);
+  return attend_composed(q, Var(cache.keys), Var(cache.values), {.value_mask = value_mask});
+}
+
+MultiHeadAttention::Result MultiHeadAttention::step(const Tensor& position, KeyValueCache& cache,
+                                                    const Tensor& value_mask) {
+  if (position.rank() != 3 || position.dim(1) != 1 || position.dim(2) != options_.query_features ||
+      options_.value_features != options_.query_features || options_.key_features != options_.query_features ||
+      (cache.length() > 0 && cache.keys.dim(0) != position.dim(0))) {
+    throw_shape_error("MultiHeadAttention.step", "position {}: need (B, 1, {}) with B as in the cache {}",
+                      position.shape(), options_.query_features, cache.keys.shape());
+  }
+  const NoGradGuard no_graph;
+  const Tensor k = split_heads(key_(Var(position)), options_.key_dim).value();
+  const Tensor v = split_heads(value_(Var(position)), options_.value_dim).value();
+  const bool first = cache.length() == 0;
+  cache.keys = first ? k : concat({cache.keys, k}, 2);
+  cache.values = first ? v : concat({cache.values, v}, 2);
+  return attend_cache(position, cache, value_mask);
+}
+
+MultiHeadAttention::Result MultiHeadAttention::step_over_memory(const Tensor& query, const Tensor& memory,
+                                                                KeyValueCache& cache, const Tensor& memory_mask) {
+  if (query.rank() != 3 || query.dim(1) != 1 || query.dim(2) != options_.query_features || memory.rank() != 3 ||
+      memory.dim(0) != query.dim(0) || memory.dim(2) != options_.value_features ||
+      options_.key_features != options_.value_features) {
+    throw_shape_error("MultiHeadAttention.step_over_memory", "query {}, memory {}: need (B, 1, {}) and (B, Ts, {})",
+                      query.shape(), memory.shape(), options_.query_features, options_.value_features);
+  }
+  const NoGradGuard no_graph;
+  if (cache.length() == 0) {
+    cache.keys = split_heads(key_(Var(memory)), options_.key_dim).value();
+    cache.values = split_heads(value_(Var(memory)), options_.value_dim).value();
+  }
+  return attend_cache(query, cache, memory_mask);
 }
 
 }  // namespace atto

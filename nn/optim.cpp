@@ -3,6 +3,7 @@
 #include "core/elementwise.h"
 #include "core/errors.h"
 #include "core/map.h"
+#include "core/parallel.h"
 
 #include <cmath>
 #include <set>
@@ -148,12 +149,22 @@ void Adam::step() {
   ++steps_;
   const Real correction1 = 1 - std::pow(options_.beta1, static_cast<Real>(steps_));
   const Real correction2 = 1 - std::pow(options_.beta2, static_cast<Real>(steps_));
-  for (size_t i = 0; i < parameters_.size(); ++i) {
-    Var& p = parameters_[i];
-    if (!p.has_grad()) continue;
-    adam_update(p.value().numel(), p.mutable_value().data(), p.grad().data(), m_[i].data(), v_[i].data(),
-                options_, decoupled_, correction1, correction2);
-  }
+  // Parameters are updated independently of one another: a model's many
+  // small ones share the threads, each whole on one thread.
+  Index elements = 0;
+  for (const Var& p : parameters_) elements += p.numel();
+  const auto update = [&](Index begin, Index end) {
+    for (Index i = begin; i < end; ++i) {
+      const auto at = static_cast<size_t>(i);
+      Var& p = parameters_[at];
+      if (!p.has_grad()) continue;
+      adam_update(p.value().numel(), p.mutable_value().data(), p.grad().data(), m_[at].data(), v_[at].data(),
+                  options_, decoupled_, correction1, correction2);
+    }
+  };
+  const Index count = static_cast<Index>(parameters_.size());
+  if (elements < kParallelGrain) return update(0, count);
+  parallel_blocks(count, 1, update);
 }
 
 std::vector<std::pair<std::string, Tensor*>> Adam::state() {

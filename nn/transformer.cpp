@@ -52,11 +52,11 @@ TransformerEncoderLayer::TransformerEncoderLayer(const TransformerOptions& optio
   register_module("dropout", dropout_);
 }
 
-TransformerEncoderLayer::Result TransformerEncoderLayer::forward(const Var& x, const Tensor& padding_mask,
-                                                                 bool causal) {
+TransformerEncoderLayer::Result TransformerEncoderLayer::forward(const Var& x, const TransformerEncoderMasks& masks) {
   check_input("TransformerEncoderLayer", "input", x, options_.d_model);
-  const MultiHeadMasks masks{.value_mask = padding_mask, .use_causal_mask = causal};
-  const auto attend = [&](const Var& input) { return self_attention_(input, input, masks); };
+  const MultiHeadMasks attention_masks{.value_mask = masks.padding_mask, .use_causal_mask = masks.use_causal_mask,
+                                       .return_attention_scores = masks.return_attention_scores};
+  const auto attend = [&](const Var& input) { return self_attention_(input, input, attention_masks); };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
   if (options_.norm_first) {
     const auto attended = attend(norm1_(x));
@@ -89,14 +89,16 @@ TransformerDecoderLayer::TransformerDecoderLayer(const TransformerOptions& optio
 }
 
 TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, const Var& memory,
-                                                                 const Tensor& target_mask, const Tensor& memory_mask) {
+                                                                 const TransformerDecoderMasks& masks) {
   check_input("TransformerDecoderLayer", "input", x, options_.d_model);
   check_input("TransformerDecoderLayer", "memory", memory, options_.d_model);
   const auto self_attend = [&](const Var& input) {
-    return self_attention_(input, input, {.value_mask = target_mask, .use_causal_mask = true});
+    return self_attention_(input, input, {.value_mask = masks.target_mask, .use_causal_mask = true,
+                                          .return_attention_scores = masks.return_attention_scores});
   };
   const auto cross_attend = [&](const Var& input) {
-    return cross_attention_(input, memory, {.value_mask = memory_mask});
+    return cross_attention_(input, memory,
+                            {.value_mask = masks.memory_mask, .return_attention_scores = masks.return_attention_scores});
   };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
   if (options_.norm_first) {
@@ -110,6 +112,35 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, c
   const Var h1 = norm1_(x + dropout_(self.output));
   const auto cross = cross_attend(h1);
   const Var h2 = norm2_(h1 + dropout_(cross.output));
+  return {norm3_(h2 + feed_forward(h2)), self.weights, cross.weights};
+}
+
+TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& position, const Tensor& memory,
+                                                              TransformerDecoderCache& cache,
+                                                              const TransformerDecoderMasks& masks) {
+  check_input("TransformerDecoderLayer.step", "position", Var(position), options_.d_model);
+  check_input("TransformerDecoderLayer.step", "memory", Var(memory), options_.d_model);
+  const NoGradGuard no_graph;
+  // forward's lines, with dropout left out and each attention reading its cache.
+  const auto self_attend = [&](const Var& input) {
+    return self_attention_.step(input.value(), cache.self, masks.target_mask);
+  };
+  const auto cross_attend = [&](const Var& input) {
+    return cross_attention_.step_over_memory(input.value(), memory, cache.cross, masks.memory_mask);
+  };
+  const auto feed_forward = [&](const Var& input) { return feedforward2_(feedforward1_(input)); };
+  const Var x(position);
+  if (options_.norm_first) {
+    const auto self = self_attend(norm1_(x));
+    const Var h1 = x + self.output;
+    const auto cross = cross_attend(norm2_(h1));
+    const Var h2 = h1 + cross.output;
+    return {h2 + feed_forward(norm3_(h2)), self.weights, cross.weights};
+  }
+  const auto self = self_attend(x);
+  const Var h1 = norm1_(x + self.output);
+  const auto cross = cross_attend(h1);
+  const Var h2 = norm2_(h1 + cross.output);
   return {norm3_(h2 + feed_forward(h2)), self.weights, cross.weights};
 }
 

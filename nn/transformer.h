@@ -39,19 +39,36 @@ struct TransformerOptions {
   Real layer_norm_eps = 1e-5;
 };
 
+// What an encoder layer's call attends to, and what it returns.
+struct TransformerEncoderMasks {
+  Tensor padding_mask = Tensor();        // (B, T): 1 at real positions, or empty
+  bool use_causal_mask = false;          // position i attends to positions j <= i only
+  bool return_attention_scores = false;  // fill Result::weights
+};
+
+// A decoder layer's masks: target_mask (B, Tt) and memory_mask (B, Ts) hold
+// 1 at real positions, or are empty. Self-attention is always causal.
+struct TransformerDecoderMasks {
+  Tensor target_mask = Tensor();
+  Tensor memory_mask = Tensor();
+  bool return_attention_scores = false;  // fill Result::self_weights and cross_weights
+};
+
+// What greedy decoding keeps between steps: the self-attention's keys and
+// values of the positions so far, and the cross-attention's of the memory.
+struct TransformerDecoderCache {
+  KeyValueCache self, cross;
+};
+
 class TransformerEncoderLayer : public Module {
  public:
   explicit TransformerEncoderLayer(const TransformerOptions& options, Generator& gen = default_generator());
   struct Result {
     Var output;   // (B, T, d_model)
-    Var weights;  // self-attention (B, heads, T, T)
+    Var weights;  // self-attention (B, heads, T, T); empty unless return_attention_scores
   };
-  // padding_mask (B, T): 1 at real positions, or empty. causal: position i
-  // attends to positions j <= i only.
-  Result forward(const Var& x, const Tensor& padding_mask = Tensor(), bool causal = false);
-  Result operator()(const Var& x, const Tensor& padding_mask = Tensor(), bool causal = false) {
-    return forward(x, padding_mask, causal);
-  }
+  Result forward(const Var& x, const TransformerEncoderMasks& masks = {});
+  Result operator()(const Var& x, const TransformerEncoderMasks& masks = {}) { return forward(x, masks); }
   [[nodiscard]] std::string type_name() const override { return "TransformerEncoderLayer"; }
 
  private:
@@ -65,19 +82,25 @@ class TransformerEncoderLayer : public Module {
 class TransformerDecoderLayer : public Module {
  public:
   explicit TransformerDecoderLayer(const TransformerOptions& options, Generator& gen = default_generator());
+  // Weights are empty unless return_attention_scores.
   struct Result {
     Var output;               // (B, Tt, d_model)
     Var self_weights;         // (B, heads, Tt, Tt)
     Var cross_weights;        // (B, heads, Tt, Ts): where each target position looks in the source
   };
-  // target_mask (B, Tt) and memory_mask (B, Ts): 1 at real positions, or
-  // empty. Self-attention is causal: target position i sees targets j <= i.
-  Result forward(const Var& x, const Var& memory, const Tensor& target_mask = Tensor(),
-                 const Tensor& memory_mask = Tensor());
-  Result operator()(const Var& x, const Var& memory, const Tensor& target_mask = Tensor(),
-                    const Tensor& memory_mask = Tensor()) {
-    return forward(x, memory, target_mask, memory_mask);
+  // Self-attention is causal: target position i sees targets j <= i.
+  Result forward(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {});
+  Result operator()(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {}) {
+    return forward(x, memory, masks);
   }
+  // One step of greedy decoding, without a graph and without dropout: the
+  // newest target position (B, 1, d_model) against the positions in the
+  // cache and the memory (B, Ts, d_model); its output row is forward's row
+  // for that position, given the same prefix. Both weights are returned,
+  // for the step's one row. masks.target_mask covers the positions decoded
+  // so far, this one included.
+  Result step(const Tensor& position, const Tensor& memory, TransformerDecoderCache& cache,
+              const TransformerDecoderMasks& masks = {});
   [[nodiscard]] std::string type_name() const override { return "TransformerDecoderLayer"; }
 
  private:

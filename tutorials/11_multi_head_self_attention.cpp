@@ -66,7 +66,7 @@ class Reverser : public Module {
   std::pair<Var, Tensor> forward(const Tensor& digits) {
     const Var x = digits_(digits) + positions_(arange(kLength));  // (B, T, d) + (T, d)
     const Var normed = attention_norm_(x);
-    const auto attended = attention_(normed, normed);
+    const auto attended = attention_(normed, normed, {.return_attention_scores = true});
     const Var h = x + attended.output;
     const Var y = h + contract_(expand_(feed_forward_norm_(h)));
     return {readout_(y), attended.weights.value()};

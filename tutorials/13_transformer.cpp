@@ -94,17 +94,44 @@ class TransformerTranslator : public Module, public Seq2Seq {
     return decode(decoder_input, encoded).logits;
   }
 
-  // Greedy: the whole prefix through the decoder at each step (no cache: 11
-  // steps), the most likely next token appended. The alignment is the last
-  // decoder layer's cross-attention, averaged over its heads.
+  // Greedy, one token at a time. Each decoder layer keeps a cache of the
+  // keys and values of the positions decoded so far (and of the memory), so
+  // a step feeds only the newest token through the decoder, not the whole
+  // prefix again. The alignment is the last decoder layer's cross-attention,
+  // averaged over its heads.
   Translator::Output translate(const Tensor& source, Index max_steps) override {
+    const NoGradGuard no_graph;
+    const Encoded encoded = encode(source);
+    const Index batch = source.dim(0);
+    std::vector<TransformerDecoderCache> caches(decoders_.size());
+    Tensor previous = full({batch, 1}, Real(Vocabulary::kStart));
+    std::vector<Tensor> tokens, alignment;
+    for (Index t = 0; t < max_steps; ++t) {
+      Var y = embed(target_embedding_, previous, t);
+      Tensor cross;
+      for (std::size_t l = 0; l < decoders_.size(); ++l) {
+        const auto result = decoders_[l]->step(y.value(), encoded.memory.value(), caches[l], {.memory_mask = encoded.mask});
+        y = result.output;
+        cross = result.cross_weights.value();  // (B, heads, 1, Ts)
+      }
+      previous = argmax(vocabulary_(decoder_norm_(y)).value(), -1);  // (B, 1)
+      tokens.push_back(previous);
+      alignment.push_back(mean(cross, 1));  // (B, 1, Ts)
+    }
+    return {concat(tokens, 1), concat(alignment, 1)};
+  }
+
+  // The same without a cache: the whole prefix through the decoder at every
+  // step, the only way when the layers keep nothing. Kept to show that the
+  // cache changes no token, and what it saves.
+  Translator::Output translate_without_cache(const Tensor& source, Index max_steps) {
     const NoGradGuard no_graph;
     const Encoded encoded = encode(source);
     const Index batch = source.dim(0), source_length = source.dim(1);
     Tensor prefix = full({batch, 1}, Real(Vocabulary::kStart));
     Translator::Output output{zeros({batch, max_steps}), zeros({batch, max_steps, source_length})};
     for (Index t = 0; t < max_steps; ++t) {
-      const Decoded decoded = decode(prefix, encoded);
+      const Decoded decoded = decode(prefix, encoded, true);
       const Tensor next = argmax(slice(decoded.logits.value(), 1, t, t + 1), -1);  // (B, 1)
       const Tensor looked = mean(slice(decoded.cross_weights, 2, t, t + 1), 1);    // (B, 1, Ts)
       for (Index b = 0; b < batch; ++b) {
@@ -121,7 +148,7 @@ class TransformerTranslator : public Module, public Seq2Seq {
   // and the translation's tokens.
   Tensor cross_attention_by_head(const Tensor& source, const Tensor& prefix) {
     const NoGradGuard no_graph;
-    const Decoded decoded = decode(prefix, encode(source));
+    const Decoded decoded = decode(prefix, encode(source), true);
     return decoded.cross_weights.reshape({config_.num_heads, prefix.dim(1), source.dim(1)});
   }
 
@@ -132,32 +159,36 @@ class TransformerTranslator : public Module, public Seq2Seq {
   };
   struct Decoded {
     Var logits;            // (B, Tt, V)
-    Tensor cross_weights;  // (B, heads, Tt, Ts), the last decoder layer's
+    Tensor cross_weights;  // (B, heads, Tt, Ts), the last decoder layer's, when asked for
   };
 
-  // ids (B, T) -> (B, T, d_model): sqrt(d_model) embedding + position.
-  Var embed(Embedding& embedding, const Tensor& ids) const {
-    if (ids.dim(1) > kLongest) {
-      throw_shape_error("TransformerTranslator", "ids {}: longer than the {} positions encoded", ids.shape(), kLongest);
+  // ids (B, T) at positions first, first + 1, ... -> (B, T, d_model):
+  // sqrt(d_model) embedding + position.
+  Var embed(Embedding& embedding, const Tensor& ids, Index first = 0) const {
+    if (first + ids.dim(1) > kLongest) {
+      throw_shape_error("TransformerTranslator", "ids {} from position {}: beyond the {} positions encoded", ids.shape(),
+                        first, kLongest);
     }
     const Var scaled = embedding(ids) * std::sqrt(static_cast<Real>(config_.d_model));
-    return config_.positions ? scaled + Var(slice(encoding_, 0, 0, ids.dim(1))) : scaled;
+    return config_.positions ? scaled + Var(slice(encoding_, 0, first, first + ids.dim(1))) : scaled;
   }
 
   Encoded encode(const Tensor& source) {
     const Tensor mask = padding_mask(source);
     Var x = embed(source_embedding_, source);
-    for (auto& layer : encoders_) x = (*layer)(x, mask).output;
+    for (auto& layer : encoders_) x = (*layer)(x, {.padding_mask = mask}).output;
     return {encoder_norm_(x), mask};
   }
 
-  Decoded decode(const Tensor& decoder_input, const Encoded& encoded) {
+  // Training asks for no weights, so attention runs fused (nn/multi_head_attention.h).
+  Decoded decode(const Tensor& decoder_input, const Encoded& encoded, bool with_cross_weights = false) {
     Var y = embed(target_embedding_, decoder_input);
     Tensor cross;
     for (auto& layer : decoders_) {
-      const auto result = (*layer)(y, encoded.memory, Tensor(), encoded.mask);
+      const auto result =
+          (*layer)(y, encoded.memory, {.memory_mask = encoded.mask, .return_attention_scores = with_cross_weights});
       y = result.output;
-      cross = result.cross_weights.value();
+      if (with_cross_weights) cross = result.cross_weights.value();
     }
     return {vocabulary_(decoder_norm_(y)), cross};
   }

@@ -133,11 +133,13 @@ TEST_CASE("fused attention: bitwise identical on 1 and 2 threads, forward and ba
   const auto attention = [](const Var& a, const Var& b, const Var& c) {
     return scaled_dot_product_attention(a, b, c, 0.2, true);
   };
+  set_yield_to_other_programs(false);  // two threads even while other tests run
   set_num_threads(1);
   const Grads3 one = run(attention, q, k, v, weights);
   set_num_threads(2);
   const Grads3 two = run(attention, q, k, v, weights);
   set_num_threads(saved);
+  set_yield_to_other_programs(true);
   for (auto [a, b] : {std::pair{one.out, two.out}, {one.dq, two.dq}, {one.dk, two.dk}, {one.dv, two.dv}}) {
     CHECK(std::memcmp(a.data(), b.data(), sizeof(Real) * a.numel()) == 0);
   }

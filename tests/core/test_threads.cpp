@@ -24,6 +24,7 @@ void same_bits_on_1_and_2_threads(const char* name, const std::function<Tensor()
 
 TEST_CASE("threads: every kernel gives the same bits on 1 and 2 threads") {
   const int saved = num_threads();
+  set_yield_to_other_programs(false);  // two threads even while other tests run
   Generator gen(9);
   const Tensor big = gen.normal({700, 900});
   const Tensor other = gen.normal({900, 300});
@@ -45,5 +46,17 @@ TEST_CASE("threads: every kernel gives the same bits on 1 and 2 threads") {
   same_bits_on_1_and_2_threads("permute", [&] { return transpose(big); });
   same_bits_on_1_and_2_threads("uniform", [&] { return Generator(4).uniform({1 << 18}); });
   same_bits_on_1_and_2_threads("normal", [&] { return Generator(4).normal({1 << 18}); });
+  set_num_threads(saved);
+  set_yield_to_other_programs(true);
+}
+
+TEST_CASE("threads: a region takes the threads asked for, fewer only while other programs hold cores") {
+  const int saved = num_threads();
+  set_num_threads(2);
+  set_yield_to_other_programs(false);
+  CHECK(region_threads() == 2);
+  set_yield_to_other_programs(true);
+  set_num_threads(1);
+  CHECK(region_threads() == 1);
   set_num_threads(saved);
 }

@@ -15,11 +15,11 @@ TEST_CASE("TransformerEncoderLayer and TransformerDecoderLayer: whole-block grad
     TransformerDecoderLayer decoder(options, gen);
     const Tensor memory_mask = tensor({{1, 1, 0}, {1, 1, 1}});
     const GradcheckResult encoded = gradcheck(
-        "encoder", [&](const std::vector<Var>& v) { return encoder(v[0], memory_mask).output; }, {gen.normal({2, 3, 4})});
+        "encoder", [&](const std::vector<Var>& v) { return encoder(v[0], {.padding_mask = memory_mask}).output; }, {gen.normal({2, 3, 4})});
     CAPTURE(encoded.report());
     CHECK(encoded.passed);
     const GradcheckResult decoded = gradcheck(
-        "decoder", [&](const std::vector<Var>& v) { return decoder(v[0], v[1], Tensor(), memory_mask).output; },
+        "decoder", [&](const std::vector<Var>& v) { return decoder(v[0], v[1], {.memory_mask = memory_mask}).output; },
         {gen.normal({2, 2, 4}), gen.normal({2, 3, 4})});
     CAPTURE(decoded.report());
     CHECK(decoded.passed);
@@ -31,16 +31,16 @@ TEST_CASE("TransformerDecoderLayer: causal (a later target changes no earlier ou
   TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2}, gen);
   const Tensor x = gen.normal({1, 4, 4}), memory = gen.normal({1, 3, 4});
   const Tensor memory_mask = tensor({{1, 1, 0}});
-  const Tensor base = decoder(Var(x), Var(memory), Tensor(), memory_mask).output.value();
+  const Tensor base = decoder(Var(x), Var(memory), {.memory_mask = memory_mask}).output.value();
   Tensor later = x.clone();
   later.at({0, 3, 0}) += 5;  // the last target position only
-  const Tensor changed = decoder(Var(later), Var(memory), Tensor(), memory_mask).output.value();
+  const Tensor changed = decoder(Var(later), Var(memory), {.memory_mask = memory_mask}).output.value();
   CHECK(allclose(slice(changed, 1, 0, 3), slice(base, 1, 0, 3), 1e-12, 1e-12));
   CHECK_FALSE(allclose(slice(changed, 1, 3, 4), slice(base, 1, 3, 4), 1e-6, 1e-6));
   Tensor padded = memory.clone();
   padded.at({0, 2, 1}) -= 7;  // a masked memory position
-  CHECK(allclose(decoder(Var(x), Var(padded), Tensor(), memory_mask).output.value(), base, 1e-12, 1e-12));
-  const auto result = decoder(Var(x), Var(memory), Tensor(), memory_mask);
+  CHECK(allclose(decoder(Var(x), Var(padded), {.memory_mask = memory_mask}).output.value(), base, 1e-12, 1e-12));
+  const auto result = decoder(Var(x), Var(memory), {.memory_mask = memory_mask, .return_attention_scores = true});
   CHECK(result.cross_weights.shape() == Shape{1, 2, 4, 3});
   CHECK(max(slice(result.cross_weights.value(), 3, 2, 3)).item() < 1e-12);
   CHECK(max(slice(slice(result.self_weights.value(), 2, 0, 1), 3, 1, 4)).item() < 1e-12);
@@ -57,7 +57,7 @@ TEST_CASE("Transformer layers: options and shapes they refuse, named in the mess
   TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2});
   CHECK_THROWS_WITH_AS(decoder(Var(zeros({2, 3, 4})), Var(zeros({2, 3}))),
                        "TransformerDecoderLayer: memory (2,3) is not (batch, length, 4)", ShapeError);
-  CHECK_THROWS_AS(encoder(Var(zeros({2, 3, 4})), zeros({2, 4})), ShapeError);  // a mask of the wrong length
+  CHECK_THROWS_AS(encoder(Var(zeros({2, 3, 4})), {.padding_mask = zeros({2, 4})}), ShapeError);  // a mask of the wrong length
   CHECK(encoder.named_parameters().size() == 4 * 2 + 2 * 2 + 2 * 2);
 }
 

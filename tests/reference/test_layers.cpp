@@ -111,7 +111,8 @@ TEST_CASE("reference: MultiHeadAttention, Keras's formula and torch's own module
     const auto result =
         attention(inputs.at("query"), inputs.at("value"),
                   {.query_mask = fixture.has("const.query_mask") ? fixture.tensor("const.query_mask") : Tensor(),
-                   .value_mask = fixture.tensor("const.value_mask")});
+                   .value_mask = fixture.tensor("const.value_mask"),
+                   .return_attention_scores = true});
     fixture.check({{"output", result.output}, {"weights", result.weights}}, inputs, &attention);
   }
 }
@@ -204,7 +205,7 @@ TEST_CASE("reference: TransformerEncoderLayer and TransformerDecoderLayer agains
     encoder_fixture.load_parameters(encoder);
     const auto encoder_inputs = encoder_fixture.inputs();
     encoder_fixture.check(
-        {{"y", encoder(encoder_inputs.at("x"), encoder_fixture.tensor("const.padding_mask")).output}},
+        {{"y", encoder(encoder_inputs.at("x"), {.padding_mask = encoder_fixture.tensor("const.padding_mask")}).output}},
         encoder_inputs, &encoder);
 
     const Fixture decoder_fixture(std::string("transformer_decoder_") + norm);
@@ -212,8 +213,8 @@ TEST_CASE("reference: TransformerEncoderLayer and TransformerDecoderLayer agains
     decoder_fixture.load_parameters(decoder);
     const auto decoder_inputs = decoder_fixture.inputs();
     decoder_fixture.check({{"y", decoder(decoder_inputs.at("x"), decoder_inputs.at("memory"),
-                                         decoder_fixture.tensor("const.target_mask"),
-                                         decoder_fixture.tensor("const.memory_mask"))
+                                         {.target_mask = decoder_fixture.tensor("const.target_mask"),
+                                          .memory_mask = decoder_fixture.tensor("const.memory_mask")})
                                      .output}},
                           decoder_inputs, &decoder);
   }

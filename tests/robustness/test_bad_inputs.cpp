@@ -225,9 +225,12 @@ TEST_CASE("edge cases that are not errors: fully masked attention rows and huge 
   CHECK(all_finite(masked.output.value()));
   CHECK(allclose(sum(masked.weights.value(), -1), ones({1, 2}), 1e-12, 1e-12));
   MultiHeadAttention mha({.num_heads = 2, .key_dim = 3, .query_features = 4});
-  const auto nothing = mha(input({1, 2, 4}), input({1, 3, 4}), {.value_mask = zeros({1, 3})});
+  const auto nothing =
+      mha(input({1, 2, 4}), input({1, 3, 4}), {.value_mask = zeros({1, 3}), .return_attention_scores = true});
   CHECK(allclose(nothing.weights.value(), zeros({1, 2, 2, 3}), 0, 0));
   CHECK(all_finite(nothing.output.value()));
+  CHECK(allclose(mha(input({1, 2, 4}), input({1, 3, 4}), {.value_mask = zeros({1, 3})}).output.value(),
+                 nothing.output.value(), 0, 0));  // the fused path too
 
   // Logits of 1e30: the loss is exact (log-sum-exp subtracts the row max first).
   Var logits(tensor({{1e30, 0, -1e30}, {0, 1e30, 0}}), true);

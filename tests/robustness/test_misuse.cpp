@@ -177,10 +177,12 @@ TEST_CASE("misuse: masks that are not 0/1, or of a wrong empty shape; no keys wi
   // No keys at all: every mask still checked, and the output is 0.
   const Var no_keys(zeros({2, 0, 4}));
   for (bool causal : {false, true}) {
-    const auto result = mha(q, no_keys, {.query_mask = ones({2, 3}), .value_mask = zeros({2, 0}),
-                                         .use_causal_mask = causal});
-    CHECK(result.weights.shape() == Shape{2, 2, 3, 0});
-    CHECK(result.output.shape() == Shape{2, 3, 4});
+    for (bool composed : {false, true}) {
+      const auto result = mha(q, no_keys, {.query_mask = ones({2, 3}), .value_mask = zeros({2, 0}),
+                                           .use_causal_mask = causal, .return_attention_scores = composed});
+      if (composed) CHECK(result.weights.shape() == Shape{2, 2, 3, 0});
+      CHECK(result.output.shape() == Shape{2, 3, 4});
+    }
   }
 }
 

@@ -21,6 +21,7 @@
 #include "core/cpu_kernels.h"
 #include "core/errors.h"
 #include "core/gemm.h"
+#include "core/parallel.h"
 #include "core/reduce.h"
 #include "core/shape_ops.h"
 
@@ -129,6 +130,23 @@ void backward_row(const Real* __restrict gates, const Real* __restrict c_prev, c
   }
 }
 
+// Batch rows never meet inside the time loop: each block of rows runs
+// through all T steps on its own thread, in one parallel region per pass
+// instead of one per step, and gives the same bits whichever thread runs it.
+// Eight rows fill the matmul kernel's register tiles; a sequence with fewer
+// multiply-adds than one parallel product (core/gemm.h) stays on one thread.
+constexpr Index kRowsPerBlock = 8;
+
+template <class Body>
+void for_row_blocks(const LstmShape& s, Body&& body) {
+  const Index work = s.batch * s.steps * s.units * 4 * s.units;
+  if (work < kParallelMultiplyAdds || s.batch <= kRowsPerBlock) {
+    body(Index{0}, s.batch);
+    return;
+  }
+  parallel_blocks(s.batch, kRowsPerBlock, body);
+}
+
 }  // namespace
 
 // x (B, T, I), h0 and c0 (B, U), kernel (I, 4U), recurrent (U, 4U), bias (4U), mask (B, T) -> (B, T, 2U)
@@ -153,24 +171,26 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
 
   Tensor states = Tensor::empty({B, T, 2 * U});
   const PackedB recurrent_packed(U, G, {recurrent.value().data(), G, false});  // packed once for all T steps
-  for (Index t = 0; t < T; ++t) {
-    Real* zt = z + t * B * G;
-    const Real* h_prev = tape->h.data() + t * B * U;
-    const Real* c_prev = tape->c.data() + t * B * U;
-    Real* h_next = tape->h.data() + (t + 1) * B * U;
-    Real* c_next = tape->c.data() + (t + 1) * B * U;
-    Real* tanh_c = tape->tanh_c.data() + t * B * U;
-    // z_t += h_{t-1} recurrent
-    gemm(B, {h_prev, U, false}, recurrent_packed, zt, G, true);
-    for (Index bi = 0; bi < B; ++bi) {
-      Real* zb = zt + bi * G;
-      activate_gates(zb, U);
-      update_state(zb, c_prev + bi * U, h_prev + bi * U, c_next + bi * U, h_next + bi * U, tanh_c + bi * U, U,
-                   step_is_live(mask, s, bi, t));
-      std::copy_n(h_next + bi * U, U, states.data() + (bi * T + t) * 2 * U);
-      std::copy_n(c_next + bi * U, U, states.data() + (bi * T + t) * 2 * U + U);
+  for_row_blocks(s, [&](Index r0, Index r1) {
+    for (Index t = 0; t < T; ++t) {
+      Real* zt = z + t * B * G;
+      const Real* h_prev = tape->h.data() + t * B * U;
+      const Real* c_prev = tape->c.data() + t * B * U;
+      Real* h_next = tape->h.data() + (t + 1) * B * U;
+      Real* c_next = tape->c.data() + (t + 1) * B * U;
+      Real* tanh_c = tape->tanh_c.data() + t * B * U;
+      // z_t += h_{t-1} recurrent
+      gemm_serial(r1 - r0, {h_prev + r0 * U, U, false}, recurrent_packed, zt + r0 * G, G, true);
+      for (Index bi = r0; bi < r1; ++bi) {
+        Real* zb = zt + bi * G;
+        activate_gates(zb, U);
+        update_state(zb, c_prev + bi * U, h_prev + bi * U, c_next + bi * U, h_next + bi * U, tanh_c + bi * U, U,
+                     step_is_live(mask, s, bi, t));
+        std::copy_n(h_next + bi * U, U, states.data() + (bi * T + t) * 2 * U);
+        std::copy_n(c_next + bi * U, U, states.data() + (bi * T + t) * 2 * U + U);
+      }
     }
-  }
+  });
 
   return record(
       "lstm_sequence", std::move(states), {x, h0, c0, kernel, recurrent, bias},
@@ -182,23 +202,27 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
         Tensor dh = zeros({B, U}), dc = zeros({B, U}), dh_through_recurrent = Tensor::empty({B, U});
         Tensor dz = Tensor::empty({T, B, G});
         const PackedB recurrent_transposed(G, U, {recurrent.data(), G, true});
-        for (Index t = T - 1; t >= 0; --t) {
-          const Real* gates = tape->gates.data() + t * B * G;
-          const Real* c_prev = tape->c.data() + t * B * U;
-          const Real* tanh_c = tape->tanh_c.data() + t * B * U;
-          Real* dzt = dz.data() + t * B * G;
-          for (Index bi = 0; bi < B; ++bi) {
-            backward_row(gates + bi * G, c_prev + bi * U, tanh_c + bi * U, grad.data() + (bi * T + t) * 2 * U,
-                         dh.data() + bi * U, dc.data() + bi * U, dzt + bi * G, U, step_is_live(tape->mask, s, bi, t));
-          }
-          // z_t = ... + h_{t-1} recurrent: dh_{t-1} = dz_t recurrent^T (skipped rows carry dh as it is)
-          gemm(B, {dzt, G, false}, recurrent_transposed, dh_through_recurrent.data(), U, false);
-          for (Index bi = 0; bi < B; ++bi) {
-            if (step_is_live(tape->mask, s, bi, t)) {
-              std::copy_n(dh_through_recurrent.data() + bi * U, U, dh.data() + bi * U);
+        for_row_blocks(s, [&](Index r0, Index r1) {
+          for (Index t = T - 1; t >= 0; --t) {
+            const Real* gates = tape->gates.data() + t * B * G;
+            const Real* c_prev = tape->c.data() + t * B * U;
+            const Real* tanh_c = tape->tanh_c.data() + t * B * U;
+            Real* dzt = dz.data() + t * B * G;
+            for (Index bi = r0; bi < r1; ++bi) {
+              backward_row(gates + bi * G, c_prev + bi * U, tanh_c + bi * U, grad.data() + (bi * T + t) * 2 * U,
+                           dh.data() + bi * U, dc.data() + bi * U, dzt + bi * G, U,
+                           step_is_live(tape->mask, s, bi, t));
+            }
+            // z_t = ... + h_{t-1} recurrent: dh_{t-1} = dz_t recurrent^T (skipped rows carry dh as it is)
+            gemm_serial(r1 - r0, {dzt + r0 * G, G, false}, recurrent_transposed, dh_through_recurrent.data() + r0 * U,
+                        U, false);
+            for (Index bi = r0; bi < r1; ++bi) {
+              if (step_is_live(tape->mask, s, bi, t)) {
+                std::copy_n(dh_through_recurrent.data() + bi * U, U, dh.data() + bi * U);
+              }
             }
           }
-        }
+        });
         // z = x kernel + h_prev recurrent + bias, summed over all steps as single GEMMs.
         Grads grads(6);
         const Tensor dz_rows = dz.reshape({T * B, G});
