@@ -21,6 +21,12 @@ Var softmax_composed(const Var& x) {
   return e / sum(e, -1, true);
 }
 
+Var layer_norm_composed(const Var& x, const Var& gamma, const Var& beta, Real eps) {
+  const Var centred = x - mean(x, -1, true);
+  const Var variance = mean(centred * centred, -1, true);
+  return centred * pow(variance + eps, -0.5) * gamma + beta;
+}
+
 Var log_softmax_composed(const Var& x) {
   const Var shifted = x - row_max(x);
   return shifted - log(sum(exp(shifted), -1, true));

@@ -23,6 +23,8 @@ namespace atto {
 // The LSTM written as a cell from primitives (see lstm_sequence for shapes).
 // One step: z = x kernel + h recurrent + bias, split into the gates i, f, g, o;
 // c' = sig(f) * c + sig(i) * tanh(g); h' = sig(o) * tanh(c').
+[[nodiscard]] Var layer_norm_composed(const Var& x, const Var& gamma, const Var& beta, Real eps);
+
 struct LSTMState {
   Var h, c;  // each (B, U)
 };

@@ -6,8 +6,8 @@
 // max matmul reshape permute slice concat expand where dropout, and
 // take_rows (the lookup behind embeddings).
 // Fused, with hand-written backward: softmax, log_softmax,
-// softmax_cross_entropy, scaled_dot_product_attention, lstm_sequence (each
-// has a composed twin in autograd/composed.h).
+// softmax_cross_entropy, scaled_dot_product_attention, lstm_sequence,
+// layer_norm (each has a composed twin in autograd/composed.h).
 #pragma once
 
 #include "autograd/var.h"
@@ -109,6 +109,12 @@ namespace atto {
 // leaves the final state at the last real step).
 [[nodiscard]] Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
                   const Tensor& mask = Tensor());
+
+// Layer normalisation over the last axis (Ba et al., 2016): each row less
+// its mean, over its standard deviation (the biased one, as PyTorch and
+// Keras take), then scaled by gamma and shifted by beta.
+// x (..., n), gamma (n), beta (n) -> (..., n)
+[[nodiscard]] Var layer_norm(const Var& x, const Var& gamma, const Var& beta, Real eps);
 
 // Over the last axis; rows of all -inf give softmax 0 (see core/softmax.h).
 [[nodiscard]] Var softmax(const Var& x);

@@ -120,6 +120,19 @@ struct PrepackedPanels {
   Index depth_blocks;
 };
 
+// fn(i) for every i in [0, count): shared out among the threads of the
+// enclosing parallel region, which all call it, when `shared` (a barrier
+// follows); in order on this thread otherwise.
+template <class Fn>
+void for_each_item(bool shared, Index count, Fn&& fn) {
+  if (!shared) {
+    for (Index i = 0; i < count; ++i) fn(i);
+    return;
+  }
+#pragma omp for schedule(dynamic, 1)
+  for (Index i = 0; i < count; ++i) fn(i);
+}
+
 // The loop nest. `parallel` says whether this call may open a parallel
 // region; `prepacked`, when given, holds op(B) already packed.
 void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand a, GemmOperand b,
@@ -138,28 +151,32 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
       prepacked ? nullptr : aligned_buffer(buffers.b, buffers.b_capacity, std::min(NC, (n + NR - 1) / NR * NR) * KC);
   const Index row_tiles = (m + mc - 1) / mc;
   // One parallel region for the whole product: every thread walks the same
-  // block loops, and the two `omp for` loops (with their barriers) share out
-  // the packing of B and then the tiles of C. Both hand out their items one
-  // at a time (core/parallel.h): a thread slowed down for a moment takes fewer.
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  for (Index j0 = 0; j0 < n; j0 += NC) {
-    const Index nc = std::min(NC, n - j0);
-    const Index strips = (nc + NR - 1) / NR;
-    for (Index p0 = 0; p0 < k; p0 += KC) {
-      const Index kc = std::min(KC, k - p0);
-      if (!prepacked) {  // every thread takes the same branch, as worksharing requires
-#pragma omp for schedule(dynamic, 1)
-        for (Index s = 0; s < strips; ++s) pack_b_strips(kernel, b, j0, nc, p0, kc, s, s + 1, packed_b);
-      }
-      const Real* panel =
-          prepacked ? prepacked->data + prepacked->offsets[j0 / NC * prepacked->depth_blocks + p0 / KC] : packed_b;
-#pragma omp for schedule(dynamic, 1)
-      for (Index t = 0; t < row_tiles; ++t) {
-        tile_product(kernel, a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc,
-                     accumulate || p0 > 0);
+  // block loops, and the two shared loops (each ending in a barrier) share
+  // out the packing of B and then the tiles of C. Both hand out their items
+  // one at a time (core/parallel.h): a thread slowed down for a moment takes
+  // fewer. On one thread there is no region at all: even a team of one costs
+  // a few system calls, and a recurrent layer makes thousands of products.
+  const auto loop_nest = [&](bool shared) {
+    for (Index j0 = 0; j0 < n; j0 += NC) {
+      const Index nc = std::min(NC, n - j0);
+      const Index strips = (nc + NR - 1) / NR;
+      for (Index p0 = 0; p0 < k; p0 += KC) {
+        const Index kc = std::min(KC, k - p0);
+        if (!prepacked) {
+          for_each_item(shared, strips, [&](Index s) { pack_b_strips(kernel, b, j0, nc, p0, kc, s, s + 1, packed_b); });
+        }
+        const Real* panel =
+            prepacked ? prepacked->data + prepacked->offsets[j0 / NC * prepacked->depth_blocks + p0 / KC] : packed_b;
+        for_each_item(shared, row_tiles, [&](Index t) {
+          tile_product(kernel, a, panel, t * mc, std::min(mc, m - t * mc), j0, nc, p0, kc, c, ldc,
+                       accumulate || p0 > 0);
+        });
       }
     }
-  }
+  };
+  if (threads == 1) return loop_nest(false);
+#pragma omp parallel num_threads(threads)
+  loop_nest(true);
 }
 
 }  // namespace

@@ -63,9 +63,10 @@ template <class F>
   const Index cols = shape[rank - 1];
   const Index rows = cols == 0 ? 0 : n / cols;
   parallel_for(rows, cols, [&](Index begin, Index end) {
-    for (Index row = begin; row < end; ++row) {
-      const Real* ra = pa + row_offset(row, shape, sa);
-      const Real* rb = pb + row_offset(row, shape, sb);
+    RowOffsets offset_a(begin, shape, sa), offset_b(begin, shape, sb);
+    for (Index row = begin; row < end; ++row, ++offset_a, ++offset_b) {
+      const Real* ra = pa + *offset_a;
+      const Real* rb = pb + *offset_b;
       Real* ro = o + row * cols;
       const Index step_a = sa[rank - 1], step_b = sb[rank - 1];
       for (Index j = 0; j < cols; ++j) ro[j] = f(ra[j * step_a], rb[j * step_b]);

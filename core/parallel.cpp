@@ -97,9 +97,13 @@ int region_threads() {
 void run_blocks(Index n, Index block, void* context, BlockBody body) {
   const Index blocks = (n + block - 1) / block;
   const int threads = blocks > 1 ? static_cast<int>(std::min<Index>(region_threads(), blocks)) : 1;
+  if (threads == 1) {  // no OpenMP at all: even a region of one thread costs a few system calls
+    for (Index b = 0; b < blocks; ++b) body(context, b * block, std::min(n, (b + 1) * block));
+    return;
+  }
   // Blocks are claimed one at a time: a thread slowed down for a moment takes
   // fewer of them instead of holding the others up at the end.
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (threads > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (Index b = 0; b < blocks; ++b) body(context, b * block, std::min(n, (b + 1) * block));
 }
 

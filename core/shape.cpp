@@ -73,13 +73,13 @@ std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int rank) {
   return strides;
 }
 
-Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides) {
-  Index offset = 0;
+RowOffsets::RowOffsets(Index first, const Shape& shape, const std::array<Index, kMaxRank>& strides)
+    : shape_(shape), strides_(strides) {
   for (int axis = shape.rank() - 2; axis >= 0; --axis) {
-    offset += (row % shape[axis]) * strides[axis];
-    row /= shape[axis];
+    index_[axis] = first % shape[axis];
+    offset_ += index_[axis] * strides[axis];
+    first /= shape[axis];
   }
-  return offset;
 }
 
 int normalize_axis(std::string_view op, int axis, int rank) {

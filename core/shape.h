@@ -57,9 +57,30 @@ AxisSplit split_at_axis(const Shape& shape, int axis);
 // dims where it is 1 or missing, so the same element is read again.
 [[nodiscard]] std::array<Index, kMaxRank> broadcast_strides(const Shape& shape, int rank);
 
-// Offset, under `strides`, of the first element of row `row` of `shape`
-// (rows run along the last axis).
-[[nodiscard]] Index row_offset(Index row, const Shape& shape, const std::array<Index, kMaxRank>& strides);
+// The offsets, under `strides`, of the first elements of consecutive rows
+// of `shape` (rows run along the last axis), from row `first` on: a division
+// per axis to find the first, then an odometer, so that a loop over many
+// short rows does no division per row.
+class RowOffsets {
+ public:
+  RowOffsets(Index first, const Shape& shape, const std::array<Index, kMaxRank>& strides);
+  [[nodiscard]] Index operator*() const { return offset_; }
+  RowOffsets& operator++() {
+    for (int axis = shape_.rank() - 2; axis >= 0; --axis) {
+      offset_ += strides_[axis];
+      if (++index_[axis] < shape_[axis]) return *this;
+      offset_ -= strides_[axis] * shape_[axis];
+      index_[axis] = 0;
+    }
+    return *this;
+  }
+
+ private:
+  const Shape& shape_;
+  const std::array<Index, kMaxRank>& strides_;
+  std::array<Index, kMaxRank> index_{};
+  Index offset_ = 0;
+};
 
 // Maps a possibly negative axis (-1 = last) into [0, rank); throws naming `op`.
 [[nodiscard]] int normalize_axis(std::string_view op, int axis, int rank);

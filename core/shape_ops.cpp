@@ -37,8 +37,9 @@ Tensor permute(const Tensor& x, std::span<const int> axes) {
   const Index rows = out.numel() / cols;
   // One output row at a time: the source walks with the permuted strides.
   parallel_for(rows, cols, [&](Index begin, Index end) {
-    for (Index row = begin; row < end; ++row) {
-      const Index offset = row_offset(row, shape, source_strides);
+    RowOffsets source_offset(begin, shape, source_strides);
+    for (Index row = begin; row < end; ++row, ++source_offset) {
+      const Index offset = *source_offset;
       const Index step = source_strides[rank - 1];
       Real* dst = o + row * cols;
       for (Index j = 0; j < cols; ++j) dst[j] = in[offset + j * step];
@@ -194,8 +195,9 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   const Real* in = x.data();
   Real* o = out.data();
   parallel_for(out.numel() / cols, cols, [&](Index begin, Index end) {
-    for (Index row = begin; row < end; ++row) {
-      const Real* src = in + row_offset(row, shape, strides);
+    RowOffsets source_offset(begin, shape, strides);
+    for (Index row = begin; row < end; ++row, ++source_offset) {
+      const Real* src = in + *source_offset;
       Real* dst = o + row * cols;
       for (Index j = 0; j < cols; ++j) dst[j] = src[j * strides[rank - 1]];
     }

@@ -19,9 +19,7 @@ Var LayerNorm::forward(const Var& x) {
   if (x.value().rank() < 1 || x.shape()[x.value().rank() - 1] != n) {
     throw_shape_error("LayerNorm", "input {} does not end in {} features", x.shape(), n);
   }
-  const Var centred = x - mean(x, -1, true);
-  const Var variance = mean(centred * centred, -1, true);
-  return centred * pow(variance + eps_, -0.5) * gamma_ + beta_;
+  return layer_norm(x, gamma_, beta_, eps_);
 }
 
 }  // namespace atto

@@ -32,6 +32,35 @@ TEST_CASE("fused softmax ops agree with their composed twins on random shapes") 
   }
 }
 
+TEST_CASE("fused layer_norm agrees with its composed twin, every gradient, a constant row included") {
+  Generator gen(31);
+  for (const Shape& shape : {Shape{1, 1}, Shape{3, 5}, Shape{2, 4, 7}}) {
+    CAPTURE(to_string(shape));
+    Tensor x = gen.normal(shape, 1, 3);
+    std::fill_n(x.data(), shape[shape.rank() - 1], Real(2));  // variance 0: only eps keeps it finite
+    const Index n = shape[shape.rank() - 1];
+    const Tensor gamma = gen.normal({n}), beta = gen.normal({n}), w = gen.normal(shape);
+    std::vector<Tensor> grads[2];
+    Tensor outputs[2];
+    for (int composed : {0, 1}) {
+      Var xv(x, true), gv(gamma, true), bv(beta, true);
+      const Var y = composed ? layer_norm_composed(xv, gv, bv, 1e-5) : layer_norm(xv, gv, bv, 1e-5);
+      sum(y * Var(w)).backward();
+      outputs[composed] = y.value();
+      grads[composed] = {xv.grad(), gv.grad(), bv.grad()};
+    }
+    CHECK(all_finite(outputs[0]));
+    CHECK(allclose(outputs[0], outputs[1], 1e-12, 1e-12));
+    for (int i = 0; i < 3; ++i) {
+      CAPTURE(i);
+      CHECK(allclose(grads[0][i], grads[1][i], 1e-9, 1e-9));
+    }
+  }
+  CHECK_THROWS_WITH_AS(layer_norm(Var(zeros({2, 3})), Var(ones({4})), Var(zeros({4})), 1e-5),
+                       "layer_norm: x (2,3), gamma (4), beta (4): need x (..., n), gamma (n) and beta (n)", ShapeError);
+  CHECK_THROWS_AS(layer_norm(Var(zeros({2, 3})), Var(ones({3})), Var(zeros({3})), 0), ArgumentError);
+}
+
 TEST_CASE("fused cross-entropy agrees with the composed one, ignore_index included") {
   const Tensor logits = Generator(5).normal({6, 4}, 0, 2);
   const Tensor targets = tensor({0, 3, -100, 1, 2, -100});

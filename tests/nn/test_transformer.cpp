@@ -26,6 +26,26 @@ TEST_CASE("TransformerEncoderLayer and TransformerDecoderLayer: whole-block grad
   }
 }
 
+TEST_CASE("TransformerDecoderLayer: decoding step by step from a cache gives forward's rows, pre- and post-norm") {
+  for (bool norm_first : {true, false}) {
+    CAPTURE(norm_first);
+    Generator gen(23);
+    TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2, .feedforward = 6, .norm_first = norm_first}, gen);
+    const Tensor x = gen.normal({2, 5, 4}), memory = gen.normal({2, 3, 4});
+    const Tensor memory_mask = tensor({{1, 1, 0}, {1, 1, 1}});
+    const auto whole = decoder(Var(x), Var(memory), {.memory_mask = memory_mask, .return_attention_scores = true});
+    TransformerDecoderCache cache;
+    for (Index t = 0; t < 5; ++t) {
+      CAPTURE(t);
+      const auto step = decoder.step(slice(x, 1, t, t + 1), memory, cache, {.memory_mask = memory_mask});
+      CHECK(cache.self.length() == t + 1);
+      CHECK(allclose(step.output.value(), slice(whole.output.value(), 1, t, t + 1), 1e-12, 1e-12));
+      CHECK(allclose(step.cross_weights.value(), slice(whole.cross_weights.value(), 2, t, t + 1), 1e-12, 1e-12));
+    }
+    CHECK_THROWS_AS(decoder.step(zeros({2, 1, 3}), memory, cache), ShapeError);
+  }
+}
+
 TEST_CASE("TransformerDecoderLayer: causal (a later target changes no earlier output), padding ignored") {
   Generator gen(22);
   TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2}, gen);
