@@ -68,9 +68,11 @@ void check_nothing_changed_in_place(const std::vector<std::shared_ptr<Node>>& or
     for (std::size_t i = 0; i < node->seen.size(); ++i) {
       const std::uint64_t now = node->seen[i].version();
       if (now == node->seen_versions[i]) continue;
-      const std::string what = i < node->inputs.size()
-                                   ? fmt::format("its input {} ({})", i, node->inputs[i]->describe())
-                                   : std::string("its own output");
+      const std::size_t inputs = node->inputs.size();
+      const std::string what = i < inputs    ? fmt::format("its input {} ({})", i, node->inputs[i]->describe())
+                               : i == inputs ? std::string("its own output")
+                                             : fmt::format("its {} {}", node->kept_names[i - inputs - 1],
+                                                           node->seen[i].shape());
       throw_argument_error("backward", "{} used {}, which was written in place after the op ran (version {}, now "
                            "{}): its gradient would use the new values. Write into a clone(), or run backward "
                            "before changing it", node->describe(), what, node->seen_versions[i], now);
@@ -128,6 +130,7 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
       node.inputs.clear();
       node.seen.clear();
       node.seen_versions.clear();
+      node.kept_names.clear();
     }
   }
 }

@@ -1,4 +1,5 @@
 #include "autograd/composed.h"
+#include "autograd/ops/shape_checks.h"
 
 #include "core/errors.h"
 #include "core/reduce.h"
@@ -51,8 +52,9 @@ Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, std
 
 Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
                                           const Tensor& bias) {
+  (void)detail::check_attention("scaled_dot_product_attention_composed", q.value(), k.value(), v.value(), scale, bias);
   Var scores = matmul(q, k, Transpose::b) * scale;
-  if (bias.numel() > 0) scores = scores + Var(bias);
+  if (!is_unset(bias)) scores = scores + Var(bias);
   if (causal) {
     const Index tq = scores.shape()[scores.value().rank() - 2], tv = scores.shape()[scores.value().rank() - 1];
     Tensor above = zeros({tq, tv});
@@ -77,13 +79,15 @@ LSTMState lstm_cell_composed(const Var& x, const LSTMState& state, const Var& ke
 
 Var lstm_sequence_composed(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent,
                            const Var& bias, const Tensor& mask) {
-  const Index batch = x.shape()[0], steps = x.shape()[1], units = recurrent.shape()[0];
+  const detail::LstmShape s = detail::check_lstm_sequence("lstm_sequence_composed", x.value(), h0.value(), c0.value(),
+                                                          kernel.value(), recurrent.value(), bias.value(), mask);
+  const Index batch = s.batch, steps = s.steps, units = s.units;
   if (steps == 0) return Var(zeros({batch, 0, 2 * units}));
   LSTMState state{h0, c0};
   std::vector<Var> outputs;
   for (Index t = 0; t < steps; ++t) {
     const LSTMState next = lstm_cell_composed(squeeze(slice(x, 1, t, t + 1), 1), state, kernel, recurrent, bias);
-    if (mask.numel() > 0) {
+    if (!is_unset(mask)) {
       const Tensor live = atto::slice(mask, 1, t, t + 1);  // (B, 1): broadcasts over units
       state = {where(live, next.h, state.h), where(live, next.c, state.c)};
     } else {

@@ -86,7 +86,8 @@ bool any_requires_grad(std::span<const Var> inputs) {
   return false;
 }
 
-Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward) {
+Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward,
+              std::initializer_list<Kept> kept) {
   auto node = std::make_shared<Node>();
   node->value = std::move(value);
   node->requires_grad = true;
@@ -95,6 +96,10 @@ Var make_node(std::string op, Tensor value, std::span<const Var> inputs, Backwar
   for (const Var& input : inputs) node->inputs.push_back(input.node());
   for (const Var& input : inputs) node->seen.push_back(input.value());
   node->seen.push_back(node->value);
+  for (const Kept& k : kept) {
+    node->seen.push_back(k.tensor);
+    node->kept_names.push_back(k.name);
+  }
   for (const Tensor& t : node->seen) node->seen_versions.push_back(t.version());
   node->backward = std::move(backward);
   return Var(std::move(node));

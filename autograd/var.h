@@ -63,12 +63,15 @@ struct Node {
   std::string name;           // optional label, shown in errors and graph exports
   std::vector<std::shared_ptr<Node>> inputs;
   BackwardFn backward;        // empty for a leaf, and once the graph is freed
-  // The tensors the op saw, its inputs' values and then its own, with their
-  // versions at the time (core/tensor.h). A backward function's saved
-  // tensors are among them, so backward refuses to run while one has been
-  // written in place since: the gradient would silently use the new values.
+  // The tensors the op saw, its inputs' values, then its own, then the
+  // constants it keeps (a mask, a condition, targets: kept_names names
+  // them), with their versions at the time (core/tensor.h). A backward
+  // function's saved tensors are among them, so backward refuses to run
+  // while one has been written in place since: the gradient would silently
+  // use the new values.
   std::vector<Tensor> seen;
   std::vector<std::uint64_t> seen_versions;
+  std::vector<std::string> kept_names;
 
   bool is_leaf() const { return op.empty(); }
   // A description for messages: "tanh (2,3)" or "leaf 'w' (3,4)".
@@ -93,12 +96,8 @@ class Var {
   // A handle on an existing node (record makes them); a null node throws.
   explicit Var(std::shared_ptr<Node> node);
 
+  // The value, read-only: to edit it in place, say so with mutable_value().
   const Tensor& value() const { return node_->value; }
-  // The value through a non-const handle. Reading through it is free; a
-  // write through it (value().data()[i] = ...) is not seen by the version
-  // counters unless it is a fill(): to edit a value in place, say so with
-  // mutable_value().
-  Tensor& value() { return node_->value; }
   // Writable access, for optimizers and for editing a value in place. It
   // counts as a write (core/tensor.h): an op that used the old values before
   // the call refuses to go backward after it.
@@ -158,31 +157,43 @@ class Var {
 // inputs that do not need one (matmul does: each one costs a product).
 // ---------------------------------------------------------------------------
 
+// A tensor an op keeps for its backward that is not one of its inputs (a
+// mask, a condition, targets), named as the op's caller knows it, so that
+// backward can refuse it, and say which, once it has been written in place.
+struct Kept {
+  std::string name;
+  Tensor tensor;
+};
+
 namespace detail {
 [[nodiscard]] bool any_requires_grad(std::span<const Var> inputs);
-[[nodiscard]] Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward);
+[[nodiscard]] Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward,
+                            std::initializer_list<Kept> kept);
 // Anomaly mode's forward check: throws when `value` holds NaN or Inf.
 void check_forward(const std::string& op, const Tensor& value, std::span<const Var> inputs);
 }  // namespace detail
 
 template <class Backward>
-[[nodiscard]] Var record(std::string op, Tensor value, std::span<const Var> inputs, Backward backward) {
+[[nodiscard]] Var record(std::string op, Tensor value, std::span<const Var> inputs, Backward backward,
+                         std::initializer_list<Kept> kept = {}) {
   if (anomaly_mode()) detail::check_forward(op, value, inputs);
   if (!grad_enabled() || !detail::any_requires_grad(inputs)) return Var(std::move(value));
   if constexpr (std::is_invocable_v<Backward, const Tensor&>) {
     return detail::make_node(std::move(op), std::move(value), inputs,
                              [backward = std::move(backward)](const Tensor& g, const std::vector<bool>&) {
                                return backward(g);
-                             });
+                             },
+                             kept);
   } else {
-    return detail::make_node(std::move(op), std::move(value), inputs, BackwardFn(std::move(backward)));
+    return detail::make_node(std::move(op), std::move(value), inputs, BackwardFn(std::move(backward)), kept);
   }
 }
 
 template <class Backward>
-[[nodiscard]] Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, Backward backward) {
+[[nodiscard]] Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, Backward backward,
+                         std::initializer_list<Kept> kept = {}) {
   return record(std::move(op), std::move(value), std::span<const Var>(inputs.begin(), inputs.size()),
-                std::move(backward));
+                std::move(backward), kept);
 }
 
 // True when every element is finite (no NaN, no Inf).

@@ -23,7 +23,12 @@ struct Plan {
   }
 };
 
-Plan plan(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+Plan plan(const Tensor& a, const Tensor& b, Transpose transpose) {
+  if (transpose != Transpose::none && transpose != Transpose::a && transpose != Transpose::b &&
+      transpose != Transpose::both) {
+    throw_argument_error("matmul", "transpose {} is not Transpose::none, a, b or both", static_cast<int>(transpose));
+  }
+  const bool trans_a = transposes_a(transpose), trans_b = transposes_b(transpose);
   const int ra = a.rank(), rb = b.rank();
   if (ra < 2 || rb < 2 || ra > 4 || rb > 4) {
     throw_shape_error("matmul", "{} x {}: operands must have rank 2, 3 or 4", a.shape(), b.shape());
@@ -63,8 +68,11 @@ Plan plan(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
 
 void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, Transpose transpose, Into mode) {
   const bool trans_a = transposes_a(transpose), trans_b = transposes_b(transpose);
+  if (mode != Into::replace && mode != Into::add) {
+    throw_argument_error("matmul_into", "mode {} is neither Into::replace nor Into::add", static_cast<int>(mode));
+  }
   const bool accumulate = mode == Into::add;
-  const Plan p = plan(a, b, trans_a, trans_b);
+  const Plan p = plan(a, b, transpose);
   if (!(out.shape() == p.out_shape())) {
     throw_shape_error("matmul", "{} x {} gives {}, but the output is {}", a.shape(), b.shape(), p.out_shape(),
                       out.shape());
@@ -99,7 +107,7 @@ void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, Transpose transp
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose) {
-  Tensor out = Tensor::empty(plan(a, b, transposes_a(transpose), transposes_b(transpose)).out_shape());
+  Tensor out = Tensor::empty(plan(a, b, transpose).out_shape());
   matmul_into(out, a, b, transpose);
   return out;
 }

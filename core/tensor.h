@@ -81,6 +81,11 @@ class Tensor {
   std::shared_ptr<VersionCounter> version_;  // null when there is no storage
 };
 
+// The default Tensor(), of shape (0): what an optional tensor argument (a
+// mask, a bias) takes for "none". Any other shape, empty or not, is a tensor
+// given, and checked like any other.
+[[nodiscard]] inline bool is_unset(const Tensor& t) { return t.rank() == 1 && t.numel() == 0; }
+
 // Creation.
 [[nodiscard]] Tensor zeros(const Shape& shape);
 [[nodiscard]] Tensor ones(const Shape& shape);

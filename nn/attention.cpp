@@ -30,8 +30,7 @@ void check_shapes(const std::string& op, const Var& query, const Var& value, con
 }  // namespace
 
 bool check_mask(std::string_view op, std::string_view name, const Tensor& mask, const Shape& want) {
-  const bool absent = mask.rank() == 1 && mask.numel() == 0;  // Tensor(), the default
-  if (absent) return false;
+  if (is_unset(mask)) return false;
   if (!(mask.shape() == want)) throw_shape_error(op, "{} {}: need {}", name, mask.shape(), want);
   for (Index i = 0; i < mask.numel(); ++i) {
     const Real m = mask.data()[i];
@@ -66,6 +65,10 @@ Attention::Attention(const AttentionOptions& options, Generator& gen)
       score_(options.score_mode),
       scale_(scalar(1), true),
       concat_weight_(scalar(1), true) {
+  if (score_ != AttentionScore::dot && score_ != AttentionScore::concat) {
+    throw_argument_error("Attention", "score_mode {} is neither AttentionScore::dot nor AttentionScore::concat",
+                         static_cast<int>(score_));
+  }
   if (use_scale_) register_parameter("scale", scale_);
   if (score_ == AttentionScore::concat) register_parameter("concat_score_weight", concat_weight_);
 }

@@ -29,13 +29,19 @@ Var pad_axis(const Var& x, int axis, Index before, Index after) {
   return concat(parts, axis);
 }
 
-}  // namespace
-
-Var image_windows(const Var& x, Index kernel_size, Index strides, Padding padding) {
-  check_image("image_windows", x);
-  if (kernel_size < 1 || strides < 1) {
-    throw_argument_error("image_windows", "kernel_size {} and strides {} must be positive", kernel_size, strides);
+void check_padding(const char* op, Padding padding) {
+  if (padding != Padding::valid && padding != Padding::same) {
+    throw_argument_error(op, "padding {} is neither Padding::valid nor Padding::same", static_cast<int>(padding));
   }
+}
+
+// image_windows for `op`, the call the user made (Conv2D or image_windows).
+Var windows(const char* op, const Var& x, Index kernel_size, Index strides, Padding padding) {
+  check_image(op, x);
+  if (kernel_size < 1 || strides < 1) {
+    throw_argument_error(op, "kernel_size {} and strides {} must be positive", kernel_size, strides);
+  }
+  check_padding(op, padding);
   const Index height = x.shape()[1], width = x.shape()[2];
   // Output size per axis and the zeros to add before and after (Keras's and
   // TensorFlow's rule for same: the odd zero goes after).
@@ -45,12 +51,12 @@ Var image_windows(const Var& x, Index kernel_size, Index strides, Padding paddin
   const auto plan = [&](Index size, const char* name) {
     if (padding == Padding::valid) {
       if (size < kernel_size) {
-        throw_shape_error("image_windows", "input {}: {} {} is smaller than the {}x{} window", x.shape(), name, size,
+        throw_shape_error(op, "input {}: {} {} is smaller than the {}x{} kernel (valid padding)", x.shape(), name, size,
                           kernel_size, kernel_size);
       }
       return Axis{(size - kernel_size) / strides + 1, 0, 0};
     }
-    const Index out = (size + strides - 1) / strides;
+    const Index out = size / strides + (size % strides != 0);  // ceil(size / strides), which size + strides - 1 could overflow
     const Index total = std::max<Index>((out - 1) * strides + kernel_size - size, 0);
     return Axis{out, total / 2, total - total / 2};
   };
@@ -66,15 +72,24 @@ Var image_windows(const Var& x, Index kernel_size, Index strides, Padding paddin
   return concat(shifted, 3);
 }
 
+}  // namespace
+
+Var image_windows(const Var& x, Index kernel_size, Index strides, Padding padding) {
+  return windows("image_windows", x, kernel_size, strides, padding);
+}
+
 Conv2D::Conv2D(Index in_channels, const Conv2DOptions& options, Generator& gen)
-    : kernel_(init::glorot_uniform({positive_size("Conv2D", "kernel_size", options.kernel_size), options.kernel_size,
-                                    positive_size("Conv2D", "in_channels", in_channels),
-                                    positive_size("Conv2D", "filters", options.filters)},
+    : kernel_(init::glorot_uniform(parameter_shape("Conv2D", "kernel",
+                                                   {positive_size("Conv2D", "kernel_size", options.kernel_size),
+                                                    options.kernel_size,
+                                                    positive_size("Conv2D", "in_channels", in_channels),
+                                                    positive_size("Conv2D", "filters", options.filters)}),
                                    gen),
               true),
       bias_(zeros({options.filters}), true),
       options_(options) {
   if (options.strides < 1) throw_argument_error("Conv2D", "strides {} must be positive", options.strides);
+  check_padding("Conv2D", options.padding);
   register_parameter("kernel", kernel_);
   if (options_.use_bias) register_parameter("bias", bias_);
 }
@@ -85,8 +100,8 @@ Var Conv2D::forward(const Var& x) {
   if (x.shape()[3] != channels) {
     throw_shape_error("Conv2D", "input {} has {} channels, the layer takes {}", x.shape(), x.shape()[3], channels);
   }
-  const Var windows = image_windows(x, k, options_.strides, options_.padding);  // (N, H', W', k k C)
-  Var y = matmul(windows, reshape(kernel_, {k * k * channels, filters}));      // (N, H', W', filters)
+  const Var patches = windows("Conv2D", x, k, options_.strides, options_.padding);  // (N, H', W', k k C)
+  Var y = matmul(patches, reshape(kernel_, {k * k * channels, filters}));      // (N, H', W', filters)
   if (options_.use_bias) y = y + bias_;
   return activate(options_.activation, y);
 }
@@ -94,7 +109,8 @@ Var Conv2D::forward(const Var& x) {
 Var max_pool2d(const Var& x, Index pool) {
   check_image("max_pool2d", x);
   const Index n = x.shape()[0], height = x.shape()[1], width = x.shape()[2], channels = x.shape()[3];
-  if (pool < 1 || pool > height || pool > width) {
+  if (pool < 1) throw_argument_error("max_pool2d", "pool {} must be positive", pool);
+  if (pool > height || pool > width) {
     throw_shape_error("max_pool2d", "input {}: a {}x{} pool does not fit", x.shape(), pool, pool);
   }
   const Index rows = height / pool, cols = width / pool;

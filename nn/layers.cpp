@@ -7,8 +7,9 @@
 namespace atto {
 
 Dense::Dense(Index input_dim, const DenseOptions& options, Generator& gen)
-    : kernel_(init::glorot_uniform({positive_size("Dense", "input_dim", input_dim),
-                                    positive_size("Dense", "units", options.units)},
+    : kernel_(init::glorot_uniform(parameter_shape("Dense", "kernel",
+                                                   {positive_size("Dense", "input_dim", input_dim),
+                                                    positive_size("Dense", "units", options.units)}),
                                    gen),
               true),
       bias_(zeros({options.units}), true),
@@ -51,8 +52,9 @@ Dropout::Dropout(Real p, Generator& gen) : p_(p), gen_(&gen) {
 Var Dropout::forward(const Var& x) { return dropout(x, p_, is_training(), *gen_); }
 
 Embedding::Embedding(Index input_dim, Index output_dim, std::optional<Index> padding_index, Generator& gen)
-    : table_(gen.uniform({positive_size("Embedding", "input_dim", input_dim),
-                          positive_size("Embedding", "output_dim", output_dim)},
+    : table_(gen.uniform(parameter_shape("Embedding", "table",
+                                         {positive_size("Embedding", "input_dim", input_dim),
+                                          positive_size("Embedding", "output_dim", output_dim)}),
                          -0.05, 0.05),
              true),
       padding_index_(padding_index) {

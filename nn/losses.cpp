@@ -76,7 +76,8 @@ Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets) {
                   const Real scale = g.item() / count;
                   return {map("binary_cross_entropy_with_logits", x, targets,
                               [scale](Real xv, Real tv) { return scale * (sigmoid_of(xv) - tv); })};
-                });
+                },
+                {{"targets", targets}});
 }
 
 }  // namespace atto

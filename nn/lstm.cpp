@@ -14,12 +14,21 @@ Tensor unit_forget_bias(Index units) {
   return bias;
 }
 
+// The gates' width, 4 units, once the recurrent kernel (units, 4 units)
+// is known to be countable.
+Index four_units(Index units) {
+  (void)parameter_shape("LSTMCell", "recurrent_kernel", {positive_size("LSTMCell", "units", units), 4, units});
+  return 4 * units;
+}
+
 }  // namespace
 
 LSTMCell::LSTMCell(Index input_dim, Index units, Generator& gen)
     : kernel_(
-          init::glorot_uniform(
-              {positive_size("LSTMCell", "input_dim", input_dim), 4 * positive_size("LSTMCell", "units", units)}, gen),
+          init::glorot_uniform(parameter_shape("LSTMCell", "kernel",
+                                               {positive_size("LSTMCell", "input_dim", input_dim),
+                                                four_units(units)}),
+                               gen),
           true),
       recurrent_kernel_(init::orthogonal({units, 4 * units}, 1, gen), true),
       bias_(unit_forget_bias(units), true) {
@@ -44,6 +53,10 @@ LSTMState LSTMCell::zero_state(Index batch) const {
 
 LSTM::LSTM(Index input_dim, Index units, LSTMOptions options, Generator& gen)
     : cell_(input_dim, units, gen), options_(options) {
+  if (options.implementation != LSTMImplementation::fused && options.implementation != LSTMImplementation::composed) {
+    throw_argument_error("LSTM", "implementation {} is neither LSTMImplementation::fused nor ::composed",
+                         static_cast<int>(options.implementation));
+  }
   register_module("cell", cell_);
 }
 

@@ -11,6 +11,17 @@ Index positive_size(std::string_view layer, std::string_view what, Index n) {
   return n;
 }
 
+Shape parameter_shape(std::string_view layer, std::string_view parameter, std::initializer_list<Index> dims) {
+  Index elements = 1;
+  for (Index d : dims) {
+    if (!__builtin_mul_overflow(elements, d, &elements)) continue;
+    std::string sizes;
+    for (Index e : dims) sizes += (sizes.empty() ? "" : " x ") + std::to_string(e);
+    throw_argument_error(layer, "a {} of {} has too many elements to count", parameter, sizes);
+  }
+  return Shape(dims);
+}
+
 void Module::register_parameter(std::string name, const Var& parameter) {
   if (!parameter.is_leaf() || !parameter.requires_grad()) {
     throw_argument_error("register_parameter", "'{}' must be a leaf Var that requires grad", name);

@@ -70,6 +70,11 @@ class Module {
 // A layer's size argument (units, features, vocabulary...), checked in its
 // constructor: throws ArgumentError naming the layer unless n >= 1.
 [[nodiscard]] Index positive_size(std::string_view layer, std::string_view what, Index n);
+// The shape of a layer's parameter from sizes already checked: throws
+// ArgumentError naming the layer and the parameter when its elements are
+// too many to count (instead of the Shape error a user never called).
+[[nodiscard]] Shape parameter_shape(std::string_view layer, std::string_view parameter,
+                                    std::initializer_list<Index> dims);
 
 // A module with one input and one output: what Sequential chains.
 class Layer : public Module {

@@ -12,6 +12,10 @@ namespace atto {
 
 Vocabulary::Vocabulary(const std::vector<std::string>& tokens, Tokenization tokenization)
     : tokens_{"<pad>", "<start>", "<end>", "<unk>"}, tokenization_(tokenization) {
+  if (tokenization != Tokenization::characters && tokenization != Tokenization::words) {
+    throw_argument_error("Vocabulary", "tokenization {} is neither Tokenization::characters nor ::words",
+                         static_cast<int>(tokenization));
+  }
   for (Index id = 0; id < size(); ++id) ids_.emplace(tokens_[id], id);
   for (const std::string& token : tokens) {
     if (token.empty()) throw ArgumentError("Vocabulary: empty token");
@@ -92,6 +96,9 @@ Ids Vocabulary::encode_batch_ids(std::span<const std::string> texts, EncodeOptio
     if (options.end) row.push_back(kEnd);
     longest = std::max(longest, static_cast<Index>(row.size()));
     rows.push_back(std::move(row));
+  }
+  if (options.length < 0) {
+    throw_argument_error("encode_batch_ids", "length {} must be positive, or 0 for the longest text's", options.length);
   }
   const Index length = options.length > 0 ? options.length : longest;
   if (longest > length) {

@@ -350,22 +350,31 @@ Var squeeze(const Var& x, int axis) { return reshape(x, atto::squeeze(x.value(),
 // where and masked_fill: choosing elements by a constant condition.
 // ===========================================================================
 
-// condition, a, b -> broadcast(condition, a, b)
-Var where(const Tensor& condition, const Var& a, const Var& b) {
-  return record("where", atto::where(condition, a.value(), b.value()), {a, b},
+namespace {
+
+// where's forward and backward; `op` and `condition_name` say who called
+// (masked_fill calls its condition the mask).
+Var select(const char* op, const char* condition_name, const Tensor& condition, const Var& a, const Var& b) {
+  return record(op, atto::where(condition, a.value(), b.value()), {a, b},
                 [condition, sa = a.shape(), sb = b.shape()](const Tensor& g) -> Grads {
                   // out = c ? a : b  ->  da = g where c, db = g where not c (each summed to its shape)
                   const Tensor zero = scalar(0);
                   return {sum_to(atto::where(condition, g, zero), sa), sum_to(atto::where(condition, zero, g), sb)};
-                });
+                },
+                {{condition_name, condition}});
 }
+
+}  // namespace
+
+// condition, a, b -> broadcast(condition, a, b)
+Var where(const Tensor& condition, const Var& a, const Var& b) { return select("where", "condition", condition, a, b); }
 
 // x, mask (broadcasts to x) -> x's shape
 Var masked_fill(const Var& x, const Tensor& mask, Real value) {
   if (!(broadcast_shapes("masked_fill", mask.shape(), x.shape()) == x.shape())) {
     throw_shape_error("masked_fill", "mask {} does not broadcast to x {}", mask.shape(), x.shape());
   }
-  return where(mask, Var(scalar(value)), x);
+  return select("masked_fill", "mask", mask, Var(scalar(value)), x);
 }
 
 // ===========================================================================
@@ -383,6 +392,10 @@ void check_table(const Var& table) {
 // table (V, D), picked (...) rows of it, already checked -> (..., D)
 Var take_checked_rows(const Var& table, Shape out_shape, std::vector<Index> picked, std::optional<Index> skip_row) {
   const Index rows = table.shape()[0], dim = table.shape()[1];
+  if (skip_row && (*skip_row < 0 || *skip_row >= rows)) {
+    throw_argument_error("take_rows", "skip_row {} is not a row of a ({},{}) table (no row to skip: std::nullopt)",
+                         *skip_row, rows, dim);
+  }
   out_shape.push_back(dim);
   Tensor out = Tensor::empty(out_shape);
   for (size_t i = 0; i < picked.size(); ++i) {

@@ -81,3 +81,62 @@ TEST_CASE("in place: a version counts the announced writes, and views share it")
   CHECK(zeros({2}).version() == 1);  // zeros fills
   CHECK(Tensor().version() == 0);
 }
+
+TEST_CASE("in place: a constant an op keeps (condition, mask, targets, bias) written before backward is caught") {
+  // where's condition: d/dx sum(where(c, 2x, 3x)) is [2, 3] for c = [1, 0];
+  // with c zeroed behind the graph's back it would be [3, 3].
+  {
+    Var x(tensor({1.0, 1.0}), true);
+    Tensor c = tensor({1.0, 0.0});
+    Var y = where(c, x * 2.0, x * 3.0);
+    c.fill(0);
+    check_throws<ArgumentError>([&] { sum(y).backward(); },
+                                "backward: where (2) used its condition (2), which was written in place after the op "
+                                "ran (version 0, now 1): its gradient would use the new values. Write into a clone(), "
+                                "or run backward before changing it");
+  }
+  {
+    Var x(tensor({1.0, 2.0}), true);
+    Tensor mask = tensor({0.0, 1.0});
+    Var y = masked_fill(x, mask, -5);
+    mask.note_write();
+    CHECK_THROWS_WITH_AS(sum(y).backward(), doctest::Contains("masked_fill (2) used its mask (2)"), ArgumentError);
+  }
+  {
+    Var logits(tensor({0.5, -1.0}), true);
+    Tensor targets = tensor({1.0, 0.0});
+    Var loss = binary_cross_entropy_with_logits(logits, targets);
+    targets.fill(0.5);
+    CHECK_THROWS_WITH_AS(loss.backward(),
+                         doctest::Contains("binary_cross_entropy_with_logits () used its targets (2)"), ArgumentError);
+  }
+  {
+    Generator gen(3);
+    Var q(gen.normal({1, 2, 3}), true), k(gen.normal({1, 4, 3}), true), v(gen.normal({1, 4, 3}), true);
+    Tensor bias = zeros({1, 2, 4});
+    Var out = scaled_dot_product_attention(q, k, v, 0.5, false, bias);
+    bias.fill(-1e9);
+    CHECK_THROWS_WITH_AS(sum(out).backward(), doctest::Contains("scaled_dot_product_attention (1,2,3) used its bias (1,2,4)"),
+                         ArgumentError);
+  }
+  {
+    Generator gen(4);
+    Var x(gen.normal({2, 3, 2}), true);
+    const Var h0(zeros({2, 2})), c0(zeros({2, 2}));
+    const Var kernel(gen.normal({2, 8}), true), recurrent(gen.normal({2, 8}), true), bias(zeros({8}), true);
+    Tensor mask = ones({2, 3});
+    Var states = lstm_sequence(x, h0, c0, kernel, recurrent, bias, mask);
+    mask.fill(0);
+    CHECK_THROWS_WITH_AS(sum(states).backward(), doctest::Contains("lstm_sequence (2,3,4) used its mask (2,3)"),
+                         ArgumentError);
+  }
+  {
+    Generator gen(5);
+    LSTM lstm(2, 3, {.return_sequences = true}, gen);
+    Var x(gen.normal({2, 4, 2}), true);
+    Tensor mask = tensor({{1, 1, 1, 0}, {1, 1, 0, 0}});
+    Var out = lstm(x, std::nullopt, mask).output;
+    mask.fill(1);
+    CHECK_THROWS_WITH_AS(sum(out).backward(), doctest::Contains("used its mask (2,4)"), ArgumentError);
+  }
+}

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace atto;
 
 namespace {
@@ -89,11 +91,22 @@ TEST_CASE("Conv2D: shapes and arguments it refuses, named in the message") {
   CHECK_THROWS_WITH_AS(conv(Var(zeros({5, 4, 3}))), "Conv2D: input (5,4,3) is not (batch, height, width, channels)",
                        ShapeError);
   CHECK_THROWS_WITH_AS(conv(Var(zeros({1, 2, 4, 3}))),
-                       "image_windows: input (1,2,4,3): height 2 is smaller than the 3x3 window", ShapeError);
+                       "Conv2D: input (1,2,4,3): height 2 is smaller than the 3x3 kernel (valid padding)", ShapeError);
   CHECK_THROWS_AS(Conv2D(3, {.filters = 0}), ArgumentError);
   CHECK_THROWS_AS(Conv2D(3, {.filters = 2, .strides = 0}), ArgumentError);
+  CHECK_THROWS_WITH_AS(Conv2D(3, {.filters = 2, .padding = static_cast<Padding>(7)}),
+                       "Conv2D: padding 7 is neither Padding::valid nor Padding::same", ArgumentError);
+  CHECK_THROWS_WITH_AS(Conv2D(3, {.filters = 1 << 30, .kernel_size = 1 << 20}),
+                       "Conv2D: a kernel of 1048576 x 1048576 x 3 x 1073741824 has too many elements to count",
+                       ArgumentError);
+  // Strides far larger than the image: one window, at the top left, with no
+  // overflow on the way (ceil(4 / 2^63 - 1) is 1).
+  Conv2D huge_strides(1, {.filters = 1, .kernel_size = 3, .strides = std::numeric_limits<Index>::max(),
+                          .padding = Padding::same});
+  CHECK(huge_strides(Var(zeros({1, 4, 4, 1}))).shape() == Shape{1, 1, 1, 1});
   CHECK_THROWS_WITH_AS(max_pool2d(Var(zeros({1, 1, 4, 3})), 2), "max_pool2d: input (1,1,4,3): a 2x2 pool does not fit",
                        ShapeError);
+  CHECK_THROWS_WITH_AS(max_pool2d(Var(zeros({1, 4, 4, 3})), 0), "max_pool2d: pool 0 must be positive", ArgumentError);
   CHECK(max_pool2d(Var(zeros({1, 5, 7, 3})), 2).shape() == Shape{1, 2, 3, 3});
 }
 

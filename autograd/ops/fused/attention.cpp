@@ -10,6 +10,7 @@
 //   P = softmax(S) over j,  O = P v
 // A row with no position left (all masked by causal or -inf bias) gives 0.
 #include "autograd/ops.h"
+#include "autograd/ops/shape_checks.h"
 #include "autograd/var.h"
 #include "core/errors.h"
 #include "core/gemm.h"
@@ -24,6 +25,8 @@
 
 namespace atto {
 
+using detail::AttentionShape;
+
 namespace {
 
 constexpr Real kPosInf = std::numeric_limits<Real>::infinity();
@@ -35,11 +38,6 @@ Real dot(const Real* a, const Real* b, Index n) {
   return total;
 }
 
-struct AttentionShape {
-  Index heads = 1;  // all leading axes together
-  Index tq = 0, tv = 0, d = 0, dv = 0;
-};
-
 // NumPy's rule, one way: every axis of `from` is 1 or the size in `to`.
 bool broadcasts_to(const Shape& from, const Shape& to) {
   if (from.rank() > to.rank()) return false;
@@ -49,13 +47,16 @@ bool broadcasts_to(const Shape& from, const Shape& to) {
   return true;
 }
 
-// Checks the shapes; a bias that broadcasts to the scores (a mask shared by
-// every head, say) is expanded to their full shape, so each head reads its own.
-AttentionShape check(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& bias) {
+}  // namespace
+
+namespace detail {
+
+AttentionShape check_attention(std::string_view op, const Tensor& q, const Tensor& k, const Tensor& v, Real scale,
+                               const Tensor& bias) {
   const int r = q.rank();
   if (r < 2 || k.rank() != r || v.rank() != r) {
-    throw_shape_error("scaled_dot_product_attention", "q {}, k {}, v {}: need (..., Tq, d), (..., Tv, d), (..., Tv, dv)",
-                      q.shape(), k.shape(), v.shape());
+    throw_shape_error(op, "q {}, k {}, v {}: need (..., Tq, d), (..., Tv, d), (..., Tv, dv)", q.shape(), k.shape(),
+                      v.shape());
   }
   AttentionShape s{1, q.shape()[r - 2], k.shape()[r - 2], q.shape()[r - 1], v.shape()[r - 1]};
   for (int i = 0; i < r - 2; ++i) s.heads *= q.shape()[i];
@@ -64,19 +65,21 @@ AttentionShape check(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& 
                              Shape(std::span<const Index>(k.shape().begin(), r - 2)) ==
                                  Shape(std::span<const Index>(v.shape().begin(), r - 2));
   if (!leading_match || k.shape()[r - 1] != s.d || v.shape()[r - 2] != s.tv) {
-    throw_shape_error("scaled_dot_product_attention", "q {}, k {}, v {}: need (..., Tq, d), (..., Tv, d), (..., Tv, dv)",
-                      q.shape(), k.shape(), v.shape());
+    throw_shape_error(op, "q {}, k {}, v {}: need (..., Tq, d), (..., Tv, d), (..., Tv, dv)", q.shape(), k.shape(),
+                      v.shape());
   }
-  if (bias.numel() > 0) {
+  if (!std::isfinite(scale)) throw_argument_error(op, "scale {} is not a finite number", scale);
+  if (!is_unset(bias)) {
     Shape scores = q.shape();
     scores[r - 1] = s.tv;
-    if (!broadcasts_to(bias.shape(), scores)) {
-      throw_shape_error("scaled_dot_product_attention", "bias {} for scores {}", bias.shape(), scores);
-    }
-    if (!(bias.shape() == scores)) bias = expand(bias, scores);
+    if (!broadcasts_to(bias.shape(), scores)) throw_shape_error(op, "bias {} for scores {}", bias.shape(), scores);
   }
   return s;
 }
+
+}  // namespace detail
+
+namespace {
 
 // Blocks of query rows and tiles of keys: each tile is a few small GEMMs,
 // and only a (block x tile) piece of the score matrix ever exists.
@@ -231,8 +234,13 @@ void backward_head(const Head& h, const Real* out, const Real* row_max, const Re
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), bias broadcasting to (..., Tq, Tv) -> (..., Tq, dv)
 Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
                                  const Tensor& scores_bias) {
-  Tensor bias = scores_bias;
-  const AttentionShape s = check(q.value(), k.value(), v.value(), bias);
+  const AttentionShape s = detail::check_attention("scaled_dot_product_attention", q.value(), k.value(), v.value(),
+                                                    scale, scores_bias);
+  // A bias that broadcasts to the scores (a mask shared by every head, say)
+  // is expanded to their full shape, so that each head reads its own.
+  Shape scores_shape = q.shape();
+  scores_shape[scores_shape.rank() - 1] = s.tv;
+  const Tensor bias = is_unset(scores_bias) ? scores_bias : expand(scores_bias, scores_shape);
   Shape out_shape = q.shape();
   out_shape[out_shape.rank() - 1] = s.dv;
   Tensor out = zeros(out_shape);
@@ -265,7 +273,8 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
                     }
                   });
                   return Grads{dq, dk, dv};
-                });
+                },
+                {{"bias", bias}});
 }
 
 }  // namespace atto

@@ -17,6 +17,7 @@
 // the time loop, over the gate gradients of all steps at once. Work is kept
 // time-major, (T, B, ...), so each step's rows are contiguous.
 #include "autograd/ops.h"
+#include "autograd/ops/shape_checks.h"
 #include "autograd/var.h"
 #include "core/cpu_kernels.h"
 #include "core/errors.h"
@@ -30,36 +31,38 @@
 
 namespace atto {
 
-namespace {
+using detail::LstmShape;
 
-struct LstmShape {
-  Index batch, steps, input, units;
-};
+namespace detail {
 
-LstmShape check(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& kernel, const Tensor& recurrent,
-                const Tensor& bias, const Tensor& mask) {
+LstmShape check_lstm_sequence(std::string_view op, const Tensor& x, const Tensor& h0, const Tensor& c0,
+                              const Tensor& kernel, const Tensor& recurrent, const Tensor& bias, const Tensor& mask) {
   if (x.rank() != 3 || kernel.rank() != 2) {
-    throw_shape_error("lstm_sequence", "x {}, kernel {}: need x (B, T, I) and kernel (I, 4U)", x.shape(),
+    throw_shape_error(op, "x {}, kernel {}: need x (B, T, I) and kernel (I, 4U)", x.shape(),
                       kernel.shape());
   }
   const LstmShape s{x.shape()[0], x.shape()[1], x.shape()[2], kernel.shape()[1] / 4};
   if (kernel.shape()[0] != s.input || kernel.shape()[1] != 4 * s.units || s.units == 0) {
-    throw_shape_error("lstm_sequence", "x {}, kernel {}: need kernel (I, 4U) with I = {}", x.shape(), kernel.shape(),
+    throw_shape_error(op, "x {}, kernel {}: need kernel (I, 4U) with I = {}", x.shape(), kernel.shape(),
                       s.input);
   }
   const Shape state{s.batch, s.units};
   if (!(recurrent.shape() == Shape{s.units, 4 * s.units}) || !(bias.shape() == Shape{4 * s.units}) ||
       !(h0.shape() == state) || !(c0.shape() == state)) {
-    throw_shape_error("lstm_sequence", "recurrent {}, bias {}, h0 {}, c0 {}: need ({}, {}), ({}), {} and {}",
+    throw_shape_error(op, "recurrent {}, bias {}, h0 {}, c0 {}: need ({}, {}), ({}), {} and {}",
                       recurrent.shape(), bias.shape(), h0.shape(), c0.shape(), s.units, 4 * s.units, 4 * s.units,
                       state, state);
   }
-  if (mask.numel() > 0 && !(mask.shape() == Shape{s.batch, s.steps})) {
-    throw_shape_error("lstm_sequence", "mask {} for x {}: need (B, T) = ({}, {})", mask.shape(), x.shape(), s.batch,
+  if (!is_unset(mask) && !(mask.shape() == Shape{s.batch, s.steps})) {
+    throw_shape_error(op, "mask {} for x {}: need (B, T) = ({}, {})", mask.shape(), x.shape(), s.batch,
                       s.steps);
   }
   return s;
 }
+
+}  // namespace detail
+
+namespace {
 
 // What the forward keeps for the backward, all time-major.
 struct LstmTape {
@@ -152,7 +155,8 @@ void for_row_blocks(const LstmShape& s, Body&& body) {
 // x (B, T, I), h0 and c0 (B, U), kernel (I, 4U), recurrent (U, 4U), bias (4U), mask (B, T) -> (B, T, 2U)
 Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
                   const Tensor& mask) {
-  const LstmShape s = check(x.value(), h0.value(), c0.value(), kernel.value(), recurrent.value(), bias.value(), mask);
+  const LstmShape s = detail::check_lstm_sequence("lstm_sequence", x.value(), h0.value(), c0.value(), kernel.value(),
+                                                 recurrent.value(), bias.value(), mask);
   const Index B = s.batch, T = s.steps, U = s.units, G = 4 * s.units;
   auto tape = std::make_shared<LstmTape>();
   tape->x = permute(x.value(), {1, 0, 2});
@@ -243,7 +247,8 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
         }
         grads[5] = sum(dz_rows, 0);
         return grads;
-      });
+      },
+      {{"mask", mask}});
 }
 
 }  // namespace atto
