@@ -100,13 +100,28 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
   };
   std::unordered_map<const Node*, Pending> pending;
   pending[node_.get()] = {grad, true};
+  // What backward changes is applied once every gradient has been computed:
+  // an error on the way (a shape, an anomaly) leaves every leaf's gradient
+  // as it was, and, in anomaly mode, the graph whole, so that the call can
+  // be made again once the cause is found. Outside anomaly mode each node's
+  // saved tensors go as soon as its backward has run, which is what keeps a
+  // long graph's backward within the memory of its forward.
+  std::vector<std::pair<Node*, Tensor>> finished;
+  std::vector<Node*> to_free;
+  const auto free_graph = [](Node& node) {
+    node.backward = nullptr;
+    node.inputs.clear();
+    node.seen.clear();
+    node.seen_versions.clear();
+    node.kept_names.clear();
+  };
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node& node = **it;
     const auto found = pending.find(&node);
     if (found == pending.end()) continue;  // no gradient flows through here
     const Tensor g = found->second.grad;
     pending.erase(found);
-    if (node.is_leaf() || node.retains_grad) accumulate(node.grad, node.has_grad, g);
+    if (node.is_leaf() || node.retains_grad) finished.emplace_back(&node, g);
     if (node.is_leaf()) continue;
     if (!node.backward) {
       throw_argument_error("backward", "the graph through {} was freed by an earlier backward(); pass "
@@ -125,14 +140,15 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
       Pending& target = pending[node.inputs[i].get()];
       accumulate(target.grad, target.has, grads[i]);
     }
-    if (!retain_graph) {
-      node.backward = nullptr;
-      node.inputs.clear();
-      node.seen.clear();
-      node.seen_versions.clear();
-      node.kept_names.clear();
+    if (retain_graph) continue;
+    if (anomaly_mode()) {
+      to_free.push_back(&node);
+    } else {
+      free_graph(node);
     }
   }
+  for (auto& [node, g] : finished) accumulate(node->grad, node->has_grad, g);
+  for (Node* node : to_free) free_graph(*node);
 }
 
 void Var::backward(bool retain_graph) const {

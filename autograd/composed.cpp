@@ -50,9 +50,11 @@ Var softmax_cross_entropy_composed(const Var& logits, const Tensor& targets, std
   return sum(take_rows(log_probs, flat_index)) * (-Real(1) / static_cast<Real>(picked.size()));
 }
 
-Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
+Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, AttentionMask mask,
                                           const Tensor& bias) {
-  (void)detail::check_attention("scaled_dot_product_attention_composed", q.value(), k.value(), v.value(), scale, bias);
+  (void)detail::check_attention("scaled_dot_product_attention_composed", q.value(), k.value(), v.value(), scale,
+                                static_cast<int>(mask), bias);
+  const bool causal = mask == AttentionMask::causal;
   Var scores = matmul(q, k, Transpose::b) * scale;
   if (!is_unset(bias)) scores = scores + Var(bias);
   if (causal) {

@@ -17,7 +17,8 @@ namespace atto {
                                                    std::optional<Index> ignore_index = std::nullopt);
 
 // softmax(scale * q k^T + bias) v, with causal as a -inf bias above the diagonal.
-[[nodiscard]] Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
+[[nodiscard]] Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var& v, Real scale,
+                                                        AttentionMask mask = AttentionMask::none,
                                           const Tensor& bias = Tensor());
 
 // The LSTM written as a cell from primitives (see lstm_sequence for shapes).

@@ -71,11 +71,11 @@ std::vector<OpCheck> make_checks() {
        [](const Vars& v) { return scaled_dot_product_attention(v[0], v[1], v[2], 0.5); }},
       {"scaled_dot_product_attention_causal_bias", {{2, 4, 3}, {2, 4, 3}, {2, 4, 2}},
        [](const Vars& v) {
-         return scaled_dot_product_attention(v[0], v[1], v[2], 0.7, true, attention_bias());
+         return scaled_dot_product_attention(v[0], v[1], v[2], 0.7, AttentionMask::causal, attention_bias());
        }},
       {"scaled_dot_product_attention_composed", {{2, 4, 3}, {2, 4, 3}, {2, 4, 2}},
        [](const Vars& v) {
-         return scaled_dot_product_attention_composed(v[0], v[1], v[2], 0.7, true, attention_bias());
+         return scaled_dot_product_attention_composed(v[0], v[1], v[2], 0.7, AttentionMask::causal, attention_bias());
        }},
       {"lstm_sequence", kLstmShapes,
        [](const Vars& v) { return lstm_sequence(v[0], v[1], v[2], v[3], v[4], v[5]); }},

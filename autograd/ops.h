@@ -93,13 +93,18 @@ namespace atto {
 // training it is the identity.
 [[nodiscard]] Var dropout(const Var& x, Real p, bool training, Generator& generator = default_generator());
 
+// The scores attention hides by itself, besides those a bias hides: none,
+// or, for causal attention, every key after the query's own position.
+enum class AttentionMask { none, causal };
+
 // Fused attention: softmax(scale * q k^T + bias) v over the last two axes,
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv) -> (..., Tq, dv). bias is
-// empty or (..., Tq, Tv); causal masks keys j > i. A query row with nothing
-// left to attend to gives 0 (and no gradient), never NaN. bias may also be
-// anything that broadcasts to (..., Tq, Tv), e.g. (B, 1, Tq, Tv) for all heads.
-[[nodiscard]] Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal = false,
-                                 const Tensor& bias = Tensor());
+// unset or (..., Tq, Tv); AttentionMask::causal masks keys j > i. A query
+// row with nothing left to attend to gives 0 (and no gradient), never NaN.
+// bias may also be anything that broadcasts to (..., Tq, Tv), e.g.
+// (B, 1, Tq, Tv) for all heads. The scale must be finite.
+[[nodiscard]] Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale,
+                                               AttentionMask mask = AttentionMask::none, const Tensor& bias = Tensor());
 
 // A whole LSTM layer over a sequence (Keras weight layout, gates i, f, g, o):
 // x (B, T, I), h0 and c0 (B, U), kernel (I, 4U), recurrent (U, 4U), bias (4U)

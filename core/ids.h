@@ -13,6 +13,7 @@
 
 #include "core/real.h"
 #include "core/shape.h"
+#include "core/tensor.h"
 
 #include <vector>
 
@@ -24,6 +25,10 @@ class Ids {
   Ids(const Shape& shape, std::vector<Index> values);
   // One dimension.
   explicit Ids(std::vector<Index> values);
+  // The ids a tensor holds, of its shape: every element must be a whole
+  // number that this build's Real holds exactly (below 2^24 in float), else
+  // ArgumentError naming the first that is not.
+  [[nodiscard]] static Ids from_tensor(const Tensor& ids);
 
   const Shape& shape() const { return shape_; }
   int rank() const { return shape_.rank(); }

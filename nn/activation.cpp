@@ -29,7 +29,17 @@ Activation activation_from_name(std::string_view name) {
   throw_argument_error("activation", "unknown activation '{}' (linear, relu, tanh, sigmoid, softmax)", name);
 }
 
-std::string_view activation_name(Activation activation) { return kNames[static_cast<size_t>(activation)]; }
+std::string_view activation_name(Activation activation) {
+  return kNames[static_cast<size_t>(checked_activation("activation_name", activation))];
+}
+
+Activation checked_activation(std::string_view layer, Activation activation) {
+  const auto index = static_cast<size_t>(activation);
+  if (index >= std::size(kNames)) {
+    throw_argument_error(layer, "activation {} is not one of Activation's values", static_cast<int>(activation));
+  }
+  return activation;
+}
 
 std::string ActivationLayer::type_name() const { return "Activation(" + std::string(activation_name(activation_)) + ")"; }
 

@@ -90,6 +90,7 @@ Conv2D::Conv2D(Index in_channels, const Conv2DOptions& options, Generator& gen)
       options_(options) {
   if (options.strides < 1) throw_argument_error("Conv2D", "strides {} must be positive", options.strides);
   check_padding("Conv2D", options.padding);
+  (void)checked_activation("Conv2D", options.activation);
   register_parameter("kernel", kernel_);
   if (options_.use_bias) register_parameter("bias", bias_);
 }

@@ -10,7 +10,7 @@ namespace atto {
 
 void register_layer_checks() {
   Generator gen(17);
-  const TransformerOptions block{.d_model = 4, .num_heads = 2, .feedforward = 6};
+  const TransformerOptions block{.features = 4, .num_heads = 2, .intermediate_dim = 6};
   auto encoder = std::make_shared<TransformerEncoderLayer>(block, gen);
   auto decoder = std::make_shared<TransformerDecoderLayer>(block, gen);
   auto conv = std::make_shared<Conv2D>(2, Conv2DOptions{.filters = 3, .strides = 2, .padding = Padding::same,

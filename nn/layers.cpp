@@ -13,7 +13,7 @@ Dense::Dense(Index input_dim, const DenseOptions& options, Generator& gen)
                                    gen),
               true),
       bias_(zeros({options.units}), true),
-      activation_(options.activation),
+      activation_(checked_activation("Dense", options.activation)),
       use_bias_(options.use_bias) {
   register_parameter("kernel", kernel_);
   if (use_bias_) register_parameter("bias", bias_);

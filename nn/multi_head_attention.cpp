@@ -19,11 +19,23 @@ MultiHeadAttentionOptions with_defaults(MultiHeadAttentionOptions o) {
     throw_argument_error("MultiHeadAttention", "num_heads {}, key_dim {}, query_features {}: each must be >= 1",
                          o.num_heads, o.key_dim, o.query_features);
   }
+  for (const auto& [name, size] : {std::pair{"value_dim", o.value_dim}, {"value_features", o.value_features},
+                                   {"key_features", o.key_features}}) {
+    if (size < 0) throw_argument_error("MultiHeadAttention", "{} {} must be >= 1, or 0 for its default", name, size);
+  }
+  for (Index d : o.output_shape) {
+    if (d < 1) throw_argument_error("MultiHeadAttention", "output_shape {} must hold sizes >= 1", o.output_shape);
+  }
   if (!(o.dropout >= 0 && o.dropout < 1)) throw_argument_error("MultiHeadAttention", "dropout {} is not in [0, 1)", o.dropout);
   if (o.value_dim == 0) o.value_dim = o.key_dim;
   if (o.value_features == 0) o.value_features = o.query_features;
   if (o.key_features == 0) o.key_features = o.value_features;
-  if (o.output_shape == 0) o.output_shape = o.query_features;
+  if (o.output_shape.rank() == 0) o.output_shape = Shape{o.query_features};
+  // Every projection's kernel, counted before any is made.
+  (void)parameter_shape("MultiHeadAttention", "query kernel", {o.query_features, o.num_heads, o.key_dim});
+  (void)parameter_shape("MultiHeadAttention", "key kernel", {o.key_features, o.num_heads, o.key_dim});
+  (void)parameter_shape("MultiHeadAttention", "value kernel", {o.value_features, o.num_heads, o.value_dim});
+  (void)parameter_shape("MultiHeadAttention", "output kernel", {o.num_heads, o.value_dim, o.output_shape.numel()});
   return o;
 }
 
@@ -52,7 +64,7 @@ MultiHeadAttention::MultiHeadAttention(const MultiHeadAttentionOptions& options,
       query_(options_.query_features, projection(options_.num_heads * options_.key_dim), gen),
       key_(options_.key_features, projection(options_.num_heads * options_.key_dim), gen),
       value_(options_.value_features, projection(options_.num_heads * options_.value_dim), gen),
-      output_(options_.num_heads * options_.value_dim, projection(options_.output_shape), gen) {
+      output_(options_.num_heads * options_.value_dim, projection(options_.output_shape.numel()), gen) {
   register_module("query", query_);
   register_module("key", key_);
   register_module("value", value_);
@@ -66,7 +78,12 @@ Var MultiHeadAttention::split_heads(const Var& x, Index dim) const {
 
 Var MultiHeadAttention::merge_heads(const Var& heads) {
   const Index batch = heads.shape()[0], tq = heads.shape()[2];
-  return output_(reshape(permute(heads, {0, 2, 1, 3}), {batch, tq, options_.num_heads * options_.value_dim}));
+  const Var projected =
+      output_(reshape(permute(heads, {0, 2, 1, 3}), {batch, tq, options_.num_heads * options_.value_dim}));
+  if (options_.output_shape.rank() == 1) return projected;
+  Shape shape{batch, tq};
+  for (Index d : options_.output_shape) shape.push_back(d);
+  return reshape(projected, shape);
 }
 
 MultiHeadAttention::Result MultiHeadAttention::attend_composed(const Var& q, const Var& k, const Var& v,
@@ -121,7 +138,8 @@ MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const V
     const Tensor attend = atto::unsqueeze(attend_mask(without_causal, batch, tq, tv), 1);  // (B, 1, Tq, Tv)
     bias = where(attend, zeros({1}), full({1}, -std::numeric_limits<Real>::infinity()));
   }
-  const Var heads = scaled_dot_product_attention(q, k, v, scale(), masks.use_causal_mask, bias);
+  const Var heads = scaled_dot_product_attention(
+      q, k, v, scale(), masks.use_causal_mask ? AttentionMask::causal : AttentionMask::none, bias);
   return {merge_heads(heads), Var()};
 }
 

@@ -4,7 +4,7 @@
 //   per head h: q_h = x_q Wq_h + bq_h,  k_h = x_k Wk_h + bk_h,  v_h = x_v Wv_h + bv_h
 //               A_h = softmax(q_h k_h^T / sqrt(key_dim) + mask)       (B, Tq, Tv)
 //               o_h = dropout(A_h) v_h
-//   output = concat_h(o_h) Wo + bo                                      (B, Tq, output_shape)
+//   output = concat_h(o_h) Wo + bo                                      (B, Tq, *output_shape)
 //
 // The 1/sqrt(key_dim) is a fixed constant applied to q (not trainable).
 // The four projections are Dense layers named query, key, value and output
@@ -43,7 +43,7 @@ struct MultiHeadAttentionOptions {
   Index query_features = 0;   // the query's last axis (required)
   Index value_features = 0;   // the value's last axis; 0: query_features
   Index key_features = 0;     // the key's last axis; 0: value_features
-  Index output_shape = 0;     // the output's last axis; 0: query_features
+  Shape output_shape = {};    // the output's axes after (B, Tq), as Keras's; empty: (query_features)
   Real dropout = 0;
   bool use_bias = true;
 };
@@ -70,7 +70,7 @@ class MultiHeadAttention : public Module {
   explicit MultiHeadAttention(const MultiHeadAttentionOptions& options, Generator& gen = default_generator());
 
   struct Result {
-    Var output;   // (B, Tq, output_shape)
+    Var output;   // (B, Tq, *output_shape)
     Var weights;  // (B, heads, Tq, Tv), before dropout; empty unless return_attention_scores
   };
   Result forward(const Var& query, const Var& value, const MultiHeadMasks& masks = {});
@@ -96,7 +96,7 @@ class MultiHeadAttention : public Module {
   [[nodiscard]] Var split_heads(const Var& x, Index dim) const;
   // The fixed 1/sqrt(key_dim) of the scores.
   [[nodiscard]] Real scale() const { return Real(1) / std::sqrt(static_cast<Real>(options_.key_dim)); }
-  // The heads' outputs (B, heads, Tq, dv) -> the layer's output (B, Tq, output_shape).
+  // The heads' outputs (B, heads, Tq, dv) -> the layer's output (B, Tq, *output_shape).
   [[nodiscard]] Var merge_heads(const Var& heads);
   // Scaled queries (B, heads, Tq, key_dim) against keys and values split
   // into heads, with the masks applied to the scores: the composed path.

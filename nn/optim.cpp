@@ -35,6 +35,10 @@ void Optimizer::check_shapes() const {
       throw_shape_error(name_, "parameter {} ({}) has a gradient of shape {}", i, p.node()->describe(),
                         p.grad().shape());
     }
+    if (anomaly_mode() && p.has_grad() && !all_finite(p.grad())) {
+      throw AnomalyError(fmt::format("anomaly: {}.step: the gradient of parameter {} ({}) holds NaN or Inf; no "
+                                     "parameter was updated", name_, i, p.node()->describe()));
+    }
   }
 }
 

@@ -44,7 +44,9 @@ class Optimizer {
   void set_steps(Index steps) { steps_ = steps; }
 
  protected:
-  // Throws when a parameter's value or gradient no longer has its registered shape.
+  // Throws when a parameter's value or gradient no longer has its registered
+  // shape; in anomaly mode (autograd/grad_mode.h), also when a gradient holds
+  // NaN or Inf, before any parameter moves.
   void check_shapes() const;
   const char* name_;
   std::vector<Var> parameters_;

@@ -2,6 +2,7 @@
 
 #include "autograd/ops.h"
 #include "core/errors.h"
+#include "nn/attention.h"
 
 #include <cmath>
 
@@ -10,27 +11,31 @@ namespace atto {
 namespace {
 
 const TransformerOptions& checked(const char* layer, const TransformerOptions& options) {
-  if (options.d_model < 1 || options.num_heads < 1 || options.d_model % options.num_heads != 0 ||
-      options.feedforward < 0) {
-    throw_argument_error(layer, "d_model {} must be a positive multiple of num_heads {}, feedforward {} >= 0",
-                         options.d_model, options.num_heads, options.feedforward);
+  if (options.features < 1 || options.num_heads < 1 || options.features % options.num_heads != 0 ||
+      options.intermediate_dim < 0) {
+    throw_argument_error(layer, "features {} must be a positive multiple of num_heads {}, intermediate_dim {} >= 0",
+                         options.features, options.num_heads, options.intermediate_dim);
   }
   if (!(options.dropout >= 0 && options.dropout < 1)) {
     throw_argument_error(layer, "dropout {} is not in [0, 1)", options.dropout);
   }
+  if (!(options.layer_norm_epsilon > 0)) {
+    throw_argument_error(layer, "layer_norm_epsilon {} must be positive", options.layer_norm_epsilon);
+  }
+  (void)checked_activation(layer, options.activation);
   return options;
 }
 
 MultiHeadAttentionOptions attention_options(const TransformerOptions& o) {
-  return {.num_heads = o.num_heads, .key_dim = o.d_model / o.num_heads, .query_features = o.d_model,
+  return {.num_heads = o.num_heads, .key_dim = o.features / o.num_heads, .query_features = o.features,
           .dropout = o.dropout};
 }
 
-Index hidden_width(const TransformerOptions& o) { return o.feedforward > 0 ? o.feedforward : 4 * o.d_model; }
+Index hidden_width(const TransformerOptions& o) { return o.intermediate_dim > 0 ? o.intermediate_dim : 4 * o.features; }
 
-void check_input(const char* layer, const char* name, const Var& x, Index d_model) {
-  if (x.value().rank() != 3 || x.shape()[2] != d_model) {
-    throw_shape_error(layer, "{} {} is not (batch, length, {})", name, x.shape(), d_model);
+void check_input(const char* layer, const char* name, const Var& x, Index features) {
+  if (x.value().rank() != 3 || x.shape()[2] != features) {
+    throw_shape_error(layer, "{} {} is not (batch, length, {})", name, x.shape(), features);
   }
 }
 
@@ -39,10 +44,10 @@ void check_input(const char* layer, const char* name, const Var& x, Index d_mode
 TransformerEncoderLayer::TransformerEncoderLayer(const TransformerOptions& options, Generator& gen)
     : options_(checked("TransformerEncoderLayer", options)),
       self_attention_(attention_options(options_), gen),
-      norm1_(options_.d_model, options_.layer_norm_eps),
-      norm2_(options_.d_model, options_.layer_norm_eps),
-      feedforward1_(options_.d_model, {.units = hidden_width(options_), .activation = options_.activation}, gen),
-      feedforward2_(hidden_width(options_), {.units = options_.d_model}, gen),
+      norm1_(options_.features, options_.layer_norm_epsilon),
+      norm2_(options_.features, options_.layer_norm_epsilon),
+      feedforward1_(options_.features, {.units = hidden_width(options_), .activation = options_.activation}, gen),
+      feedforward2_(hidden_width(options_), {.units = options_.features}, gen),
       dropout_(options_.dropout, gen) {
   register_module("self_attention", self_attention_);
   register_module("norm1", norm1_);
@@ -53,12 +58,13 @@ TransformerEncoderLayer::TransformerEncoderLayer(const TransformerOptions& optio
 }
 
 TransformerEncoderLayer::Result TransformerEncoderLayer::forward(const Var& x, const TransformerEncoderMasks& masks) {
-  check_input("TransformerEncoderLayer", "input", x, options_.d_model);
+  check_input("TransformerEncoderLayer", "input", x, options_.features);
+  check_mask("TransformerEncoderLayer", "padding_mask", masks.padding_mask, {x.shape()[0], x.shape()[1]});
   const MultiHeadMasks attention_masks{.value_mask = masks.padding_mask, .use_causal_mask = masks.use_causal_mask,
                                        .return_attention_scores = masks.return_attention_scores};
   const auto attend = [&](const Var& input) { return self_attention_(input, input, attention_masks); };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
-  if (options_.norm_first) {
+  if (options_.normalize_first) {
     const auto attended = attend(norm1_(x));
     const Var h = x + dropout_(attended.output);
     return {h + feed_forward(norm2_(h)), attended.weights};
@@ -72,11 +78,11 @@ TransformerDecoderLayer::TransformerDecoderLayer(const TransformerOptions& optio
     : options_(checked("TransformerDecoderLayer", options)),
       self_attention_(attention_options(options_), gen),
       cross_attention_(attention_options(options_), gen),
-      norm1_(options_.d_model, options_.layer_norm_eps),
-      norm2_(options_.d_model, options_.layer_norm_eps),
-      norm3_(options_.d_model, options_.layer_norm_eps),
-      feedforward1_(options_.d_model, {.units = hidden_width(options_), .activation = options_.activation}, gen),
-      feedforward2_(hidden_width(options_), {.units = options_.d_model}, gen),
+      norm1_(options_.features, options_.layer_norm_epsilon),
+      norm2_(options_.features, options_.layer_norm_epsilon),
+      norm3_(options_.features, options_.layer_norm_epsilon),
+      feedforward1_(options_.features, {.units = hidden_width(options_), .activation = options_.activation}, gen),
+      feedforward2_(hidden_width(options_), {.units = options_.features}, gen),
       dropout_(options_.dropout, gen) {
   register_module("self_attention", self_attention_);
   register_module("cross_attention", cross_attention_);
@@ -90,8 +96,13 @@ TransformerDecoderLayer::TransformerDecoderLayer(const TransformerOptions& optio
 
 TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, const Var& memory,
                                                                  const TransformerDecoderMasks& masks) {
-  check_input("TransformerDecoderLayer", "input", x, options_.d_model);
-  check_input("TransformerDecoderLayer", "memory", memory, options_.d_model);
+  check_input("TransformerDecoderLayer", "input", x, options_.features);
+  check_input("TransformerDecoderLayer", "memory", memory, options_.features);
+  check_mask("TransformerDecoderLayer", "target_mask", masks.target_mask, {x.shape()[0], x.shape()[1]});
+  check_mask("TransformerDecoderLayer", "memory_mask", masks.memory_mask, {memory.shape()[0], memory.shape()[1]});
+  if (memory.shape()[0] != x.shape()[0]) {
+    throw_shape_error("TransformerDecoderLayer", "input {} and memory {}: batches differ", x.shape(), memory.shape());
+  }
   const auto self_attend = [&](const Var& input) {
     return self_attention_(input, input, {.value_mask = masks.target_mask, .use_causal_mask = true,
                                           .return_attention_scores = masks.return_attention_scores});
@@ -101,7 +112,7 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, c
                             {.value_mask = masks.memory_mask, .return_attention_scores = masks.return_attention_scores});
   };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
-  if (options_.norm_first) {
+  if (options_.normalize_first) {
     const auto self = self_attend(norm1_(x));
     const Var h1 = x + dropout_(self.output);
     const auto cross = cross_attend(norm2_(h1));
@@ -118,8 +129,10 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, c
 TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& position, const Tensor& memory,
                                                               TransformerDecoderCache& cache,
                                                               const TransformerDecoderMasks& masks) {
-  check_input("TransformerDecoderLayer.step", "position", Var(position), options_.d_model);
-  check_input("TransformerDecoderLayer.step", "memory", Var(memory), options_.d_model);
+  check_input("TransformerDecoderLayer.step", "position", Var(position), options_.features);
+  check_input("TransformerDecoderLayer.step", "memory", Var(memory), options_.features);
+  check_mask("TransformerDecoderLayer.step", "memory_mask", masks.memory_mask, {memory.dim(0), memory.dim(1)});
+  check_mask("TransformerDecoderLayer.step", "target_mask", masks.target_mask, {position.dim(0), cache.self.length() + 1});
   const NoGradGuard no_graph;
   // forward's lines, with dropout left out and each attention reading its cache.
   const auto self_attend = [&](const Var& input) {
@@ -130,7 +143,7 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& posi
   };
   const auto feed_forward = [&](const Var& input) { return feedforward2_(feedforward1_(input)); };
   const Var x(position);
-  if (options_.norm_first) {
+  if (options_.normalize_first) {
     const auto self = self_attend(norm1_(x));
     const Var h1 = x + self.output;
     const auto cross = cross_attend(norm2_(h1));

@@ -1,18 +1,18 @@
 // The Transformer's two layers (Vaswani et al., 2017) and its sinusoidal
 // positional encoding, with PyTorch's names and semantics
 // (torch.nn.TransformerEncoderLayer / TransformerDecoderLayer with
-// batch_first=True): built from MultiHeadAttention, LayerNorm, Dense and
+// batch_first=True) and Keras's option names: built from MultiHeadAttention, LayerNorm, Dense and
 // Dropout, so that their gradients are those layers' own.
 //
-// Encoder layer, x (B, T, d_model):
-//   pre-norm (norm_first, the default here):   x = x + SA(LN1(x));  x = x + FF(LN2(x))
+// Encoder layer, x (B, T, features):
+//   pre-norm (normalize_first, the default here):   x = x + SA(LN1(x));  x = x + FF(LN2(x))
 //   post-norm (the 2017 paper, PyTorch's default): x = LN1(x + SA(x)); x = LN2(x + FF(x))
-// Decoder layer, x (B, Tt, d_model) and the encoder's output memory (B, Ts, d_model):
+// Decoder layer, x (B, Tt, features) and the encoder's output memory (B, Ts, features):
 //   pre-norm:  x = x + SA(LN1(x)) (causal);  x = x + CA(LN2(x), memory);  x = x + FF(LN3(x))
 //   post-norm: the same with the norms after each residual sum.
 // SA: multi-head self-attention; CA: cross-attention, queries from the
-// decoder, keys and values from the memory; FF: Dense(d_model -> feedforward,
-// activation) -> Dropout -> Dense(feedforward -> d_model). Dropout also
+// decoder, keys and values from the memory; FF: Dense(features ->
+// intermediate_dim, activation) -> Dropout -> Dense(intermediate_dim -> features). Dropout also
 // follows each sublayer, before the residual sum, in training.
 //
 // Masks hold 1 (attend) and 0 (padding), as everywhere in attograd (PyTorch's
@@ -29,14 +29,16 @@
 
 namespace atto {
 
+// Keras's names (KerasNLP's TransformerEncoder and TransformerDecoder);
+// PyTorch's in brackets where they differ.
 struct TransformerOptions {
-  Index d_model = 0;      // the features of every position (required)
-  Index num_heads = 1;    // d_model must be a multiple of it
-  Index feedforward = 0;  // the hidden width of FF; 0: 4 d_model
+  Index features = 0;          // of every position, the paper's d_model (d_model), required
+  Index num_heads = 1;         // features must be a multiple of it (nhead)
+  Index intermediate_dim = 0;  // the hidden width of FF; 0: 4 features (dim_feedforward)
   Real dropout = 0;
   Activation activation = Activation::relu;
-  bool norm_first = true;
-  Real layer_norm_eps = 1e-5;
+  bool normalize_first = true;     // pre-norm; false: the paper's post-norm (norm_first)
+  Real layer_norm_epsilon = 1e-5;  // (layer_norm_eps)
 };
 
 // What an encoder layer's call attends to, and what it returns.
@@ -64,7 +66,7 @@ class TransformerEncoderLayer : public Module {
  public:
   explicit TransformerEncoderLayer(const TransformerOptions& options, Generator& gen = default_generator());
   struct Result {
-    Var output;   // (B, T, d_model)
+    Var output;   // (B, T, features)
     Var weights;  // self-attention (B, heads, T, T); empty unless return_attention_scores
   };
   Result forward(const Var& x, const TransformerEncoderMasks& masks = {});
@@ -84,7 +86,7 @@ class TransformerDecoderLayer : public Module {
   explicit TransformerDecoderLayer(const TransformerOptions& options, Generator& gen = default_generator());
   // Weights are empty unless return_attention_scores.
   struct Result {
-    Var output;               // (B, Tt, d_model)
+    Var output;               // (B, Tt, features)
     Var self_weights;         // (B, heads, Tt, Tt)
     Var cross_weights;        // (B, heads, Tt, Ts): where each target position looks in the source
   };
@@ -94,8 +96,8 @@ class TransformerDecoderLayer : public Module {
     return forward(x, memory, masks);
   }
   // One step of greedy decoding, without a graph and without dropout: the
-  // newest target position (B, 1, d_model) against the positions in the
-  // cache and the memory (B, Ts, d_model); its output row is forward's row
+  // newest target position (B, 1, features) against the positions in the
+  // cache and the memory (B, Ts, features); its output row is forward's row
   // for that position, given the same prefix. Both weights are returned,
   // for the step's one row. masks.target_mask covers the positions decoded
   // so far, this one included.

@@ -70,8 +70,8 @@ class TransformerTranslator : public Module, public Seq2Seq {
         decoder_norm_(config.d_model),
         vocabulary_(config.d_model, {.units = config.target_vocab}, gen),
         encoding_(positional_encoding(kLongest, config.d_model)) {
-    const TransformerOptions block{.d_model = config.d_model, .num_heads = config.num_heads,
-                                   .feedforward = config.feedforward};
+    const TransformerOptions block{.features = config.d_model, .num_heads = config.num_heads,
+                                   .intermediate_dim = config.feedforward};
     register_module("source_embedding", source_embedding_);
     register_module("target_embedding", target_embedding_);
     for (Index l = 0; l < config.layers; ++l) {
@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
   Real set_difference = 0, ordered_difference = 0;
   {
     Generator gen(options.seed);
-    TransformerEncoderLayer layer({.d_model = 8, .num_heads = 2}, gen);
+    TransformerEncoderLayer layer({.features = 8, .num_heads = 2}, gen);
     const Tensor x = gen.normal({1, 5, 8});
     const Tensor reversed = reversed_positions(x);
     const Tensor forward_out = layer(Var(x)).output.value(), reversed_out = layer(Var(reversed)).output.value();
@@ -468,7 +468,7 @@ int main(int argc, char** argv) {
   {
     Generator gen(options.seed + 5);
     LSTM lstm(64, 64, {.return_sequences = true}, gen);
-    TransformerEncoderLayer encoder({.d_model = 64, .num_heads = 4}, gen);
+    TransformerEncoderLayer encoder({.features = 64, .num_heads = 4}, gen);
     const int repeats = options.quick ? 3 : 7;
     fmt::print("  {:>6} {:>14} {:>16} {:>8}\n", "length", "LSTM ms", "encoder ms", "ratio");
     for (Index length : options.quick ? std::vector<Index>{16, 64} : std::vector<Index>{16, 32, 64, 128, 256}) {

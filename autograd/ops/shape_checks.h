@@ -20,9 +20,10 @@ struct AttentionShape {
   Index heads = 1;  // all leading axes together
   Index tq = 0, tv = 0, d = 0, dv = 0;
 };
-// q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), a finite scale, and a bias
-// unset or broadcasting to the scores (..., Tq, Tv).
+// q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), a finite scale, one of
+// AttentionMask's values (given as its number), and a bias unset or
+// broadcasting to the scores (..., Tq, Tv).
 AttentionShape check_attention(std::string_view op, const Tensor& q, const Tensor& k, const Tensor& v, Real scale,
-                               const Tensor& bias);
+                               int mask, const Tensor& bias);
 
 }  // namespace atto::detail

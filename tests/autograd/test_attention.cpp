@@ -51,10 +51,10 @@ TEST_CASE("fused attention agrees with the composed one on random shapes, with a
         const Tensor weights = gen.normal(out_shape);
         const Real scale = 1 / std::sqrt(static_cast<Real>(sq[sq.rank() - 1]));
         const Grads3 fused = run([&](const Var& a, const Var& b, const Var& c) {
-          return scaled_dot_product_attention(a, b, c, scale, causal, bias);
+          return scaled_dot_product_attention(a, b, c, scale, causal ? AttentionMask::causal : AttentionMask::none, bias);
         }, q, k, v, weights);
         const Grads3 composed = run([&](const Var& a, const Var& b, const Var& c) {
-          return scaled_dot_product_attention_composed(a, b, c, scale, causal, bias);
+          return scaled_dot_product_attention_composed(a, b, c, scale, causal ? AttentionMask::causal : AttentionMask::none, bias);
         }, q, k, v, weights);
         CHECK(allclose(fused.out, composed.out, 1e-10, 1e-12));
         CHECK(allclose(fused.dq, composed.dq, 1e-9, 1e-11));
@@ -71,13 +71,13 @@ TEST_CASE("fused attention: a row with every key masked gives 0 and no NaN") {
   Tensor bias = zeros({1, 2, 3});
   for (Index j = 0; j < 3; ++j) bias.at({0, 1, j}) = -inf;
   Var q(gen.normal({1, 2, 4}), true), k(gen.normal({1, 3, 4}), true), v(gen.normal({1, 3, 2}), true);
-  Var out = scaled_dot_product_attention(q, k, v, 0.5, false, bias);
+  Var out = scaled_dot_product_attention(q, k, v, 0.5, AttentionMask::none, bias);
   CHECK(out.value().at({0, 1, 0}) == 0);
   CHECK(out.value().at({0, 1, 1}) == 0);
   sum(out).backward();
   CHECK(all_finite(q.grad()));
   CHECK(all_finite(k.grad()));
-  Var composed = scaled_dot_product_attention_composed(Var(q.value()), Var(k.value()), Var(v.value()), 0.5, false, bias);
+  Var composed = scaled_dot_product_attention_composed(Var(q.value()), Var(k.value()), Var(v.value()), 0.5, AttentionMask::none, bias);
   CHECK(allclose(composed.value(), out.value(), 1e-12, 1e-12));
 }
 
@@ -116,8 +116,8 @@ TEST_CASE("fused attention: +inf scores take all the weight, as in the composed 
   for (Index j = 0; j < 70; ++j) bias.at({0, 2, j}) = j == 40 ? inf : -inf;  // +inf among -inf
   Var qf(q, true), kf(k, true), vf(v, true), qc(q, true), kc(k, true), vc(v, true);
   const Tensor weights_of_output = gen.normal({1, 3, 2});
-  Var fused = scaled_dot_product_attention(qf, kf, vf, 0.5, false, bias);
-  Var composed = scaled_dot_product_attention_composed(qc, kc, vc, 0.5, false, bias);
+  Var fused = scaled_dot_product_attention(qf, kf, vf, 0.5, AttentionMask::none, bias);
+  Var composed = scaled_dot_product_attention_composed(qc, kc, vc, 0.5, AttentionMask::none, bias);
   CHECK(allclose(fused.value(), composed.value(), 1e-6, 1e-6));
   sum(fused * Var(weights_of_output)).backward();
   sum(composed * Var(weights_of_output)).backward();
@@ -133,7 +133,7 @@ TEST_CASE("fused attention: bitwise identical on 1 and 2 threads, forward and ba
   const Tensor q = gen.normal({8, 64, 32}), k = gen.normal({8, 64, 32}), v = gen.normal({8, 64, 32});
   const Tensor weights = gen.normal({8, 64, 32});
   const auto attention = [](const Var& a, const Var& b, const Var& c) {
-    return scaled_dot_product_attention(a, b, c, 0.2, true);
+    return scaled_dot_product_attention(a, b, c, 0.2, AttentionMask::causal);
   };
   set_yield_to_other_programs(false);  // two threads even while other tests run
   set_num_threads(1);
@@ -154,7 +154,7 @@ TEST_CASE("fused attention: shape errors") {
                        "(..., Tv, dv)", ShapeError);
   CHECK_THROWS_AS(scaled_dot_product_attention(q, k, Var(zeros({2, 4, 6})), 1), ShapeError);
   CHECK_THROWS_AS(scaled_dot_product_attention(q, k, Var(zeros({5, 6})), 1), ShapeError);
-  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(q, k, v, 1, false, zeros({2, 3, 4})),
+  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(q, k, v, 1, AttentionMask::none, zeros({2, 3, 4})),
                        "scaled_dot_product_attention: bias (2,3,4) for scores (2,3,5)", ShapeError);
 }
 
@@ -162,9 +162,9 @@ TEST_CASE("fused attention: a bias shared by every head broadcasts, as in the co
   Generator gen(5);
   const Tensor q = gen.normal({2, 3, 4, 5}), k = gen.normal({2, 3, 6, 5}), v = gen.normal({2, 3, 6, 2});
   const Tensor bias = gen.uniform({2, 1, 4, 6}, -2, 2);
-  const Tensor shared = scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, false, bias).value();
-  const Tensor spelled_out = scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, false, expand(bias, {2, 3, 4, 6})).value();
+  const Tensor shared = scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, AttentionMask::none, bias).value();
+  const Tensor spelled_out = scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, AttentionMask::none, expand(bias, {2, 3, 4, 6})).value();
   CHECK(allclose(shared, spelled_out, 0, 0));
-  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, false, zeros({3, 1, 4, 6})),
+  CHECK_THROWS_WITH_AS(scaled_dot_product_attention(Var(q), Var(k), Var(v), 0.4, AttentionMask::none, zeros({3, 1, 4, 6})),
                        "scaled_dot_product_attention: bias (3,1,4,6) for scores (2,3,4,6)", ShapeError);
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 using namespace atto;
 
@@ -140,6 +141,33 @@ TEST_CASE("anomaly mode: an Inf in backward names the op") {
   CHECK_THROWS_WITH_AS(y.backward(),
                        "anomaly: backward of pow (2) produced NaN or Inf in the gradient of input 0 (leaf (2))",
                        AnomalyError);
+}
+
+TEST_CASE("anomaly mode: after an AnomalyError in backward, no leaf has moved and the graph can be used again") {
+  Var a(tensor({2, 3}), true), x(tensor({0, 4}), true);
+  // a's gradient is computed before pow's infinite one is found.
+  Var y = sum(a * 3.0) + sum(pow(x, 0.5));
+  {
+    AnomalyModeGuard anomaly;
+    CHECK_THROWS_AS(y.backward(), AnomalyError);
+  }
+  CHECK_FALSE(a.has_grad());
+  CHECK_FALSE(x.has_grad());
+  y.backward();  // the retry, outside anomaly mode: the graph is whole
+  CHECK(allclose(a.grad(), tensor({3, 3}), 0, 0));
+  CHECK(std::isinf(x.grad().at({0})));
+}
+
+TEST_CASE("anomaly mode: a fused op given Inf is named in forward, though its output is finite") {
+  Generator gen(5);
+  Tensor poisoned = gen.normal({1, 2, 3});
+  poisoned.at({0, 1, 2}) = std::numeric_limits<Real>::infinity();
+  const Var h0(zeros({1, 2})), c0(zeros({1, 2}));
+  const Var kernel(gen.normal({3, 8}), true), recurrent(gen.normal({2, 8}), true), bias(zeros({8}), true);
+  CHECK(all_finite(lstm_sequence(Var(poisoned), h0, c0, kernel, recurrent, bias).value()));  // the gates saturate
+  AnomalyModeGuard anomaly;
+  CHECK_THROWS_WITH_AS(lstm_sequence(Var(poisoned), h0, c0, kernel, recurrent, bias),
+                       "anomaly: lstm_sequence was given NaN or Inf in its input 0 (leaf (1,2,3))", AnomalyError);
 }
 
 TEST_CASE("backward: a custom op's gradient of the wrong shape is caught") {

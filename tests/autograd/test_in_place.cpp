@@ -114,7 +114,7 @@ TEST_CASE("in place: a constant an op keeps (condition, mask, targets, bias) wri
     Generator gen(3);
     Var q(gen.normal({1, 2, 3}), true), k(gen.normal({1, 4, 3}), true), v(gen.normal({1, 4, 3}), true);
     Tensor bias = zeros({1, 2, 4});
-    Var out = scaled_dot_product_attention(q, k, v, 0.5, false, bias);
+    Var out = scaled_dot_product_attention(q, k, v, 0.5, AttentionMask::none, bias);
     bias.fill(-1e9);
     CHECK_THROWS_WITH_AS(sum(out).backward(), doctest::Contains("scaled_dot_product_attention (1,2,3) used its bias (1,2,4)"),
                          ArgumentError);

@@ -117,8 +117,8 @@ TEST_CASE("special values: fused attention agrees with the composed form on spec
       CAPTURE(causal);
       const auto attend = [&](bool fused) {
         Var vq(q.clone(), true), vk(k.clone(), true), vv(v.clone(), true);
-        Var out = fused ? scaled_dot_product_attention(vq, vk, vv, 0.5, causal, bias)
-                        : scaled_dot_product_attention_composed(vq, vk, vv, 0.5, causal, bias);
+        Var out = fused ? scaled_dot_product_attention(vq, vk, vv, 0.5, causal ? AttentionMask::causal : AttentionMask::none, bias)
+                        : scaled_dot_product_attention_composed(vq, vk, vv, 0.5, causal ? AttentionMask::causal : AttentionMask::none, bias);
         out.backward(upstream(out.shape()));
         return std::vector<Tensor>{out.value(), vq.grad(), vk.grad(), vv.grad()};
       };

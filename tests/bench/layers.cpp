@@ -21,8 +21,8 @@ void bench_attention(const Options& options) {
   atto::Var q(gen.normal(shape), true), k(gen.normal(shape), true), v(gen.normal(shape), true);
   const auto step = [&](bool fused) {
     for (atto::Var* t : {&q, &k, &v}) t->zero_grad();
-    const atto::Var out = fused ? atto::scaled_dot_product_attention(q, k, v, 0.125, true)
-                                : atto::scaled_dot_product_attention_composed(q, k, v, 0.125, true);
+    const atto::Var out = fused ? atto::scaled_dot_product_attention(q, k, v, 0.125, atto::AttentionMask::causal)
+                                : atto::scaled_dot_product_attention_composed(q, k, v, 0.125, atto::AttentionMask::causal);
     atto::sum(out).backward();
   };
   const double fused_ms = measure_fused_and_composed(options.reps, step);

@@ -48,7 +48,7 @@ std::vector<ScalingCase> cases() {
       {"softmax (4096, 1024)", [=] { return atto::softmax(logits); }},
       {"causal attention fwd+bwd", [=] {
          const atto::Var qv(q, true), kv(k, true), vv(v, true);
-         atto::sum(atto::scaled_dot_product_attention(qv, kv, vv, 0.125, true)).backward();
+         atto::sum(atto::scaled_dot_product_attention(qv, kv, vv, 0.125, atto::AttentionMask::causal)).backward();
          return atto::concat({flat(qv.grad()), flat(kv.grad()), flat(vv.grad())}, 0);
        }},
       {"LSTM fwd+bwd (I=128 H=256 T=64)", [=, lstm = std::make_shared<atto::LSTM>(128, 256, atto::LSTMOptions{

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace atto;
 
 TEST_CASE("Ids: a shape and its values must agree") {
@@ -13,6 +15,17 @@ TEST_CASE("Ids: a shape and its values must agree") {
   CHECK(ids.rank() == 2);
   CHECK(ids.flattened().shape() == Shape{6});
   CHECK(ids[4] == 5);
+}
+
+TEST_CASE("Ids: from a tensor of whole numbers, its shape kept; anything else refused by position") {
+  const Ids ids = Ids::from_tensor(tensor({{4, 0, 7}, {-100, 2, 1}}));
+  CHECK(ids.shape() == Shape{2, 3});
+  CHECK(ids.values() == std::vector<Index>{4, 0, 7, -100, 2, 1});
+  check_throws<ArgumentError>([] { return Ids::from_tensor(tensor({1, 2.5})); },
+                              fmt::format("Ids::from_tensor: 2.5 at position 1 is not a whole number below {} in "
+                                          "magnitude", static_cast<Real>(Index{1} << std::numeric_limits<Real>::digits)));
+  CHECK_THROWS_AS(Ids::from_tensor(tensor({std::numeric_limits<Real>::quiet_NaN()})), ArgumentError);
+  CHECK(Ids::from_tensor(Tensor()).numel() == 0);
 }
 
 TEST_CASE("Ids: take_rows and Embedding give the Real-tensor lookups, gradients included") {

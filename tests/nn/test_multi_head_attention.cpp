@@ -15,7 +15,7 @@ MultiHeadAttentionOptions small_options() {
   o.value_dim = 2;
   o.query_features = 4;
   o.value_features = 5;
-  o.output_shape = 6;
+  o.output_shape = {6};
   return o;
 }
 
@@ -75,6 +75,33 @@ TEST_CASE("MultiHeadAttention: parameters and shapes") {
   CHECK(result.output.shape() == Shape{2, 3, 6});
   CHECK(result.weights.shape() == Shape{2, 2, 3, 7});
   CHECK(mha(Var(zeros({2, 3, 4})), Var(zeros({2, 7, 5}))).weights.numel() == 0);  // the fused path keeps none
+}
+
+TEST_CASE("MultiHeadAttention: output_shape is a shape, as in Keras: the projection reshaped") {
+  Generator gen(56);
+  MultiHeadAttentionOptions options = small_options();
+  options.output_shape = {2, 3};
+  MultiHeadAttention shaped(options, gen);
+  CHECK(parameter(shaped, "output.kernel").shape() == Shape{4, 6});
+  const Tensor xq = gen.normal({2, 3, 4}), xv = gen.normal({2, 7, 5});
+  for (bool composed : {false, true}) {
+    const Var out = shaped(Var(xq), Var(xv), {.return_attention_scores = composed}).output;
+    CHECK(out.shape() == Shape{2, 3, 2, 3});
+  }
+  options.output_shape = {2, 0};
+  CHECK_THROWS_WITH_AS(MultiHeadAttention{options}, "MultiHeadAttention: output_shape (2,0) must hold sizes >= 1",
+                       ArgumentError);
+  options.output_shape = {};
+  options.value_dim = -1;
+  CHECK_THROWS_WITH_AS(MultiHeadAttention{options}, "MultiHeadAttention: value_dim -1 must be >= 1, or 0 for its default",
+                       ArgumentError);
+  options.value_dim = 0;
+  options.num_heads = Index{1} << 40;
+  options.key_dim = Index{1} << 40;
+  CHECK_THROWS_WITH_AS(MultiHeadAttention{options},
+                       "MultiHeadAttention: a query kernel of 4 x 1099511627776 x 1099511627776 has too many elements to "
+                       "count",
+                       ArgumentError);
 }
 
 TEST_CASE("MultiHeadAttention: matches the formula, with and without masks") {

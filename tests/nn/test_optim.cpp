@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 using namespace atto;
 
@@ -108,4 +109,19 @@ TEST_CASE("learning rates can be changed between steps (schedules)") {
   adam.set_learning_rate(0);
   adam.step();
   CHECK(q.item() == 1);
+}
+
+TEST_CASE("optimizers under anomaly mode refuse a NaN gradient before any parameter moves") {
+  Var w(tensor({1.0, 2.0}), true), v(tensor({3.0}), true);
+  w.set_name("w");
+  SGD sgd({v, w}, {.lr = 0.1});
+  Adam adam({v, w}, {.lr = 0.1});
+  sum(v * v).backward();
+  w.set_grad(tensor({0.5, std::numeric_limits<Real>::quiet_NaN()}));
+  const AnomalyModeGuard anomaly;
+  CHECK_THROWS_WITH_AS(sgd.step(), "anomaly: SGD.step: the gradient of parameter 1 (leaf 'w' (2)) holds NaN or Inf; no "
+                                   "parameter was updated", AnomalyError);
+  CHECK_THROWS_AS(adam.step(), AnomalyError);
+  CHECK(v.value().item() == 3.0);
+  CHECK(w.value().at({0}) == 1.0);
 }

@@ -7,10 +7,10 @@
 using namespace atto;
 
 TEST_CASE("TransformerEncoderLayer and TransformerDecoderLayer: whole-block gradient checks, pre- and post-norm") {
-  for (bool norm_first : {true, false}) {
-    CAPTURE(norm_first);
+  for (bool normalize_first : {true, false}) {
+    CAPTURE(normalize_first);
     Generator gen(21);
-    const TransformerOptions options{.d_model = 4, .num_heads = 2, .feedforward = 5, .norm_first = norm_first};
+    const TransformerOptions options{.features = 4, .num_heads = 2, .intermediate_dim = 5, .normalize_first = normalize_first};
     TransformerEncoderLayer encoder(options, gen);
     TransformerDecoderLayer decoder(options, gen);
     const Tensor memory_mask = tensor({{1, 1, 0}, {1, 1, 1}});
@@ -27,10 +27,10 @@ TEST_CASE("TransformerEncoderLayer and TransformerDecoderLayer: whole-block grad
 }
 
 TEST_CASE("TransformerDecoderLayer: decoding step by step from a cache gives forward's rows, pre- and post-norm") {
-  for (bool norm_first : {true, false}) {
-    CAPTURE(norm_first);
+  for (bool normalize_first : {true, false}) {
+    CAPTURE(normalize_first);
     Generator gen(23);
-    TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2, .feedforward = 6, .norm_first = norm_first}, gen);
+    TransformerDecoderLayer decoder({.features = 4, .num_heads = 2, .intermediate_dim = 6, .normalize_first = normalize_first}, gen);
     const Tensor x = gen.normal({2, 5, 4}), memory = gen.normal({2, 3, 4});
     const Tensor memory_mask = tensor({{1, 1, 0}, {1, 1, 1}});
     const auto whole = decoder(Var(x), Var(memory), {.memory_mask = memory_mask, .return_attention_scores = true});
@@ -48,7 +48,7 @@ TEST_CASE("TransformerDecoderLayer: decoding step by step from a cache gives for
 
 TEST_CASE("TransformerDecoderLayer: causal (a later target changes no earlier output), padding ignored") {
   Generator gen(22);
-  TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2}, gen);
+  TransformerDecoderLayer decoder({.features = 4, .num_heads = 2}, gen);
   const Tensor x = gen.normal({1, 4, 4}), memory = gen.normal({1, 3, 4});
   const Tensor memory_mask = tensor({{1, 1, 0}});
   const Tensor base = decoder(Var(x), Var(memory), {.memory_mask = memory_mask}).output.value();
@@ -67,14 +67,14 @@ TEST_CASE("TransformerDecoderLayer: causal (a later target changes no earlier ou
 }
 
 TEST_CASE("Transformer layers: options and shapes they refuse, named in the message") {
-  CHECK_THROWS_WITH_AS(TransformerEncoderLayer({.d_model = 6, .num_heads = 4}),
-                       "TransformerEncoderLayer: d_model 6 must be a positive multiple of num_heads 4, feedforward 0 >= 0",
+  CHECK_THROWS_WITH_AS(TransformerEncoderLayer({.features = 6, .num_heads = 4}),
+                       "TransformerEncoderLayer: features 6 must be a positive multiple of num_heads 4, intermediate_dim 0 >= 0",
                        ArgumentError);
-  CHECK_THROWS_AS(TransformerDecoderLayer({.d_model = 4, .num_heads = 2, .dropout = 1}), ArgumentError);
-  TransformerEncoderLayer encoder({.d_model = 4, .num_heads = 2});
+  CHECK_THROWS_AS(TransformerDecoderLayer({.features = 4, .num_heads = 2, .dropout = 1}), ArgumentError);
+  TransformerEncoderLayer encoder({.features = 4, .num_heads = 2});
   CHECK_THROWS_WITH_AS(encoder(Var(zeros({2, 3, 5}))),
                        "TransformerEncoderLayer: input (2,3,5) is not (batch, length, 4)", ShapeError);
-  TransformerDecoderLayer decoder({.d_model = 4, .num_heads = 2});
+  TransformerDecoderLayer decoder({.features = 4, .num_heads = 2});
   CHECK_THROWS_WITH_AS(decoder(Var(zeros({2, 3, 4})), Var(zeros({2, 3}))),
                        "TransformerDecoderLayer: memory (2,3) is not (batch, length, 4)", ShapeError);
   CHECK_THROWS_AS(encoder(Var(zeros({2, 3, 4})), {.padding_mask = zeros({2, 4})}), ShapeError);  // a mask of the wrong length

@@ -106,7 +106,7 @@ TEST_CASE("reference: MultiHeadAttention, Keras's formula and torch's own module
                                   .value_dim = fixture.index_option("value_dim"),
                                   .query_features = inputs.at("query").shape()[2],
                                   .value_features = inputs.at("value").shape()[2],
-                                  .output_shape = fixture.index_option("output_dim")});
+                                  .output_shape = {fixture.index_option("output_dim")}});
     fixture.load_parameters(attention);
     const auto result =
         attention(inputs.at("query"), inputs.at("value"),
@@ -197,10 +197,10 @@ TEST_CASE("reference: TransformerEncoderLayer and TransformerDecoderLayer agains
   for (const char* norm : {"pre_norm", "post_norm"}) {
     CAPTURE(norm);
     const Fixture encoder_fixture(std::string("transformer_encoder_") + norm);
-    const TransformerOptions options{.d_model = encoder_fixture.index_option("d_model"),
+    const TransformerOptions options{.features = encoder_fixture.index_option("d_model"),
                                      .num_heads = encoder_fixture.index_option("num_heads"),
-                                     .feedforward = encoder_fixture.index_option("feedforward"),
-                                     .norm_first = encoder_fixture.index_option("norm_first") == 1};
+                                     .intermediate_dim = encoder_fixture.index_option("feedforward"),
+                                     .normalize_first = encoder_fixture.index_option("norm_first") == 1};
     TransformerEncoderLayer encoder(options);
     encoder_fixture.load_parameters(encoder);
     const auto encoder_inputs = encoder_fixture.inputs();

@@ -119,7 +119,8 @@ TEST_CASE("reference: scaled dot-product attention, fused and composed") {
       check_op(name, [fused](const Fixture& f, const Inputs& in) {
         const Tensor bias = f.has("const.bias") ? f.tensor("const.bias") : Tensor();
         const auto attend = fused ? scaled_dot_product_attention : scaled_dot_product_attention_composed;
-        return attend(in.at("q"), in.at("k"), in.at("v"), f.option("scale"), f.flag("causal"), bias);
+        return attend(in.at("q"), in.at("k"), in.at("v"), f.option("scale"),
+                      f.flag("causal") ? AttentionMask::causal : AttentionMask::none, bias);
       });
     }
   }

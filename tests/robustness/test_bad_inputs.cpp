@@ -143,7 +143,7 @@ TEST_CASE("bad inputs: masks of the wrong shape") {
       "LSTM: mask (5,2) for input (2,5,3): need (2, 5)");
   check_throws<ShapeError>(
       [] {
-        return scaled_dot_product_attention(input({2, 3, 4}), input({2, 5, 4}), input({2, 5, 4}), 1, false, zeros({2, 5, 3}));
+        return scaled_dot_product_attention(input({2, 3, 4}), input({2, 5, 4}), input({2, 5, 4}), 1, AttentionMask::none, zeros({2, 5, 3}));
       },
       "scaled_dot_product_attention: bias (2,5,3) for scores (2,3,5)");
 }
@@ -187,8 +187,7 @@ TEST_CASE("bad inputs: NaN and Inf under anomaly mode name the op that made them
   Dense dense(2, {.units = 2});
   const Tensor poisoned = tensor({{1, std::numeric_limits<Real>::quiet_NaN()}});
   check_throws<AnomalyError>([&] { return dense(Var(poisoned)); },
-                             "anomaly: forward of matmul produced NaN or Inf in its (1,2) output; its inputs:\n"
-                             "  input 0: leaf (1,2) (already non-finite)\n  input 1: leaf (2,2)");
+                             "anomaly: matmul was given NaN or Inf in its input 0 (leaf (1,2))");
   Var x(tensor({-1, 2}), true);
   check_throws<AnomalyError>(
       [&] { return log(x); },

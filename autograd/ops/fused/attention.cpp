@@ -52,7 +52,7 @@ bool broadcasts_to(const Shape& from, const Shape& to) {
 namespace detail {
 
 AttentionShape check_attention(std::string_view op, const Tensor& q, const Tensor& k, const Tensor& v, Real scale,
-                               const Tensor& bias) {
+                               int mask, const Tensor& bias) {
   const int r = q.rank();
   if (r < 2 || k.rank() != r || v.rank() != r) {
     throw_shape_error(op, "q {}, k {}, v {}: need (..., Tq, d), (..., Tv, d), (..., Tv, dv)", q.shape(), k.shape(),
@@ -69,6 +69,9 @@ AttentionShape check_attention(std::string_view op, const Tensor& q, const Tenso
                       v.shape());
   }
   if (!std::isfinite(scale)) throw_argument_error(op, "scale {} is not a finite number", scale);
+  if (mask != static_cast<int>(AttentionMask::none) && mask != static_cast<int>(AttentionMask::causal)) {
+    throw_argument_error(op, "mask {} is neither AttentionMask::none nor AttentionMask::causal", mask);
+  }
   if (!is_unset(bias)) {
     Shape scores = q.shape();
     scores[r - 1] = s.tv;
@@ -232,10 +235,11 @@ void backward_head(const Head& h, const Real* out, const Real* row_max, const Re
 }  // namespace
 
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), bias broadcasting to (..., Tq, Tv) -> (..., Tq, dv)
-Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, bool causal,
+Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real scale, AttentionMask mask,
                                  const Tensor& scores_bias) {
   const AttentionShape s = detail::check_attention("scaled_dot_product_attention", q.value(), k.value(), v.value(),
-                                                    scale, scores_bias);
+                                                    scale, static_cast<int>(mask), scores_bias);
+  const bool causal = mask == AttentionMask::causal;
   // A bias that broadcasts to the scores (a mask shared by every head, say)
   // is expanded to their full shape, so that each head reads its own.
   Shape scores_shape = q.shape();
