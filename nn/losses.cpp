@@ -16,6 +16,10 @@ Var mse_loss(const Var& prediction, const Tensor& target) {
     throw_shape_error("mse_loss", "prediction {} and target {} differ", prediction.shape(), target.shape());
   }
   const Var error = prediction - Var(target);
+  // An empty batch has nothing to learn from: a loss of 0 (and gradients of
+  // 0), as cross_entropy gives when every row is ignored, rather than
+  // PyTorch's NaN.
+  if (prediction.numel() == 0) return sum(error * error);
   return mean(error * error);
 }
 
@@ -69,8 +73,9 @@ Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets) {
   const Tensor per_element = map("binary_cross_entropy_with_logits", x, targets, [](Real xv, Real tv) {
     return std::max(xv, Real(0)) - xv * tv + std::log1p(std::exp(-std::abs(xv)));
   });
-  const Real count = static_cast<Real>(x.numel());
-  return record("binary_cross_entropy_with_logits", atto::mean(per_element), {logits},
+  // An empty batch gives 0, as mse_loss does (nn/losses.h).
+  const Real count = static_cast<Real>(std::max<Index>(x.numel(), 1));
+  return record("binary_cross_entropy_with_logits", x.numel() == 0 ? scalar(0) : atto::mean(per_element), {logits},
                 [x, targets, count](const Tensor& g) -> Grads {
                   // loss = mean(softplus(x) - x t)  ->  dx = g (sigmoid(x) - t) / n
                   const Real scale = g.item() / count;

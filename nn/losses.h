@@ -5,7 +5,9 @@
 
 namespace atto {
 
-// mean((prediction - target)^2) over every element.
+// mean((prediction - target)^2) over every element; 0 for an empty batch
+// (PyTorch gives NaN and a warning), as cross_entropy gives 0 when every row
+// is ignored: nothing to learn from, and nothing to poison the weights.
 [[nodiscard]] Var mse_loss(const Var& prediction, const Tensor& target);
 
 // Cross-entropy from unnormalised scores: logits (N, C) or (N, T, C), targets
@@ -20,6 +22,7 @@ namespace atto {
 // Binary cross-entropy from logits, targets in [0, 1], computed stably as
 //   max(x, 0) - x t + log(1 + exp(-|x|))
 // which equals -t log sigmoid(x) - (1 - t) log(1 - sigmoid(x)) without overflow.
+// The mean over every element; 0 for an empty batch, as mse_loss.
 [[nodiscard]] Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets);
 
 }  // namespace atto

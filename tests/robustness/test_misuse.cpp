@@ -219,3 +219,105 @@ TEST_CASE("misuse: a temporary left by a killed save is removed by the next save
   CHECK(std::filesystem::exists(unrelated));
   for (const std::string& name : {path, live, unrelated}) std::filesystem::remove(name);
 }
+
+// The second round: each class a hostile catalogue found, one case or more
+// each, with the message the user reads.
+TEST_CASE("misuse, round 2: enums cast from numbers they do not hold") {
+  const Tensor a = ones({2, 2});
+  check_throws<ArgumentError>([&] { return matmul(a, a, static_cast<Transpose>(7)); },
+                              "matmul: transpose 7 is not Transpose::none, a, b or both");
+  Tensor out = zeros({2, 2});
+  check_throws<ArgumentError>([&] { matmul_into(out, a, a, Transpose::none, static_cast<Into>(3)); },
+                              "matmul_into: mode 3 is neither Into::replace nor Into::add");
+  check_throws<ArgumentError>([] { return Attention({.score_mode = static_cast<AttentionScore>(9)}); },
+                              "Attention: score_mode 9 is neither AttentionScore::dot nor AttentionScore::concat");
+  check_throws<ArgumentError>([] { return LSTM(2, 3, {.implementation = static_cast<LSTMImplementation>(5)}); },
+                              "LSTM: implementation 5 is neither LSTMImplementation::fused nor ::composed");
+  check_throws<ArgumentError>([] { return Conv2D(1, {.filters = 1, .padding = static_cast<Padding>(7)}); },
+                              "Conv2D: padding 7 is neither Padding::valid nor Padding::same");
+  check_throws<ArgumentError>([] { return Dense(2, {.units = 2, .activation = static_cast<Activation>(42)}); },
+                              "Dense: activation 42 is not one of Activation's values");
+  check_throws<ArgumentError>([] { return ActivationLayer(static_cast<Activation>(-1)); },
+                              "ActivationLayer: activation -1 is not one of Activation's values");
+  check_throws<ArgumentError>([] { return Vocabulary({"a"}, static_cast<Tokenization>(2)); },
+                              "Vocabulary: tokenization 2 is neither Tokenization::characters nor ::words");
+  const Var x(ones({1, 2, 3}));
+  check_throws<ArgumentError>(
+      [&] { return scaled_dot_product_attention(x, x, x, 1, static_cast<AttentionMask>(4)); },
+      "scaled_dot_product_attention: mask 4 is neither AttentionMask::none nor AttentionMask::causal");
+}
+
+TEST_CASE("misuse, round 2: sizes, strides, rows and lengths out of range; arithmetic that would overflow") {
+  Conv2D huge_strides(1, {.filters = 1, .strides = std::numeric_limits<Index>::max(), .padding = Padding::same});
+  CHECK(huge_strides(Var(zeros({1, 4, 4, 1}))).shape() == Shape{1, 1, 1, 1});
+  check_throws<ArgumentError>([] { return Dense(Index{1} << 40, {.units = Index{1} << 40}); },
+                              "Dense: a kernel of 1099511627776 x 1099511627776 has too many elements to count");
+  check_throws<ArgumentError>([] { return LSTMCell(2, std::numeric_limits<Index>::max() / 2); },
+                              fmt::format("LSTMCell: a recurrent_kernel of {0} x 4 x {0} has too many elements to count",
+                                          std::numeric_limits<Index>::max() / 2));
+  check_throws<ArgumentError>([] { return max_pool2d(Var(zeros({1, 4, 4, 1})), 0); },
+                              "max_pool2d: pool 0 must be positive");
+  const Var table(ones({4, 2}), true);
+  check_throws<ArgumentError>([&] { return take_rows(table, Ids({1, 2}), 99); },
+                              "take_rows: skip_row 99 is not a row of a (4,2) table (no row to skip: std::nullopt)");
+  check_throws<ArgumentError>([&] { return take_rows(table, Ids({1, 2}), -1); },
+                              "take_rows: skip_row -1 is not a row of a (4,2) table (no row to skip: std::nullopt)");
+  const Vocabulary vocab({"a", "b"}, Tokenization::characters);
+  check_throws<ArgumentError>([&] { return vocab.encode_batch_ids(std::vector<std::string>{"ab"}, {.length = -1}); },
+                              "encode_batch_ids: length -1 must be positive, or 0 for the longest text's");
+  const Var q(ones({2, 3, 4})), kv(ones({2, 5, 4}));
+  check_throws<ShapeError>([&] { return scaled_dot_product_attention(q, kv, kv, 1, AttentionMask::none, zeros({7, 0})); },
+                           "scaled_dot_product_attention: bias (7,0) for scores (2,3,5)");
+  check_throws<ArgumentError>(
+      [&] { return scaled_dot_product_attention(q, kv, kv, std::numeric_limits<Real>::quiet_NaN()); },
+      "scaled_dot_product_attention: scale nan is not a finite number");
+  const Var x(zeros({2, 3, 2})), state(zeros({2, 2})), kernel(zeros({2, 8})), recurrent(zeros({2, 8})), bias(zeros({8}));
+  check_throws<ShapeError>([&] { return lstm_sequence(x, state, state, kernel, recurrent, bias, zeros({7, 0})); },
+                           "lstm_sequence: mask (7,0) for x (2,3,2): need (B, T) = (2, 3)");
+}
+
+TEST_CASE("misuse, round 2: errors name the call the user made and the argument passed") {
+  TransformerDecoderLayer decoder({.features = 4, .num_heads = 2});
+  const Var target(zeros({2, 3, 4})), memory(zeros({2, 6, 4}));
+  check_throws<ShapeError>([&] { return decoder(target, memory, {.target_mask = ones({2, 5})}); },
+                           "TransformerDecoderLayer: target_mask (2,5): need (2,3)");
+  check_throws<ShapeError>([&] { return decoder(target, memory, {.memory_mask = ones({2, 3})}); },
+                           "TransformerDecoderLayer: memory_mask (2,3): need (2,6)");
+  TransformerEncoderLayer encoder({.features = 4, .num_heads = 2});
+  check_throws<ShapeError>([&] { return encoder(target, {.padding_mask = ones({2, 4})}); },
+                           "TransformerEncoderLayer: padding_mask (2,4): need (2,3)");
+  check_throws<ArgumentError>([] { return TransformerEncoderLayer({.features = 4, .layer_norm_epsilon = 0}); },
+                              "TransformerEncoderLayer: layer_norm_epsilon 0 must be positive");
+  Conv2D conv(1, {.filters = 1, .kernel_size = 5});
+  check_throws<ShapeError>([&] { return conv(Var(zeros({1, 4, 4, 1}))); },
+                           "Conv2D: input (1,4,4,1): height 4 is smaller than the 5x5 kernel (valid padding)");
+  check_throws<ArgumentError>(
+      [] { return MultiHeadAttention({.num_heads = 2, .key_dim = 3, .value_dim = -2, .query_features = 4}); },
+      "MultiHeadAttention: value_dim -2 must be >= 1, or 0 for its default");
+  const Var x(zeros({2, 3, 2})), h0(zeros({3, 2})), c0(zeros({2, 2}));
+  const Var kernel(zeros({2, 8})), recurrent(zeros({2, 8})), bias(zeros({8}));
+  check_throws<ShapeError>([&] { return lstm_sequence_composed(x, h0, c0, kernel, recurrent, bias); },
+                           "lstm_sequence_composed: recurrent (2,8), bias (8), h0 (3,2), c0 (2,2): need (2, 8), (8), "
+                           "(2,2) and (2,2)");
+}
+
+TEST_CASE("misuse, round 2: losses over an empty batch are 0 with zero gradients, not an error and not NaN") {
+  Var prediction(zeros({0, 3}), true), logits(zeros({0}), true);
+  const Var mse = mse_loss(prediction, zeros({0, 3}));
+  const Var bce = binary_cross_entropy_with_logits(logits, zeros({0}));
+  CHECK(mse.item() == 0);
+  CHECK(bce.item() == 0);
+  mse.backward();
+  bce.backward();
+  CHECK(prediction.grad().shape() == Shape{0, 3});
+  CHECK(logits.grad().numel() == 0);
+}
+
+TEST_CASE("misuse, round 2: a constant an op kept, written before backward, is refused, not silently used") {
+  Var x(tensor({1.0, 1.0}), true);
+  Tensor condition = tensor({1.0, 0.0});
+  const Var y = where(condition, x * 2.0, x * 3.0);
+  condition.fill(0);
+  CHECK_THROWS_WITH_AS(sum(y).backward(), doctest::Contains("where (2) used its condition (2)"), ArgumentError);
+  CHECK_FALSE(x.has_grad());
+}
