@@ -13,9 +13,13 @@
 #include <cstring>
 #include <memory>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#ifdef ATTO_BENCH_CBLAS
+#include <cblas.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,15 +100,17 @@ class BackgroundLoad {
 
 // Median ms at 1 and at 2 threads, the two timed in turn (1, 2, 1, 2, ...)
 // so that a slow spell of a shared machine falls on both alike.
-std::pair<double, double> one_and_two_threads(int reps, const std::function<void()>& run) {
+// `set_threads` sets the thread count of whatever `run` runs.
+std::pair<double, double> one_and_two_threads(int reps, const std::function<void()>& run,
+                                              const std::function<void(int)>& set_threads = atto::set_num_threads) {
   std::vector<double> ms[2];
   for (int threads : {1, 2, 1, 2}) {  // warm-up: caches, and the thread pool at both sizes
-    atto::set_num_threads(threads);
+    set_threads(threads);
     run();
   }
   for (int rep = 0; rep < reps; ++rep) {
     for (int threads : {1, 2}) {
-      atto::set_num_threads(threads);
+      set_threads(threads);
       const auto start = std::chrono::steady_clock::now();
       run();
       ms[threads - 1].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
@@ -131,17 +137,38 @@ void bench_scaling(const Options& options) {
                same_bits(results[0], results[1]) ? "yes" : "NO", c.target > 0 ? fmt::format("   (target >= {}x)", c.target) : "");
   }
   // The product alone, ten times over: a ratio that holds in one run only
-  // is not a property of the kernel.
+  // is not a property of the kernel. OpenBLAS's own ratio in each round,
+  // when it is installed, tells a slow spell of the machine from the kernel.
   fmt::print("\n## sgemm 1024^3, 2 threads vs 1, ten rounds of {} runs each (target >= 1.8x in every round)\n", options.reps);
   const std::vector<ScalingCase> all = cases();
   const ScalingCase& product = all.front();
-  std::vector<double> rounds;
+  std::vector<double> rounds, peer_rounds;
   for (int round = 0; round < 10; ++round) {
     const auto [one, two] = one_and_two_threads(options.reps, [&] { product.run(); });
     rounds.push_back(one / two);
+#ifdef ATTO_BENCH_CBLAS
+    if constexpr (std::is_same_v<Real, float>) {
+      const atto::Tensor a = atto::Generator(9).uniform({1024, 1024}, -1, 1);
+      atto::Tensor c = atto::Tensor::empty({1024, 1024});
+      const auto [peer_one, peer_two] = one_and_two_threads(
+          options.reps,
+          [&] {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1024, 1024, 1024, 1.0f, a.data(), 1024, a.data(),
+                        1024, 0.0f, c.data(), 1024);
+          },
+          [](int threads) { openblas_set_num_threads(threads); });
+      peer_rounds.push_back(peer_one / peer_two);
+    }
+#endif
   }
+  fmt::print("attograd: ");
   for (double r : rounds) fmt::print("{:.2f}x ", r);
   fmt::print("  lowest {:.2f}x\n", *std::min_element(rounds.begin(), rounds.end()));
+  if (!peer_rounds.empty()) {
+    fmt::print("OpenBLAS: ");
+    for (double r : peer_rounds) fmt::print("{:.2f}x ", r);
+    fmt::print("  lowest {:.2f}x\n", *std::min_element(peer_rounds.begin(), peer_rounds.end()));
+  }
   // The same with one core busy: 2 threads must not lose to 1 by more than a
   // few percent (core/parallel.h says how the kernels share work).
   fmt::print("\n## thread scaling with one core busy (a spinning child process)\n");
