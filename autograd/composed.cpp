@@ -22,6 +22,19 @@ Var softmax_composed(const Var& x) {
   return e / sum(e, -1, true);
 }
 
+Var sliding_windows_composed(const Var& x, Index kernel_size, Index strides) {
+  const detail::WindowShape s =
+      detail::check_sliding_windows("sliding_windows_composed", x.value(), kernel_size, strides);
+  std::vector<Var> shifted;
+  for (Index dy = 0; dy < kernel_size; ++dy) {
+    const Var band = slice(x, 1, dy, dy + (s.rows - 1) * strides + 1, strides);
+    for (Index dx = 0; dx < kernel_size; ++dx) {
+      shifted.push_back(slice(band, 2, dx, dx + (s.cols - 1) * strides + 1, strides));
+    }
+  }
+  return concat(shifted, 3);
+}
+
 Var layer_norm_composed(const Var& x, const Var& gamma, const Var& beta, Real eps) {
   const Var centred = x - mean(x, -1, true);
   const Var variance = mean(centred * centred, -1, true);

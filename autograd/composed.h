@@ -21,11 +21,15 @@ namespace atto {
                                                         AttentionMask mask = AttentionMask::none,
                                           const Tensor& bias = Tensor());
 
+// The k^2 shifted, strided slices of x concatenated on the last axis.
+[[nodiscard]] Var sliding_windows_composed(const Var& x, Index kernel_size, Index strides);
+
+// (x - mean) / sqrt(variance + eps) * gamma + beta, each from mean and products.
+[[nodiscard]] Var layer_norm_composed(const Var& x, const Var& gamma, const Var& beta, Real eps);
+
 // The LSTM written as a cell from primitives (see lstm_sequence for shapes).
 // One step: z = x kernel + h recurrent + bias, split into the gates i, f, g, o;
 // c' = sig(f) * c + sig(i) * tanh(g); h' = sig(o) * tanh(c').
-[[nodiscard]] Var layer_norm_composed(const Var& x, const Var& gamma, const Var& beta, Real eps);
-
 struct LSTMState {
   Var h, c;  // each (B, U)
 };

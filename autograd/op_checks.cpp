@@ -86,6 +86,8 @@ std::vector<OpCheck> make_checks() {
       {"layer_norm", {{2, 3, 5}, {5}, {5}}, [](const Vars& v) { return layer_norm(v[0], v[1], v[2], 1e-5); }},
       {"layer_norm_composed", {{2, 3, 5}, {5}, {5}},
        [](const Vars& v) { return layer_norm_composed(v[0], v[1], v[2], 1e-5); }},
+      {"sliding_windows", {{2, 5, 4, 2}}, [](const Vars& v) { return sliding_windows(v[0], 2, 2); }},
+      {"sliding_windows_composed", {{2, 5, 4, 2}}, [](const Vars& v) { return sliding_windows_composed(v[0], 2, 2); }},
       {"softmax", {{3, 5}}, [](const Vars& v) { return softmax(v[0]); }},
       {"log_softmax", {{3, 5}}, [](const Vars& v) { return log_softmax(v[0]); }},
       {"softmax_cross_entropy", {{4, 5}}, [](const Vars& v) { return softmax_cross_entropy(v[0], targets(), -1); }},

@@ -7,7 +7,8 @@
 // take_rows (the lookup behind embeddings).
 // Fused, with hand-written backward: softmax, log_softmax,
 // softmax_cross_entropy, scaled_dot_product_attention, lstm_sequence,
-// layer_norm (each has a composed twin in autograd/composed.h).
+// layer_norm, sliding_windows (each has a composed twin in
+// autograd/composed.h).
 #pragma once
 
 #include "autograd/var.h"
@@ -114,6 +115,12 @@ enum class AttentionMask { none, causal };
 // leaves the final state at the last real step).
 [[nodiscard]] Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel, const Var& recurrent, const Var& bias,
                   const Tensor& mask = Tensor());
+
+// im2col: every k x k window of each image, stride apart, as one row:
+// x (N, H, W, C) -> (N, H', W', k k C), H' = (H - k) / stride + 1, each row
+// ordered dy, dx, channel (a (k, k, C, filters) kernel read as a matrix).
+// No padding: pad first (nn/conv2d.h's image_windows does, for Keras's rules).
+[[nodiscard]] Var sliding_windows(const Var& x, Index kernel_size, Index strides);
 
 // Layer normalisation over the last axis (Ba et al., 2016): each row less
 // its mean, over its standard deviation (the biased one, as PyTorch and

@@ -43,10 +43,10 @@ Var windows(const char* op, const Var& x, Index kernel_size, Index strides, Padd
   }
   check_padding(op, padding);
   const Index height = x.shape()[1], width = x.shape()[2];
-  // Output size per axis and the zeros to add before and after (Keras's and
-  // TensorFlow's rule for same: the odd zero goes after).
+  // The zeros to add before and after each axis (Keras's and TensorFlow's
+  // rule for same: ceil(size / strides) windows, the odd zero after).
   struct Axis {
-    Index out, before, after;
+    Index before, after;
   };
   const auto plan = [&](Index size, const char* name) {
     if (padding == Padding::valid) {
@@ -54,22 +54,15 @@ Var windows(const char* op, const Var& x, Index kernel_size, Index strides, Padd
         throw_shape_error(op, "input {}: {} {} is smaller than the {}x{} kernel (valid padding)", x.shape(), name, size,
                           kernel_size, kernel_size);
       }
-      return Axis{(size - kernel_size) / strides + 1, 0, 0};
+      return Axis{0, 0};
     }
     const Index out = size / strides + (size % strides != 0);  // ceil(size / strides), which size + strides - 1 could overflow
     const Index total = std::max<Index>((out - 1) * strides + kernel_size - size, 0);
-    return Axis{out, total / 2, total - total / 2};
+    return Axis{total / 2, total - total / 2};
   };
   const Axis rows = plan(height, "height"), cols = plan(width, "width");
   const Var padded = pad_axis(pad_axis(x, 1, rows.before, rows.after), 2, cols.before, cols.after);
-  std::vector<Var> shifted;
-  for (Index dy = 0; dy < kernel_size; ++dy) {
-    const Var band = slice(padded, 1, dy, dy + (rows.out - 1) * strides + 1, strides);
-    for (Index dx = 0; dx < kernel_size; ++dx) {
-      shifted.push_back(slice(band, 2, dx, dx + (cols.out - 1) * strides + 1, strides));
-    }
-  }
-  return concat(shifted, 3);
+  return sliding_windows(padded, kernel_size, strides);
 }
 
 }  // namespace

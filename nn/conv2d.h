@@ -27,9 +27,10 @@ struct Conv2DOptions {
 // y = activation(conv(x, W) + b): x (N, H, W, in_channels) ->
 // (N, H', W', filters), W (kernel_size, kernel_size, in_channels, filters)
 // glorot_uniform, b zeros. A cross-correlation (the window is not flipped),
-// as in Keras and PyTorch. Computed by im2col: every window becomes one row
-// of kernel_size^2 in_channels values, and one matmul with W applies all
-// filters to all windows at once.
+// as in Keras and PyTorch. Computed by im2col (the fused sliding_windows
+// op, after zero padding): every window becomes one row of kernel_size^2
+// in_channels values, and one matmul with W applies all filters to all
+// windows at once.
 class Conv2D : public Layer {
  public:
   Conv2D(Index in_channels, const Conv2DOptions& options, Generator& gen = default_generator());

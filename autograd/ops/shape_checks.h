@@ -26,4 +26,10 @@ struct AttentionShape {
 AttentionShape check_attention(std::string_view op, const Tensor& q, const Tensor& k, const Tensor& v, Real scale,
                                int mask, const Tensor& bias);
 
+struct WindowShape {
+  Index batch, height, width, channels, rows, cols;  // rows, cols: the windows down and across
+};
+// x (N, H, W, C) at least kernel_size high and wide, kernel_size and strides positive.
+WindowShape check_sliding_windows(std::string_view op, const Tensor& x, Index kernel_size, Index strides);
+
 }  // namespace atto::detail

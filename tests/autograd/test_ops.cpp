@@ -61,6 +61,36 @@ TEST_CASE("fused layer_norm agrees with its composed twin, every gradient, a con
   CHECK_THROWS_AS(layer_norm(Var(zeros({2, 3})), Var(ones({3})), Var(zeros({3})), 0), ArgumentError);
 }
 
+TEST_CASE("fused sliding_windows agrees with its composed twin: overlapping, gapped and whole-image windows") {
+  Generator gen(41);
+  struct Case {
+    Shape x;
+    Index kernel, strides;
+  };
+  for (const Case& c : {Case{{2, 5, 4, 3}, 2, 1}, Case{{1, 7, 6, 2}, 3, 2}, Case{{3, 6, 9, 1}, 2, 3},
+                        Case{{2, 4, 4, 2}, 4, 1}, Case{{1, 3, 5, 1}, 1, 1}}) {
+    CAPTURE(to_string(c.x));
+    CAPTURE(c.kernel);
+    CAPTURE(c.strides);
+    const Tensor x = gen.normal(c.x);
+    Var fused_x(x, true), composed_x(x, true);
+    const Var fused = sliding_windows(fused_x, c.kernel, c.strides);
+    const Var composed = sliding_windows_composed(composed_x, c.kernel, c.strides);
+    REQUIRE(fused.shape() == composed.shape());
+    CHECK(allclose(fused.value(), composed.value(), 0, 0));
+    const Tensor w = gen.normal(fused.shape());
+    sum(fused * Var(w)).backward();
+    sum(composed * Var(w)).backward();
+    CHECK(allclose(fused_x.grad(), composed_x.grad(), 1e-12, 1e-12));
+  }
+  CHECK_THROWS_WITH_AS(sliding_windows(Var(zeros({1, 2, 5, 1})), 3, 1),
+                       "sliding_windows: x (1,2,5,1) is smaller than the 3x3 window", ShapeError);
+  CHECK_THROWS_WITH_AS(sliding_windows(Var(zeros({2, 5})), 1, 1),
+                       "sliding_windows: x (2,5) is not (batch, height, width, channels)", ShapeError);
+  CHECK_THROWS_AS(sliding_windows(Var(zeros({1, 4, 4, 1})), 2, 0), ArgumentError);
+  CHECK_THROWS_AS(sliding_windows(Var(zeros({1, 4, 4, 1})), 0, 1), ArgumentError);
+}
+
 TEST_CASE("fused cross-entropy agrees with the composed one, ignore_index included") {
   const Tensor logits = Generator(5).normal({6, 4}, 0, 2);
   const Tensor targets = tensor({0, 3, -100, 1, 2, -100});
