@@ -5,6 +5,7 @@
 #include "autograd/dot.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
+#include "autograd/graph_json.h"
 #include "autograd/jacobian_picture.h"
 #include "autograd/op_checks.h"
 #include "autograd/ops.h"

@@ -101,6 +101,7 @@ Var lstm_sequence_composed(const Var& x, const Var& h0, const Var& c0, const Var
   LSTMState state{h0, c0};
   std::vector<Var> outputs;
   for (Index t = 0; t < steps; ++t) {
+    const GraphScope scope("LSTM step");  // a picture of the graph folds the steps into one box
     const LSTMState next = lstm_cell_composed(squeeze(slice(x, 1, t, t + 1), 1), state, kernel, recurrent, bias);
     if (!is_unset(mask)) {
       const Tensor live = atto::slice(mask, 1, t, t + 1);  // (B, 1): broadcasts over units

@@ -1,7 +1,12 @@
-// Switches that change what ops record: grad mode and anomaly mode.
+// Switches that change what ops record: grad mode, anomaly mode, and the
+// scope a node is recorded in.
 #pragma once
 
 #include "core/errors.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
 
 namespace atto {
 
@@ -40,6 +45,32 @@ class AnomalyModeGuard {
 
  private:
   bool previous_;
+};
+
+// Graph scopes: every node recorded while a GraphScope lives remembers it,
+// so that a picture of the graph can fold a layer's nodes into one box (a
+// layer's call opens one; so does each step of a loop worth folding). One
+// GraphScope is one instance: two calls of the same layer are two scopes
+// of the same name, inside whichever scope was open around them. Per
+// thread, like grad mode; under NoGradGuard nothing is recorded, and a
+// GraphScope costs nothing.
+struct ScopeInstance {
+  std::string name;
+  std::uint64_t id;  // unique in the program's run
+  std::shared_ptr<const ScopeInstance> parent;
+};
+[[nodiscard]] const std::shared_ptr<const ScopeInstance>& current_graph_scope();
+
+class GraphScope {
+ public:
+  explicit GraphScope(std::string name);
+  ~GraphScope();
+  GraphScope(const GraphScope&) = delete;
+  GraphScope& operator=(const GraphScope&) = delete;
+
+ private:
+  std::shared_ptr<const ScopeInstance> previous_;
+  bool opened_;
 };
 
 }  // namespace atto

@@ -24,6 +24,8 @@ std::string GradcheckResult::report() const {
 
 namespace {
 
+thread_local GradcheckWatch* watching = nullptr;  // the innermost GradcheckWatch of this thread
+
 // Row `out` of the analytic Jacobian for every input: backward of a one-hot seed.
 std::vector<Tensor> analytic_row(Var& output, std::vector<Var>& leaves, Index out) {
   for (Var& leaf : leaves) leaf.zero_grad();
@@ -137,7 +139,15 @@ GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const st
     result.failure = fmt::format("{} threw: {}", phase, e.what());
   }
   result.passed = result.failure.empty();
+  if (watching != nullptr) watching->see(result);
   return result;
 }
+
+GradcheckWatch::GradcheckWatch(std::function<void(const GradcheckResult&)> seen)
+    : seen_(std::move(seen)), previous_(watching) {
+  watching = this;
+}
+
+GradcheckWatch::~GradcheckWatch() { watching = previous_; }
 
 }  // namespace atto

@@ -64,4 +64,21 @@ using GradcheckFn = std::function<Var(const std::vector<Var>&)>;
 GradcheckResult gradcheck(const std::string& op, const GradcheckFn& fn, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options = {});
 
+// While a GradcheckWatch lives, every gradcheck on its thread hands it the
+// result, once computed: a page that shows every check a program ran (the
+// tutorials' explorer) sees them without each call site reporting them.
+// Watches nest: the innermost sees the checks.
+class GradcheckWatch {
+ public:
+  explicit GradcheckWatch(std::function<void(const GradcheckResult&)> seen);
+  ~GradcheckWatch();
+  GradcheckWatch(const GradcheckWatch&) = delete;
+  GradcheckWatch& operator=(const GradcheckWatch&) = delete;
+  void see(const GradcheckResult& result) const { seen_(result); }
+
+ private:
+  std::function<void(const GradcheckResult&)> seen_;
+  GradcheckWatch* previous_;
+};
+
 }  // namespace atto

@@ -87,7 +87,7 @@ bool any_requires_grad(std::span<const Var> inputs) {
 }
 
 Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward,
-              std::initializer_list<Kept> kept) {
+              std::initializer_list<Kept> kept, const std::source_location& recorded_at) {
   auto node = std::make_shared<Node>();
   node->value = std::move(value);
   node->requires_grad = true;
@@ -102,6 +102,8 @@ Var make_node(std::string op, Tensor value, std::span<const Var> inputs, Backwar
   }
   for (const Tensor& t : node->seen) node->seen_versions.push_back(t.version());
   node->backward = std::move(backward);
+  node->recorded_at = recorded_at;
+  node->scope = current_graph_scope();
   return Var(std::move(node));
 }
 

@@ -29,6 +29,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <source_location>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -72,6 +73,11 @@ struct Node {
   std::vector<Tensor> seen;
   std::vector<std::uint64_t> seen_versions;
   std::vector<std::string> kept_names;
+  // Where the op recorded it (its forward and backward are there), and the
+  // graph scope it was recorded in (autograd/grad_mode.h): for pictures of
+  // the graph, not for computing.
+  std::source_location recorded_at;
+  std::shared_ptr<const ScopeInstance> scope;
 
   bool is_leaf() const { return op.empty(); }
   // A description for messages: "tanh (2,3)" or "leaf 'w' (3,4)".
@@ -168,14 +174,15 @@ struct Kept {
 namespace detail {
 [[nodiscard]] bool any_requires_grad(std::span<const Var> inputs);
 [[nodiscard]] Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward,
-                            std::initializer_list<Kept> kept);
+                            std::initializer_list<Kept> kept, const std::source_location& recorded_at);
 // Anomaly mode's forward check: throws when `value` holds NaN or Inf.
 void check_forward(const std::string& op, const Tensor& value, std::span<const Var> inputs);
 }  // namespace detail
 
 template <class Backward>
 [[nodiscard]] Var record(std::string op, Tensor value, std::span<const Var> inputs, Backward backward,
-                         std::initializer_list<Kept> kept = {}) {
+                         std::initializer_list<Kept> kept = {},
+                         const std::source_location& recorded_at = std::source_location::current()) {
   if (anomaly_mode()) detail::check_forward(op, value, inputs);
   if (!grad_enabled() || !detail::any_requires_grad(inputs)) return Var(std::move(value));
   if constexpr (std::is_invocable_v<Backward, const Tensor&>) {
@@ -183,17 +190,19 @@ template <class Backward>
                              [backward = std::move(backward)](const Tensor& g, const std::vector<bool>&) {
                                return backward(g);
                              },
-                             kept);
+                             kept, recorded_at);
   } else {
-    return detail::make_node(std::move(op), std::move(value), inputs, BackwardFn(std::move(backward)), kept);
+    return detail::make_node(std::move(op), std::move(value), inputs, BackwardFn(std::move(backward)), kept,
+                             recorded_at);
   }
 }
 
 template <class Backward>
 [[nodiscard]] Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, Backward backward,
-                         std::initializer_list<Kept> kept = {}) {
+                         std::initializer_list<Kept> kept = {},
+                         const std::source_location& recorded_at = std::source_location::current()) {
   return record(std::move(op), std::move(value), std::span<const Var>(inputs.begin(), inputs.size()),
-                std::move(backward), kept);
+                std::move(backward), kept, recorded_at);
 }
 
 // True when every element is finite (no NaN, no Inf).

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/format.h"
 #include "core/ids.h"
+#include "core/json.h"
 #include "core/kernel_dispatch.h"
 #include "core/map.h"
 #include "core/matmul.h"

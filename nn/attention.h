@@ -54,6 +54,7 @@ class ScoredAttention : public Module {
   };
   Result forward(const Var& query, const Var& value, const AttentionMasks& masks = {});
   Result operator()(const Var& query, const Var& value, const AttentionMasks& masks = {}) {
+    const GraphScope scope(type_name());
     return forward(query, value, masks);
   }
 

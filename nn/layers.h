@@ -76,8 +76,14 @@ class Embedding : public Layer {
   [[nodiscard]] Var forward(const Var& ids) override;
   [[nodiscard]] Var forward(const Tensor& ids);
   [[nodiscard]] Var forward(const Ids& ids);  // exact at any vocabulary size (core/ids.h)
-  [[nodiscard]] Var operator()(const Tensor& ids) { return forward(ids); }
-  [[nodiscard]] Var operator()(const Ids& ids) { return forward(ids); }
+  [[nodiscard]] Var operator()(const Tensor& ids) {
+    const GraphScope scope(type_name());
+    return forward(ids);
+  }
+  [[nodiscard]] Var operator()(const Ids& ids) {
+    const GraphScope scope(type_name());
+    return forward(ids);
+  }
   using Layer::operator();
   [[nodiscard]] std::string type_name() const override { return "Embedding"; }
   const Var& table() const { return table_; }

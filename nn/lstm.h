@@ -28,7 +28,10 @@ class LSTMCell : public Module {
   LSTMCell(Index input_dim, Index units, Generator& gen = default_generator());
   // x (B, input_dim), state (B, units) each -> the next state; h is the output.
   LSTMState forward(const Var& x, const LSTMState& state) const;
-  LSTMState operator()(const Var& x, const LSTMState& state) const { return forward(x, state); }
+  LSTMState operator()(const Var& x, const LSTMState& state) const {
+    const GraphScope scope("LSTMCell step");
+    return forward(x, state);
+  }
   // h = c = 0, as Keras starts when no initial_state is given.
   LSTMState zero_state(Index batch) const;
   [[nodiscard]] std::string type_name() const override { return "LSTMCell"; }
@@ -72,6 +75,7 @@ class LSTM : public Module {
                  const Tensor& mask = Tensor()) const;
   Result operator()(const Var& x, const std::optional<LSTMState>& initial_state = std::nullopt,
                     const Tensor& mask = Tensor()) const {
+    const GraphScope scope(type_name());
     return forward(x, initial_state, mask);
   }
   [[nodiscard]] std::string type_name() const override { return "LSTM"; }

@@ -18,6 +18,7 @@
 // Modules hold pointers to their children, so they are neither copied nor moved.
 #pragma once
 
+#include "autograd/grad_mode.h"
 #include "autograd/var.h"
 
 #include <string>
@@ -76,11 +77,16 @@ class Module {
 [[nodiscard]] Shape parameter_shape(std::string_view layer, std::string_view parameter,
                                     std::initializer_list<Index> dims);
 
-// A module with one input and one output: what Sequential chains.
+// A module with one input and one output: what Sequential chains. Calling
+// it records its nodes in a graph scope of its type's name (a picture of
+// the graph folds them into one box).
 class Layer : public Module {
  public:
   [[nodiscard]] virtual Var forward(const Var& x) = 0;
-  [[nodiscard]] Var operator()(const Var& x) { return forward(x); }
+  [[nodiscard]] Var operator()(const Var& x) {
+    const GraphScope scope(type_name());
+    return forward(x);
+  }
 };
 
 }  // namespace atto

@@ -70,7 +70,10 @@ class TransformerEncoderLayer : public Module {
     Var weights;  // self-attention (B, heads, T, T); empty unless return_attention_scores
   };
   Result forward(const Var& x, const TransformerEncoderMasks& masks = {});
-  Result operator()(const Var& x, const TransformerEncoderMasks& masks = {}) { return forward(x, masks); }
+  Result operator()(const Var& x, const TransformerEncoderMasks& masks = {}) {
+    const GraphScope scope(type_name());
+    return forward(x, masks);
+  }
   [[nodiscard]] std::string type_name() const override { return "TransformerEncoderLayer"; }
 
  private:
@@ -93,6 +96,7 @@ class TransformerDecoderLayer : public Module {
   // Self-attention is causal: target position i sees targets j <= i.
   Result forward(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {});
   Result operator()(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {}) {
+    const GraphScope scope(type_name());
     return forward(x, memory, masks);
   }
   // One step of greedy decoding, without a graph and without dropout: the

@@ -46,9 +46,16 @@ Var Translator::predict(const Var& decoder_outputs, const Encoded& encoded, Var*
 }
 
 Var Translator::forward(const Tensor& source, const Tensor& decoder_input) {
-  const Encoded encoded = encode(source);
-  const SequenceLayer::Result decoded =
-      decoder_->run(target_embedding_(decoder_input), initial_decoder_state(encoded), Tensor());
+  // Scopes name the three parts in a picture of the graph.
+  const Encoded encoded = [&] {
+    const GraphScope scope("encoder");
+    return encode(source);
+  }();
+  const SequenceLayer::Result decoded = [&] {
+    const GraphScope scope("decoder");
+    return decoder_->run(target_embedding_(decoder_input), initial_decoder_state(encoded), Tensor());
+  }();
+  const GraphScope scope(attention_ ? "attention and output" : "output");
   return predict(decoded.outputs, encoded, nullptr);
 }
 

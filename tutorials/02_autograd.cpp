@@ -17,6 +17,7 @@
 //
 // Run it:  build/tutorials/02_autograd [--quick] [--seed S] [--out DIR]
 #include "autograd/autograd.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 
@@ -50,6 +51,9 @@ Var sigmoid_with_typo(const Var& x) {
 int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 02: a graph built by hand, backward, gradient checks, graph export.");
+  // The explorer page (02_autograd.html, full mode or --html) shows the
+  // neuron's graph to click through and every gradient check below.
+  tutorial::Explorer page(options, "Tutorial 02: autograd by hand");
 
   // ## 1. One neuron, by hand
   //
@@ -89,6 +93,7 @@ int main(int argc, char** argv) {
   // The graph as it stands now, each node with its value and gradient, for
   // the picture of section 5 (drawn before section 3 changes the gradients).
   const std::string graph = to_dot(o);
+  page.add_graph("the neuron o = tanh(x1 w1 + x2 w2 + b)", o);
 
   // ## 3. Gradients accumulate
   //
@@ -157,6 +162,7 @@ int main(int argc, char** argv) {
   } else {
     fmt::print("(install graphviz to render it: dot -Tsvg {} -o graph.svg)\n", dot_path);
   }
+  page.save("02_autograd");
   // Now write these backward functions yourself, and have them graded:
   fmt::print("\nnow write them yourself: make exercise 1 (broadcasting), 2 (tanh, sigmoid), 3 (matmul),\n"
              "5 (the topological order, and a variable used twice)\n");

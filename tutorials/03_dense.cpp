@@ -9,6 +9,7 @@
 //
 // Run it:  build/tutorials/03_dense [--quick] [--threads N] [--seed S] [--out DIR]
 #include "nn/nn.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/svg.h"
 
@@ -202,6 +203,16 @@ int main(int argc, char** argv) {
   tutorial::line_chart(losses, "Training loss of the spiral classifier, per epoch", "epoch",
                        "mean cross-entropy on the training points").save(curve);
   fmt::print("wrote {} and {}\n", regions, curve);
+  // The explorer page (full mode or --html): the loss curve, and the graph
+  // of the loss on the first eight training points, through the three layers.
+  tutorial::Explorer page(options, "Tutorial 03: a Dense network on three spirals");
+  page.add_curve({.title = "Training loss per epoch", .y_label = "mean cross-entropy", .series = {{"training", losses}}});
+  if (page.enabled()) {
+    const std::vector<Index> first = {0, 1, 2, 3, 4, 5, 6, 7};
+    page.add_graph("the loss on eight training points",
+                   cross_entropy(model(Var(take(inputs, first))), take(data.labels, first)), &model);
+  }
+  page.save("03_dense");
 
   // The headline: the three arms told apart on points never trained on.
   const bool learned = test_accuracy >= 0.95;

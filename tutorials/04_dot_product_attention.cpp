@@ -20,6 +20,7 @@
 //
 // Run it:  build/tutorials/04_dot_product_attention [--quick] [--seed S]
 #include "autograd/autograd.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/heatmap.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
@@ -61,6 +62,8 @@ Real entropy(const Tensor& p) {
 int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 04: the article's dot-product attention, its two defects fixed, and why 1/sqrt(d).");
+  // The explorer page (full mode or --html): the gradient check of section 5, Jacobian by Jacobian.
+  tutorial::Explorer page(options, "Tutorial 04: dot-product attention");
   Generator gen(options.seed);
   const Index batch = 2, tq = 3, tv = 4, d = options.quick ? 8 : 64;
   const Tensor query = gen.normal({batch, tq, d}), keys = gen.normal({batch, tv, d}), values = gen.normal({batch, tv, 2});
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
       "attention", [](const std::vector<Var>& v) { return attention(v[0], v[1], v[2]); },
       {gen.normal({2, 3, 4}), gen.normal({2, 4, 4}), gen.normal({2, 4, 2})});
   fmt::print("{}\n", check.report());
+  page.save("04_dot_product_attention");
   fmt::print("\nnow write the stable softmax and its backward yourself: make exercise 4; then the fixed\n"
              "scoring function, batched, stable and scaled: make exercise 8\n");
   return check.passed ? 0 : 1;

@@ -11,6 +11,7 @@
 //
 // Run it:  build/tutorials/05_attention_layer [--quick] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/heatmap.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
@@ -102,15 +103,22 @@ int main(int argc, char** argv) {
       return tutorial::HeatmapPanel{caption, queries, keys, weights.reshape({seq_len, seq_len})};
     };
     const std::string path = options.output_path("05_masks.svg");
-    tutorial::heatmaps_svg(
-        "Attention weights of one sequence under each mask (key3 and key4 are padding)",
-        {panel("no mask", plain(Var(seq), Var(seq)).weights.value()),
-         panel("value_mask", plain(Var(seq), Var(seq), {.value_mask = padding}).weights.value()),
-         panel("causal", plain(Var(seq), Var(seq), {.use_causal_mask = true}).weights.value()),
-         panel("causal + value_mask", both.weights.value())},
-        {.row_title = "queries", .column_title = "keys (attended to)", .value_title = "attention weight"})
+    const std::vector<tutorial::HeatmapPanel> panels = {
+        panel("no mask", plain(Var(seq), Var(seq)).weights.value()),
+        panel("value_mask", plain(Var(seq), Var(seq), {.value_mask = padding}).weights.value()),
+        panel("causal", plain(Var(seq), Var(seq), {.use_causal_mask = true}).weights.value()),
+        panel("causal + value_mask", both.weights.value())};
+    tutorial::heatmaps_svg("Attention weights of one sequence under each mask (key3 and key4 are padding)", panels,
+                           {.row_title = "queries", .column_title = "keys (attended to)", .value_title = "attention weight"})
         .save(path);
     fmt::print("wrote {}\n", path);
+    // The same four on the explorer page (full mode or --html), a map each.
+    tutorial::Explorer page(options, "Tutorial 05: the Keras Attention layer");
+    for (const tutorial::HeatmapPanel& shown : panels) {
+      page.add_attention({.title = std::string("one sequence, ") + shown.caption, .rows = queries, .cols = keys,
+                          .heads = {shown.values}, .row_label = "query", .col_label = "key"});
+    }
+    page.save("05_attention_layer");
   }
 
   // ## 3. dot vs concat scores

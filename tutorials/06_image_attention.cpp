@@ -39,6 +39,7 @@
 //
 // Run it:  build/tutorials/06_image_attention [--quick] [--seed S] [--out DIR]
 #include "nn/nn.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/images.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/svg.h"
@@ -720,6 +721,22 @@ int main(int argc, char** argv) {
     windows.push_back({&repeat_test.pixels, n, std::vector<Real>(kPatches, 0), "small CNN: one unit's 8x8",
                        {{top - 1, left - 1, 8}}});
   }
+  // The explorer page (full mode or --html) holds the whole 9 x 9 matrix of
+  // the same four images, each cell named by what it holds.
+  Explorer page(options, "Tutorial 06: attention over image patches");
+  const char* const kShapeNames[] = {"plus", "ring", "cross", "tee", "ell", "bars"};
+  for (const Tile& shown : looks) {
+    std::vector<std::string> cells;
+    for (Index p = 0; p < kPatches; ++p) {
+      const Real kind = repeat_test.kinds.at({shown.image, p});
+      cells.push_back(fmt::format("{}: {}", p, kind < 0 ? "empty" : kShapeNames[static_cast<int>(kind)]));
+    }
+    page.add_attention({.title = fmt::format("self-attention over the cells of held-out image {}", shown.image),
+                        .rows = cells, .cols = cells,
+                        .heads = {slice(repeat_weights, 0, shown.image, shown.image + 1).reshape({kPatches, kPatches})},
+                        .row_label = "cell", .col_label = "cell"});
+  }
+  page.save("06_image_attention");
   looks.insert(looks.end(), windows.begin(), windows.end());
   const std::string repeat_path = options.output_path("06_repeated_shape.svg");
   save_tiles("Top: where a twin looks (self-attention row). Below: one small-CNN unit's window", looks, 4,

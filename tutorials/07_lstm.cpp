@@ -27,6 +27,7 @@
 //
 // Run it:  build/tutorials/07_lstm [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/heatmap.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
@@ -126,6 +127,8 @@ class Recaller : public Module {
 int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 07: the LSTM cell, backprop through time, gradient checks, fused vs composed.");
+  // The explorer page (full mode or --html): every gradient check below, Jacobian by Jacobian.
+  tutorial::Explorer page(options, "Tutorial 07: the LSTM");
   Generator gen(options.seed);
 
   // ## 1. One step, gate by gate
@@ -284,5 +287,6 @@ int main(int argc, char** argv) {
   if (!bias_helps) fmt::print("the forget-gate bias of 1 did not keep 10x more gradient at the first step\n");
   if (!remembers) fmt::print("the LSTM recalled under 50% of held-out sequences\n");
   fmt::print("\nnow write the cell's gates, forward and backward through time, yourself: make exercise 10\n");
+  page.save("07_lstm");
   return bias_helps && remembers ? 0 : 1;
 }

@@ -31,6 +31,7 @@
 // Run it:  build/tutorials/08_seq2seq [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
 #include "tutorials/common/dates.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/svg.h"
 #include "tutorials/common/translation_task.h"
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   };
   fmt::print("training (accuracy = exact match on the validation dates, greedy decoding)\n");
   const auto start = std::chrono::steady_clock::now();
-  train_translator(model, corpus, {.epochs = options.quick ? 5 : 12, .learning_rate = options.quick ? Real(0.01) : Real(0.005), .print_every = options.quick ? 1 : 3}, gen,
+  const std::vector<Real> losses = train_translator(model, corpus, {.epochs = options.quick ? 5 : 12, .learning_rate = options.quick ? Real(0.01) : Real(0.005), .print_every = options.quick ? 1 : 3}, gen,
                    validate);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -81,6 +82,21 @@ int main(int argc, char** argv) {
                        "epoch", "exact match (%)")
       .save(curve);
   fmt::print("wrote {}\n", curve);
+  // The explorer page (full mode or --html): both curves, and one training
+  // date's graph: the loss, the decoder's LSTM, and the encoder's final
+  // state as its only view of the source.
+  Explorer page(options, "Tutorial 08: an LSTM encoder-decoder");
+  page.add_curve({.title = "Training loss per epoch", .y_label = "cross-entropy",
+                  .series = {{"training", std::vector<double>(losses.begin(), losses.end())}}});
+  page.add_curve({.title = "Validation exact match per epoch", .y_label = "exact match (%)",
+                  .series = {{"validation", validation_by_epoch}}});
+  if (page.enabled()) {
+    const ParallelCorpus one = make_corpus({data.train[0]}, chars, chars);
+    page.add_graph(fmt::format("one training date: \"{}\"", data.train[0].source),
+                   cross_entropy(model.forward(one.source, one.decoder_input), one.decoder_target, Vocabulary::kPad),
+                   &model);
+  }
+  page.save("08_seq2seq");
 
   // 4. Held-out dates, read by input length.
   const std::vector<std::string> predicted = translate_texts(model, sources_of(data.test), chars, chars, kMaxSteps);

@@ -17,11 +17,16 @@
 //   3. The phrasebook: English -> French words, and "bonjour" looking at "hello".
 //   4. A checkpoint saved, reloaded, and checked to translate identically.
 //   5. With --interactive, type dates or phrases and watch them translated.
+//   6. The explorer page (09_seq2seq_attention.html, full mode or --html):
+//      one training date's graph, from the loss down to attention's weights
+//      and their gradients; every alignment above with its tokens; the
+//      training curves.
 //
 // Run it:  build/tutorials/09_seq2seq_attention [--quick] [--threads N] [--seed S] [--interactive]
 #include "nn/nn.h"
 #include "tutorials/common/alignment.h"
 #include "tutorials/common/dates.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/phrasebook.h"
 #include "tutorials/common/translation_task.h"
@@ -43,17 +48,29 @@ namespace {
 constexpr Index kDateSteps = 11;    // "yyyy-mm-dd" and <end>
 constexpr Index kPhraseSteps = 12;  // the longest French phrase and <end>
 
-DateScore train_on_dates(Translator& model, const DateSplits& data, const Vocabulary& chars,
-                          const TrainingOptions& training, Generator& gen) {
+// The held-out scores, and the curves for the explorer page: the training
+// loss and the validation exact match after each epoch.
+struct Trained {
+  DateScore score;
+  std::vector<double> losses, validation;
+};
+
+Trained train_on_dates(Translator& model, const DateSplits& data, const Vocabulary& chars,
+                       const TrainingOptions& training, Generator& gen) {
   const std::vector<std::string> validation_sources = sources_of(data.validation);
+  Trained trained;
   const auto validate = [&] {
-    return exact_match(translate_texts(model, validation_sources, chars, chars, kDateSteps), data.validation);
+    const Real accuracy = exact_match(translate_texts(model, validation_sources, chars, chars, kDateSteps), data.validation);
+    trained.validation.push_back(accuracy);
+    return accuracy;
   };
   const auto start = std::chrono::steady_clock::now();
-  train_translator(model, make_corpus(data.train, chars, chars), training, gen, validate);
+  const std::vector<Real> losses = train_translator(model, make_corpus(data.train, chars, chars), training, gen, validate);
+  trained.losses.assign(losses.begin(), losses.end());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::vector<std::string> predicted = translate_texts(model, sources_of(data.test), chars, chars, kDateSteps);
-  return {exact_match_by_bucket(predicted, data.test), exact_match(predicted, data.test), seconds};
+  trained.score = {exact_match_by_bucket(predicted, data.test), exact_match(predicted, data.test), seconds};
+  return trained;
 }
 
 // Output tokens as the alignment rows show them: the translation and <end>.
@@ -70,7 +87,8 @@ struct Shown {
 };
 
 Shown show_alignment(Translator& model, const Vocabulary& source_vocab, const Vocabulary& target_vocab,
-                     const std::string& source, Index max_steps, const std::string& svg_path) {
+                     const std::string& source, Index max_steps, const std::string& svg_path,
+                     Explorer* page = nullptr, const std::string& model_name = "") {
   std::vector<Tensor> alignments;
   const std::string translation =
       translate_texts(model, {source}, source_vocab, target_vocab, max_steps, &alignments).front();
@@ -80,6 +98,10 @@ Shown show_alignment(Translator& model, const Vocabulary& source_vocab, const Vo
   if (!svg_path.empty()) {
     alignment_svg(source_vocab.split(source), rows, alignments[0], source + "  ->  " + translation).save(svg_path);
     fmt::print("saved {}\n", svg_path);
+  }
+  if (page) {
+    page->add_attention({.title = fmt::format("{}: \"{}\" -> \"{}\"", model_name, source, translation),
+                         .rows = rows, .cols = source_vocab.split(source), .heads = {alignments[0]}});
   }
   return {translation, alignments[0]};
 }
@@ -247,17 +269,32 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  Explorer page(options, "Tutorial 09: sequence to sequence with attention");
   fmt::print("\n== dates, with attention ==\n");
   Generator gen(options.seed + 1);
   Translator attentive({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = true}, gen);
   fmt::print("{}", attentive.summary());
-  const DateScore with = train_on_dates(attentive, data, chars, date_training, gen);
+  const Trained trained_with = train_on_dates(attentive, data, chars, date_training, gen);
+  const DateScore& with = trained_with.score;
 
   fmt::print("\n== dates, without attention (tutorial 08's model) ==\n");
   Generator gen_bottleneck(options.seed + 1);
   Translator bottleneck({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = false},
                         gen_bottleneck);
-  const DateScore without = train_on_dates(bottleneck, data, chars, date_training, gen_bottleneck);
+  const Trained trained_without = train_on_dates(bottleneck, data, chars, date_training, gen_bottleneck);
+  const DateScore& without = trained_without.score;
+  page.add_curve({.title = "Dates: training loss", .y_label = "cross-entropy",
+                  .series = {{"with attention", trained_with.losses}, {"without", trained_without.losses}}});
+  page.add_curve({.title = "Dates: validation exact match", .y_label = "exact match",
+                  .series = {{"with attention", trained_with.validation}, {"without", trained_without.validation}}});
+  if (page.enabled()) {
+    // One training date's step, as the explorer draws it: the loss, back
+    // through the output layer and attention to both LSTMs.
+    const ParallelCorpus one = make_corpus({data.train[0]}, chars, chars);
+    const Var loss = cross_entropy(attentive.forward(one.source, one.decoder_input), one.decoder_target, Vocabulary::kPad);
+    page.add_graph(fmt::format("one training date: \"{}\" -> \"{}\"", data.train[0].source, data.train[0].target), loss,
+                   &attentive);
+  }
 
   fmt::print("\nexact match on {} held-out dates, {} epochs each:\n", data.test.size(), epochs);
   print_date_scores("without attention", without, "with attention", with);
@@ -265,8 +302,9 @@ int main(int argc, char** argv) {
   // 2. What attention learned: to write the month, look at the month.
   fmt::print("\n== alignments (rows: output characters; columns: input characters; darker = more weight) ==\n");
   show_alignment(attentive, chars, chars, "saturday, february 13, 2044", kDateSteps,
-                 options.output_path("09_alignment_date_words.svg"));
-  show_alignment(attentive, chars, chars, "02/13/44", kDateSteps, options.output_path("09_alignment_date_slashes.svg"));
+                 options.output_path("09_alignment_date_words.svg"), &page, "dates");
+  show_alignment(attentive, chars, chars, "02/13/44", kDateSteps, options.output_path("09_alignment_date_slashes.svg"),
+                 &page, "dates");
 
   // 3. The phrasebook, one word per token. Attention has to find, for each
   // French word, the English words it translates: "bonjour" <- "hello".
@@ -300,7 +338,8 @@ int main(int argc, char** argv) {
                100 * phrase_held_out.back(), phrase_splits.held_out.size());
     hello.push_back(show_alignment(
         *phrase_models.back(), english_words, french_words, "hello my friend", kPhraseSteps,
-        options.output_path(from_encoder ? "09_alignment_hello_from_state.svg" : "09_alignment_hello.svg")));
+        options.output_path(from_encoder ? "09_alignment_hello_from_state.svg" : "09_alignment_hello.svg"), &page,
+        from_encoder ? "phrasebook, decoder from the encoder's state" : "phrasebook, decoder from zeros"));
   }
   // Attention weights say where a model looked, not why it got the answer.
   // Started from the encoder's state, the decoder already knows the whole
@@ -313,7 +352,7 @@ int main(int argc, char** argv) {
   // greetings apart here. Attention weights are a model's means, not an
   // explanation it owes us.
   show_alignment(*phrase_models.back(), english_words, french_words, "good evening , she is tired", kPhraseSteps,
-                 options.output_path("09_alignment_evening.svg"));
+                 options.output_path("09_alignment_evening.svg"), &page, "phrasebook, decoder from zeros");
   fmt::print("\nwhere the first French word looks in \"hello my friend\":\n");
   for (std::size_t m = 0; m < hello.size(); ++m) {
     const Tensor first_row = slice(hello[m].weights, 0, 0, 1).reshape({hello[m].weights.dim(1)});
@@ -351,6 +390,7 @@ int main(int argc, char** argv) {
     fmt::print("\nattention reached {:.1f}% against {:.1f}% without: expected at least {:.0f}%, 20 points ahead\n",
                100 * with.all, 100 * without.all, 100 * needed);
   }
+  page.save("09_seq2seq_attention");
   fmt::print("\nnow train this task with your own pieces (the milestone): make exercise 13\n");
   return same && attention_wins && article_as_described ? 0 : 1;
 }

@@ -11,6 +11,7 @@
 //
 // Run it:  build/tutorials/11_multi_head_self_attention [--quick] [--threads N] [--seed S]
 #include "nn/nn.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/heatmap.h"
 #include "tutorials/common/options.h"
 
@@ -141,6 +142,13 @@ int main(int argc, char** argv) {
                            panels, {.row_title = "query position", .column_title = "key position (attended to)"})
         .save(path);
     fmt::print("\nwrote {}\n", path);
+    // The same heads on the explorer page (full mode or --html), a selector between them.
+    tutorial::Explorer page(options, "Tutorial 11: multi-head self-attention");
+    std::vector<Tensor> heads;
+    for (const tutorial::HeatmapPanel& head : panels) heads.push_back(head.values);
+    page.add_attention({.title = "reversing one held-out sequence (position:digit)", .rows = positions,
+                        .cols = positions, .heads = heads, .row_label = "query position", .col_label = "key position"});
+    page.save("11_multi_head_self_attention");
   }
   // The headline: fresh sequences, never seen, reversed whole.
   if (per_sequence < 0.9) fmt::print("\nunder 90% of held-out sequences reversed\n");

@@ -21,6 +21,7 @@
 #include "nn/nn.h"
 #include "tutorials/12_your_own_layer/gru.h"
 #include "tutorials/common/dates.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/narration.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/translation_task.h"
@@ -89,6 +90,8 @@ ScoredModel train_on_dates(const SequenceLayerFactory& recurrent, const DateSpli
 int main(int argc, char** argv) {
   const Options options = parse_options(
       argc, argv, "Tutorial 12: add a GRU, composed then fused, gradient-checked, benchmarked, in a translator.");
+  // The explorer page (full mode or --html): every gradient check below, the slip's first.
+  Explorer page(options, "Tutorial 12: your own layer, a GRU");
   Generator gen(options.seed);
 
   // ## 1. Composed from primitives
@@ -232,6 +235,7 @@ int main(int argc, char** argv) {
                               100 * gru.score.all, 100 * needed);
   const bool passed =
       composed_check.passed && fused_check.passed && !slip.passed && table.failed == 0 && worst < 1e-10 && gru_learns;
+  page.save("12_your_own_layer");
   fmt::print("\n{}\n", passed ? "every check passed" : "A CHECK FAILED");
   return passed ? 0 : 1;
 }

@@ -24,6 +24,7 @@
 // Run it:  build/tutorials/13_transformer [--quick] [--threads N] [--seed S] [--out DIR]
 #include "nn/nn.h"
 #include "tutorials/common/dates.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/heatmap.h"
 #include "tutorials/common/options.h"
 #include "tutorials/common/phrasebook.h"
@@ -208,23 +209,24 @@ struct DateResult {
   Index parameters = 0;
   DateScore score;
   double seconds_per_epoch = 0;
+  std::vector<double> losses;  // per epoch, for the explorer page's curves
 };
 
 DateResult train_on_dates(const std::string& name, Seq2Seq& model, const DateSplits& data, const Vocabulary& chars,
                           const TrainingOptions& training, Generator& gen) {
   fmt::print("\n{} ({} parameters)\n", name, model.module().parameter_count());
   const auto start = std::chrono::steady_clock::now();
-  train_translator(model, make_corpus(data.train, chars, chars), training, gen);
+  const std::vector<Real> losses = train_translator(model, make_corpus(data.train, chars, chars), training, gen);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::vector<std::string> predicted = translate_texts(model, sources_of(data.test), chars, chars, kDateSteps);
   return {name, model.module().parameter_count(),
           {exact_match_by_bucket(predicted, data.test), exact_match(predicted, data.test), seconds},
-          seconds / static_cast<double>(training.epochs)};
+          seconds / static_cast<double>(training.epochs), std::vector<double>(losses.begin(), losses.end())};
 }
 
 // Per-head pictures of the last decoder layer's cross-attention.
 void save_cross_attention(TransformerTranslator& model, const Vocabulary& source_vocab, const Vocabulary& target_vocab,
-                          const std::string& text, Index max_steps, const std::string& path) {
+                          const std::string& text, Index max_steps, const std::string& path, Explorer& page) {
   const Tensor source = source_vocab.encode_batch(std::vector<std::string>{text});
   const std::string translation = translate_texts(model, {text}, source_vocab, target_vocab, max_steps).front();
   std::vector<std::string> outputs = target_vocab.split(translation), inputs = source_vocab.split(text);
@@ -247,6 +249,10 @@ void save_cross_attention(TransformerTranslator& model, const Vocabulary& source
   heatmaps_svg(fmt::format("Cross-attention per head, last decoder layer: \"{}\" -> \"{}\"", text, translation), panels)
       .save(path);
   fmt::print("wrote {}\n", path);
+  std::vector<Tensor> heads;
+  for (const HeatmapPanel& head : panels) heads.push_back(head.values);
+  page.add_attention({.title = fmt::format("cross-attention, last decoder layer: \"{}\" -> \"{}\"", text, translation),
+                      .rows = outputs, .cols = inputs, .heads = heads});
 }
 
 // x (1, T, d) with its positions in reverse order.
@@ -275,6 +281,10 @@ double median_ms(const std::function<Var(const Var&)>& run, const Tensor& x, int
 int main(int argc, char** argv) {
   const Options options = parse_options(
       argc, argv, "Tutorial 13: a small Transformer against tutorial 08's and 09's LSTMs on the same tasks.");
+  // The explorer page (13_transformer.html, full mode or --html): one
+  // date's graph through the Transformer, the training curves, and the
+  // cross-attention of section 4 head by head.
+  Explorer page(options, "Tutorial 13: the Transformer");
 
   // ## 1. Position, put back by hand
   //
@@ -359,6 +369,15 @@ int main(int argc, char** argv) {
     fmt::print("  {:<28} {:>10} {:>7.1f}% {:>7.1f}% {:>7.1f}% {:>7.1f}% {:>10.2f}\n", r.name, r.parameters,
                100 * r.score.by_bucket[0], 100 * r.score.by_bucket[1], 100 * r.score.by_bucket[2], 100 * r.score.all,
                r.seconds_per_epoch);
+  }
+  Curve losses{.title = "Dates: training loss per epoch", .y_label = "cross-entropy", .series = {}};
+  for (const DateResult& r : results) losses.series.push_back({r.name, r.losses});
+  page.add_curve(losses);
+  if (page.enabled()) {
+    const ParallelCorpus one = make_corpus({data.train[0]}, chars, chars);
+    const Var loss = cross_entropy(transformer.forward(one.source, one.decoder_input), one.decoder_target, Vocabulary::kPad);
+    page.add_graph(fmt::format("one training date through the Transformer: \"{}\"", data.train[0].source), loss,
+                   &transformer);
   }
   const Real lstm_dates = results.front().score.all;
   const Real transformer_dates = results[results.size() - 2].score.all, unordered_dates = results.back().score.all;
@@ -446,9 +465,10 @@ int main(int argc, char** argv) {
   // head may find the digit to copy while another tracks the field.
   fmt::print("\n== 4. cross-attention, head by head ==\n");
   save_cross_attention(transformer, chars, chars, "saturday, february 13, 2044", kDateSteps,
-                       options.output_path("13_cross_attention_date.svg"));
+                       options.output_path("13_cross_attention_date.svg"), page);
   save_cross_attention(transformer_phrases, english, french, "hello my friend", kPhraseSteps,
-                       options.output_path("13_cross_attention_hello.svg"));
+                       options.output_path("13_cross_attention_hello.svg"), page);
+  page.save("13_transformer");
 
   // ## 5. What each design costs as sequences grow
   //

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -39,4 +40,82 @@ TEST_CASE("dot: write_dot writes the file, and says when it cannot") {
   std::remove(path.c_str());
   CHECK_THROWS_WITH_AS(write_dot(y, "/no/such/folder/graph.dot"),
                        "write_dot: cannot open '/no/such/folder/graph.dot' for writing", IOError);
+}
+
+TEST_CASE("Json: commas, escapes, </script> kept out of a page, NaN and Inf as strings, misuse refused") {
+  Json json;
+  json.begin_object().key("a").value(Index{1}).key("b").begin_array().value(0.5).value(true).null().end_array();
+  json.key("text").value("say \"</script>\"\n\t\\").key("bad").begin_array();
+  json.value(std::nan("")).value(HUGE_VAL).value(-HUGE_VAL).end_array().end_object();
+  CHECK(json.str() == R"({"a":1,"b":[0.5,true,null],"text":"say \"<\/script>\"\n\t\\","bad":["NaN","Infinity","-Infinity"]})");
+  Json unbalanced;
+  CHECK_THROWS_AS(unbalanced.end_object(), ArgumentError);
+  CHECK_THROWS_AS(unbalanced.begin_array().key("k").end_array(), ArgumentError);
+}
+
+TEST_CASE("GraphScope: nodes remember the scopes they were recorded in; NoGradGuard opens none") {
+  Var x(tensor({1.0, 2.0}), true);
+  Var outside = x * 2.0;
+  Var inner_node, second;
+  {
+    const GraphScope layer("layer");
+    {
+      const GraphScope step("step");
+      inner_node = tanh(outside);
+    }
+    second = exp(inner_node);
+  }
+  CHECK(outside.node()->scope == nullptr);
+  REQUIRE(inner_node.node()->scope != nullptr);
+  CHECK(inner_node.node()->scope->name == "step");
+  REQUIRE(inner_node.node()->scope->parent != nullptr);
+  CHECK(inner_node.node()->scope->parent->name == "layer");
+  CHECK(second.node()->scope == inner_node.node()->scope->parent);
+  CHECK(current_graph_scope() == nullptr);
+  const NoGradGuard no_graph;
+  const GraphScope ignored("ignored");
+  CHECK(current_graph_scope() == nullptr);
+}
+
+TEST_CASE("graph_json: every node with its gradient, formula and place; leaf gradients left as they were") {
+  Var w(tensor({{1.0, -2.0}, {0.5, 3.0}}), true);
+  w.set_name("w");
+  Var x(tensor({{1.0, 1.0}}));
+  Var loss;
+  {
+    const GraphScope scope("model");
+    loss = sum(tanh(matmul(x, w)));
+  }
+  loss.backward(true);
+  const Tensor before = w.grad().clone();
+  const std::string json = graph_json(loss, {{x.node().get(), "input x"}});
+  CHECK(allclose(w.grad(), before, 0, 0));  // put back, not doubled
+  for (const char* expected : {R"("op":"tanh")", R"("name":"w")", R"("name":"input x")", R"("name":"model")",
+                               R"("where":"autograd/ops/primitives.cpp:)", "dx = g * (1 - y^2)", R"("grad":{"min":)"}) {
+    CAPTURE(expected);
+    CHECK(json.find(expected) != std::string::npos);
+  }
+  // x needs no gradient: it has none in the page.
+  const std::size_t x_at = json.find(R"("name":"input x")");
+  CHECK(json.find(R"("grad")", x_at) > json.find(R"("id":)", x_at));
+}
+
+TEST_CASE("GradcheckWatch: sees every check on its thread while it lives, the innermost one only") {
+  std::vector<std::string> outer_seen, inner_seen;
+  const auto fn = [](const std::vector<Var>& v) { return tanh(v[0]); };
+  {
+    const GradcheckWatch outer([&](const GradcheckResult& r) { outer_seen.push_back(r.op); });
+    (void)gradcheck("first", fn, {tensor({0.5})});
+    {
+      const GradcheckWatch inner([&](const GradcheckResult& r) { inner_seen.push_back(r.op); });
+      (void)gradcheck("second", fn, {tensor({0.5})});
+    }
+    (void)gradcheck("third", fn, {tensor({0.5})});
+  }
+  (void)gradcheck("unseen", fn, {tensor({0.5})});
+  CHECK(outer_seen == std::vector<std::string>{"first", "third"});
+  CHECK(inner_seen == std::vector<std::string>{"second"});
+  const std::string json = gradcheck_json(gradcheck("tanh", fn, {tensor({0.5, -1.0})}));
+  CHECK(json.find(R"("passed":true)") != std::string::npos);
+  CHECK(json.find(R"("analytic":[)") != std::string::npos);
 }

@@ -23,6 +23,7 @@ expect "--seed needs a non-negative whole number, got '-1'" --seed -1
 expect "--seed needs a non-negative whole number, got '1e3'" --seed 1e3
 expect "--out needs a value" --out
 expect "unknown flag '--bogus'" --bogus
+expect "--html and --no-html together" --quick --html --no-html
 expect "unknown flag 'extra'" --quick extra
 expect "cannot create output folder '/proc/nope'" --quick --out /proc/nope
 export ATTO_KERNEL=sse9

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 namespace atto::tutorial {
@@ -25,7 +26,7 @@ bool parse_number(std::string_view text, Number& out) {
 }
 
 std::string usage(const char* program, const std::vector<Switch>& switches) {
-  std::string text = fmt::format("usage: {} [--quick] [--threads N] [--seed S] [--out DIR]", program);
+  std::string text = fmt::format("usage: {} [--quick] [--threads N] [--seed S] [--out DIR] [--html | --no-html]", program);
   const auto spelled = [](const Switch& s) { return s.value_name.empty() ? s.flag : s.flag + " " + s.value_name; };
   for (const Switch& s : switches) text += fmt::format(" [{}]", spelled(s));
   text += " [--help]\n";
@@ -63,12 +64,16 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
                       const std::vector<Switch>& tutorial_switches) {
   Options options;
   const char* program = argv[0];
+  std::optional<bool> html;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const bool takes_value = arg == "--threads" || arg == "--seed" || arg == "--out";
     if (takes_value && i + 1 == argc) fail(program, tutorial_switches, fmt::format("{} needs a value", arg));
     if (arg == "--quick") {
       options.quick = true;
+    } else if (arg == "--html" || arg == "--no-html") {
+      if (html.has_value() && *html != (arg == "--html")) fail(program, tutorial_switches, "--html and --no-html together");
+      html = arg == "--html";
     } else if (arg == "--threads") {
       if (!parse_number(argv[++i], options.threads) || options.threads < 1 || options.threads > 1024) {
         fail(program, tutorial_switches, fmt::format("--threads needs a whole number from 1 to 1024, got '{}'", argv[i]));
@@ -97,6 +102,7 @@ Options parse_options(int argc, char** argv, const std::string& what_it_teaches,
       fail(program, tutorial_switches, fmt::format("unknown flag '{}'", arg));
     }
   }
+  options.html = html.value_or(!options.quick);
   if (options.out_dir.empty()) options.out_dir = default_out_dir(program);
   if (const std::string reason = unwritable_reason(options.out_dir); !reason.empty()) {
     fail(program, tutorial_switches, reason);

@@ -5,6 +5,9 @@
 //   --out DIR    where pictures and files go (default: tutorial_output beside
 //                the folder of the executable, e.g. build/tutorial_output, so
 //                that running a tutorial never writes into the source tree)
+//   --html, --no-html
+//                write the run's explorer page (tutorials/common/explorer.h)
+//                or not; by default written in full mode, not in quick mode
 //   --help
 // and the switches a tutorial adds of its own (tutorial 09's --interactive
 // and --load DIR).
@@ -22,6 +25,7 @@ struct Options {
   int threads = 0;  // 0: leave the OpenMP default
   std::uint64_t seed = 0;
   std::string out_dir;  // created and checked to be writable by parse_options
+  bool html = false;    // write the explorer page: --html, or full mode without --no-html
 
   std::map<std::string, std::string> switches;  // the tutorial's own switches given, with their values
 

@@ -1,0 +1,248 @@
+#include "autograd/graph_json.h"
+
+#include "core/json.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace atto {
+
+namespace {
+
+// Every node behind root, inputs before the nodes made from them (an
+// iterative depth-first walk: graphs of a million nodes must not recurse).
+std::vector<Node*> in_order(const Var& root) {
+  std::vector<Node*> order;
+  std::set<Node*> seen{root.node().get()};
+  std::vector<std::pair<Node*, std::size_t>> stack{{root.node().get(), 0}};
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->inputs.size()) {
+      Node* input = node->inputs[next++].get();
+      if (seen.insert(input).second) stack.emplace_back(input, 0);
+    } else {
+      order.push_back(node);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+// min, max, mean and a heatmap of at most 24 x 24 block means.
+void summarise(Json& json, const Tensor& t) {
+  json.begin_object();
+  if (t.numel() == 0) return void(json.key("empty").value(true).end_object());
+  const Real* data = t.data();
+  double low = data[0], high = data[0], total = 0;
+  for (Index i = 0; i < t.numel(); ++i) {
+    low = std::min<double>(low, data[i]);
+    high = std::max<double>(high, data[i]);
+    total += data[i];
+  }
+  json.key("min").value(low).key("max").value(high).key("mean").value(total / static_cast<double>(t.numel()));
+  if (t.numel() > 1) {
+    constexpr Index kMost = 24;
+    const Index cols = t.rank() == 0 ? 1 : t.shape()[t.rank() - 1], rows = t.numel() / std::max<Index>(cols, 1);
+    const Index shown_rows = std::min(rows, kMost), shown_cols = std::min(cols, kMost);
+    json.key("heat").begin_object().key("rows").value(shown_rows).key("cols").value(shown_cols);
+    json.key("of").begin_array().value(rows).value(cols).end_array().key("data").begin_array();
+    for (Index r = 0; r < shown_rows; ++r) {
+      const Index r0 = r * rows / shown_rows, r1 = (r + 1) * rows / shown_rows;
+      for (Index c = 0; c < shown_cols; ++c) {
+        const Index c0 = c * cols / shown_cols, c1 = (c + 1) * cols / shown_cols;
+        double block = 0;
+        for (Index i = r0; i < r1; ++i)
+          for (Index j = c0; j < c1; ++j) block += data[i * cols + j];
+        json.value(block / static_cast<double>((r1 - r0) * (c1 - c0)));
+      }
+    }
+    json.end_array().end_object();
+  }
+  json.end_object();
+}
+
+// The project's folder, from where this file was compiled.
+std::filesystem::path project_root() {
+  const std::filesystem::path self =
+      std::filesystem::path(std::source_location::current().file_name()).lexically_normal();
+  return self.parent_path().parent_path();  // autograd/graph_json.cpp -> the project
+}
+
+// "autograd/ops/primitives.cpp:31" from wherever the compiler saw the file.
+struct Where {
+  std::string shown;              // relative to the project when it can be
+  std::filesystem::path readable;  // the file, if it is there
+  unsigned line;
+};
+
+Where where_of(const std::source_location& at) {
+  std::filesystem::path path = std::filesystem::path(at.file_name()).lexically_normal();
+  const std::filesystem::path root = project_root();
+  std::filesystem::path shown = path.lexically_relative(root);
+  if (shown.empty() || *shown.begin() == "..") shown = path;
+  std::filesystem::path readable = path.is_absolute() ? path : root / shown;
+  std::string text = shown.generic_string();
+  while (text.rfind("../", 0) == 0) text.erase(0, 3);
+  return {text, std::move(readable), at.line()};
+}
+
+// The comment lines that follow an op's record call: its backward formula.
+class Formulas {
+ public:
+  std::string at(const Where& where) {
+    const std::vector<std::string>& lines = file(where.readable);
+    std::string text;
+    const std::size_t first = where.line;  // lines[first] is the line after the call (1-based line numbers)
+    for (std::size_t i = first; i < lines.size() && i < first + 8; ++i) {
+      const std::size_t start = lines[i].find_first_not_of(' ');
+      const bool comment = start != std::string::npos && lines[i].compare(start, 2, "//") == 0;
+      if (comment) {
+        text += lines[i].substr(start + 2 + (lines[i].size() > start + 2 && lines[i][start + 2] == ' ')) + "\n";
+      } else if (!text.empty()) {
+        break;
+      }
+    }
+    return text;
+  }
+
+ private:
+  const std::vector<std::string>& file(const std::filesystem::path& path) {
+    auto [it, added] = files_.try_emplace(path.string());
+    if (added) {
+      std::ifstream in(path);
+      for (std::string line; std::getline(in, line);) it->second.push_back(line);
+    }
+    return it->second;
+  }
+  std::unordered_map<std::string, std::vector<std::string>> files_;
+};
+
+void write_shape(Json& json, const Shape& shape) {
+  json.begin_array();
+  for (Index d : shape) json.value(d);
+  json.end_array();
+}
+
+// Runs backward from root keeping every gradient; gives the leaves their
+// gradients back as they were on the way out.
+class GradientsKept {
+ public:
+  explicit GradientsKept(const Var& root, const std::vector<Node*>& nodes) : nodes_(nodes) {
+    for (Node* node : nodes_) {
+      saved_.push_back({node->has_grad, node->has_grad ? node->grad.clone() : Tensor(), node->retains_grad});
+      node->retains_grad = true;
+    }
+    if (root.requires_grad()) root.backward(ones(root.shape()), true);
+  }
+  ~GradientsKept() {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      nodes_[i]->has_grad = saved_[i].has_grad;
+      nodes_[i]->grad = saved_[i].grad;
+      nodes_[i]->retains_grad = saved_[i].retains_grad;
+    }
+  }
+  GradientsKept(const GradientsKept&) = delete;
+  GradientsKept& operator=(const GradientsKept&) = delete;
+
+ private:
+  struct Saved {
+    bool has_grad;
+    Tensor grad;
+    bool retains_grad;
+  };
+  const std::vector<Node*>& nodes_;
+  std::vector<Saved> saved_;
+};
+
+}  // namespace
+
+std::string graph_json(const Var& root, const NodeNames& names) {
+  const std::vector<Node*> nodes = in_order(root);
+  const GradientsKept kept(root, nodes);
+  std::map<const Node*, Index> ids;
+  for (const Node* node : nodes) ids.emplace(node, static_cast<Index>(ids.size()));
+  std::map<std::uint64_t, const ScopeInstance*> scopes;
+  for (const Node* node : nodes)
+    for (const ScopeInstance* s = node->scope.get(); s != nullptr; s = s->parent.get()) scopes.emplace(s->id, s);
+
+  Formulas formulas;
+  std::map<std::string, std::string> formula_at;  // "file:line" -> the comment there
+  Json json;
+  json.begin_object().key("root").value(ids.at(root.node().get())).key("nodes").begin_array();
+  for (const Node* node : nodes) {
+    const auto named = names.find(node);
+    json.begin_object().key("id").value(ids.at(node)).key("op").value(node->op);
+    json.key("name").value(named != names.end() ? named->second : node->name);
+    json.key("shape");
+    write_shape(json, node->value.shape());
+    json.key("version").value(static_cast<Index>(node->value.version()));
+    json.key("requires_grad").value(node->requires_grad);
+    json.key("inputs").begin_array();
+    for (const auto& input : node->inputs) json.value(ids.at(input.get()));
+    json.end_array();
+    if (node->scope) json.key("scope").value(static_cast<Index>(node->scope->id));
+    if (!node->is_leaf()) {
+      const Where where = where_of(node->recorded_at);
+      const std::string key = fmt::format("{}:{}", where.shown, where.line);
+      json.key("where").value(key);
+      if (!formula_at.count(key)) formula_at[key] = formulas.at(where);
+    }
+    if (!node->kept_names.empty()) {
+      json.key("kept").begin_array();
+      for (const std::string& name : node->kept_names) json.value(name);
+      json.end_array();
+    }
+    json.key("value");
+    summarise(json, node->value);
+    if (node->has_grad) {
+      json.key("grad");
+      summarise(json, node->grad);
+    }
+    json.end_object();
+  }
+  json.end_array().key("scopes").begin_array();
+  for (const auto& [id, scope] : scopes) {
+    json.begin_object().key("id").value(static_cast<Index>(id)).key("name").value(scope->name);
+    if (scope->parent) json.key("parent").value(static_cast<Index>(scope->parent->id));
+    json.end_object();
+  }
+  json.end_array().key("formulas").begin_object();
+  for (const auto& [key, text] : formula_at) json.key(key).value(text);
+  json.end_object().end_object();
+  return json.str();
+}
+
+std::string gradcheck_json(const GradcheckResult& result) {
+  constexpr Index kMost = 64;
+  Json json;
+  json.begin_object().key("op").value(result.op).key("passed").value(result.passed);
+  json.key("failure").value(result.failure).key("report").value(result.report()).key("diagnosis").value(result.diagnosis());
+  json.key("max_abs_error").value(result.max_abs_error).key("max_rel_error").value(result.max_rel_error);
+  json.key("atol").value(result.options.atol).key("rtol").value(result.options.rtol);
+  json.key("output_shape");
+  write_shape(json, result.output_shape);
+  json.key("inputs").begin_array();
+  for (std::size_t i = 0; i < result.analytic_jacobian.size(); ++i) {
+    const Index rows = result.output_shape.numel(), cols = result.input_shapes[i].numel();
+    const Index shown_rows = std::min(rows, kMost), shown_cols = std::min(cols, kMost);
+    json.begin_object().key("shape");
+    write_shape(json, result.input_shapes[i]);
+    json.key("rows").value(rows).key("cols").value(cols).key("shown_rows").value(shown_rows).key("shown_cols").value(shown_cols);
+    for (const auto& [name, jacobian] : {std::pair{"analytic", &result.analytic_jacobian[i]},
+                                         std::pair{"numeric", &result.numeric_jacobian[i]}}) {
+      json.key(name).begin_array();
+      for (Index r = 0; r < shown_rows; ++r)
+        for (Index c = 0; c < shown_cols; ++c) json.value((*jacobian)[static_cast<std::size_t>(r * cols + c)]);
+      json.end_array();
+    }
+    json.end_object();
+  }
+  json.end_array().end_object();
+  return json.str();
+}
+
+}  // namespace atto

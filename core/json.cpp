@@ -1,0 +1,105 @@
+#include "core/json.h"
+
+#include "core/errors.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace atto {
+
+void Json::separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!first_.empty()) {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+  }
+}
+
+Json& Json::open(char bracket) {
+  separate();
+  out_ += bracket;
+  first_.push_back(true);
+  return *this;
+}
+
+Json& Json::close(char bracket, const char* what) {
+  if (first_.empty() || after_key_) throw_argument_error("Json", "{} without an open one", what);
+  first_.pop_back();
+  out_ += bracket;
+  return *this;
+}
+
+Json& Json::begin_object() { return open('{'); }
+Json& Json::end_object() { return close('}', "end_object"); }
+Json& Json::begin_array() { return open('['); }
+Json& Json::end_array() { return close(']', "end_array"); }
+
+Json& Json::key(std::string_view name) {
+  value(name);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+Json& Json::value(std::string_view text) {
+  separate();
+  out_ += '"';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\t': out_ += "\\t"; break;
+      case '\r': out_ += "\\r"; break;
+      // "</script>" inside a string would end the page's <script> element.
+      case '/': out_ += (i > 0 && text[i - 1] == '<') ? "\\/" : "/"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out_ += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out_ += c;
+        }
+    }
+  }
+  out_ += '"';
+  return *this;
+}
+
+Json& Json::value(double number) {
+  if (std::isnan(number)) return value("NaN");
+  if (std::isinf(number)) return value(number > 0 ? "Infinity" : "-Infinity");
+  separate();
+  out_ += fmt::format("{:.5g}", number);
+  return *this;
+}
+
+Json& Json::value(Index number) {
+  separate();
+  out_ += fmt::format("{}", number);
+  return *this;
+}
+
+Json& Json::value(bool flag) {
+  separate();
+  out_ += flag ? "true" : "false";
+  return *this;
+}
+
+Json& Json::null() {
+  separate();
+  out_ += "null";
+  return *this;
+}
+
+Json& Json::raw(std::string_view json) {
+  separate();
+  out_ += json;
+  return *this;
+}
+
+}  // namespace atto

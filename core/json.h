@@ -1,0 +1,51 @@
+// Writing JSON, for pages that a browser reads (the tutorials' explorer):
+//
+//   Json json;
+//   json.begin_object().key("op").value("tanh").key("shape").begin_array();
+//   for (Index d : shape) json.value(d);
+//   json.end_array().end_object();
+//
+// Commas are placed for you; strings are escaped, "</" included, so the text
+// can sit inside an HTML <script> element. Numbers keep 5 significant
+// digits (a picture needs no more, and a page stays small); NaN and the
+// infinities, which JSON has no word for, are written as the strings
+// "NaN", "Infinity" and "-Infinity".
+#pragma once
+
+#include "core/real.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace atto {
+
+class Json {
+ public:
+  Json& begin_object();
+  Json& end_object();
+  Json& begin_array();
+  Json& end_array();
+  Json& key(std::string_view name);
+  Json& value(std::string_view text);
+  Json& value(const char* text) { return value(std::string_view(text)); }
+  Json& value(double number);
+  Json& value(Index number);
+  Json& value(int number) { return value(static_cast<Index>(number)); }
+  Json& value(bool flag);
+  Json& null();
+  // Text that is already JSON (a document another Json wrote), as one value.
+  Json& raw(std::string_view json);
+
+  [[nodiscard]] const std::string& str() const { return out_; }
+
+ private:
+  void separate();
+  Json& open(char bracket);
+  Json& close(char bracket, const char* what);
+  std::string out_;
+  std::vector<bool> first_;  // per open object or array: nothing written in it yet
+  bool after_key_ = false;
+};
+
+}  // namespace atto

@@ -1,0 +1,114 @@
+#include "tutorials/common/explorer.h"
+
+#include "core/json.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace atto::tutorial {
+
+namespace {
+
+// A (rows x cols) tensor as {"rows", "cols", "data"}.
+void write_matrix(Json& json, const Tensor& m) {
+  if (m.rank() != 2) throw_shape_error("Explorer", "an attention map {} is not (rows, cols)", m.shape());
+  json.begin_object().key("rows").value(m.dim(0)).key("cols").value(m.dim(1)).key("data").begin_array();
+  for (Index i = 0; i < m.numel(); ++i) json.value(static_cast<double>(m.data()[i]));
+  json.end_array().end_object();
+}
+
+void write_strings(Json& json, const std::vector<std::string>& texts) {
+  json.begin_array();
+  for (const std::string& text : texts) json.value(text);
+  json.end_array();
+}
+
+// Each element of `items`, already JSON, as one array.
+void write_array(Json& json, const std::vector<std::string>& items) {
+  json.begin_array();
+  for (const std::string& item : items) json.raw(item);
+  json.end_array();
+}
+
+}  // namespace
+
+Explorer::Explorer(const Options& options, std::string title)
+    : enabled_(options.html),
+      title_(std::move(title)),
+      out_dir_(options.out_dir),
+      watch_([this](const GradcheckResult& result) {
+        if (enabled_) checks_.push_back(gradcheck_json(result));
+      }) {}
+
+void Explorer::add_graph(const std::string& caption, const Var& loss, const Module* model) {
+  if (!enabled_) return;
+  NodeNames names;
+  if (model) {
+    for (const auto& [name, parameter] : model->named_parameters()) names.emplace(parameter.node().get(), name);
+  }
+  Json json;
+  json.begin_object().key("caption").value(caption).key("graph").raw(graph_json(loss, names)).end_object();
+  graphs_.push_back(json.str());
+}
+
+void Explorer::add_attention(AttentionMap map) {
+  if (!enabled_) return;
+  for (const Tensor& head : map.heads) {
+    if (head.rank() != 2 || head.dim(0) != static_cast<Index>(map.rows.size()) ||
+        head.dim(1) != static_cast<Index>(map.cols.size())) {
+      throw_shape_error("Explorer", "attention map '{}': a head {} for {} row and {} column labels", map.title,
+                        head.shape(), map.rows.size(), map.cols.size());
+    }
+  }
+  Json json;
+  json.begin_object().key("title").value(map.title).key("row_label").value(map.row_label);
+  json.key("col_label").value(map.col_label).key("rows");
+  write_strings(json, map.rows);
+  json.key("cols");
+  write_strings(json, map.cols);
+  json.key("heads").begin_array();
+  for (const Tensor& head : map.heads) write_matrix(json, head);
+  json.end_array().end_object();
+  attention_.push_back(json.str());
+}
+
+void Explorer::add_curve(Curve curve) {
+  if (!enabled_) return;
+  Json json;
+  json.begin_object().key("title").value(curve.title).key("x_label").value(curve.x_label);
+  json.key("y_label").value(curve.y_label).key("series").begin_array();
+  for (const Curve::Series& series : curve.series) {
+    json.begin_object().key("name").value(series.name).key("y").begin_array();
+    for (double y : series.y) json.value(y);
+    json.end_array().end_object();
+  }
+  json.end_array().end_object();
+  curves_.push_back(json.str());
+}
+
+std::string Explorer::save(const std::string& name) const {
+  if (!enabled_) return "";
+  Json data;
+  data.begin_object().key("title").value(title_).key("graphs");
+  write_array(data, graphs_);
+  data.key("checks");
+  write_array(data, checks_);
+  data.key("attention");
+  write_array(data, attention_);
+  data.key("curves");
+  write_array(data, curves_);
+  data.end_object();
+  const std::string path = (std::filesystem::path(out_dir_) / (name + ".html")).string();
+  std::ofstream out(path);
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>attograd explorer</title>\n"
+      << "<style>\n" << kExplorerStyle << "</style>\n</head>\n<body>\n<div id=\"app\"></div>\n"
+      << "<script type=\"application/json\" id=\"explorer-data\">" << data.str() << "</script>\n"
+      << "<script>\n" << kExplorerScript << "</script>\n</body>\n</html>\n";
+  if (!out.flush()) throw IOError(fmt::format("Explorer: cannot write {}", path));
+  fmt::print("wrote {} (open it in a browser)\n", path);
+  return path;
+}
+
+}  // namespace atto::tutorial
