@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The explorer page in a real browser.
 
-    check_explorer.py TUTORIAL OUT_DIR NAME [--op OP] [--pair ROW,COL] [--budget-mb MB]
+    check_explorer.py TUTORIAL OUT_DIR NAME [--op OP] [--pair ROW,COL] [--budget-mb MB] [--most-boxes N]
 
 Runs TUTORIAL --quick --html --out OUT_DIR, then opens OUT_DIR/NAME.html in
 headless Chromium as page.html#selftest...: the page's own script clicks the
@@ -49,6 +49,7 @@ def main():
     parser.add_argument("--op", default="")
     parser.add_argument("--pair", default="")
     parser.add_argument("--budget-mb", type=float, default=2.0)
+    parser.add_argument("--most-boxes", type=int, default=0, help="the first graph, folded, in at most this many boxes")
     args = parser.parse_args()
 
     browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
@@ -105,6 +106,9 @@ def main():
         panels = result["panels"]
         if data["graphs"] and (panels["graph_boxes"] == 0 or not result.get("root")):
             problems.append("the graph panel drew no boxes, or its root could not be clicked")
+        if args.most_boxes and panels["graph_boxes"] > args.most_boxes:
+            problems.append(f"{len(data['graphs'][0]['graph']['nodes'])} nodes folded into {panels['graph_boxes']} boxes, "
+                            f"over {args.most_boxes}")
         for key in ["checks", "attention", "curves"]:
             if panels[key] != len(data[key]):
                 problems.append(f"{len(data[key])} {key} in the data, {panels[key]} on the page")

@@ -148,6 +148,12 @@ class GraphView {
     }
   }
 
+  // "LSTM step 17": a scope's name, numbered when it is one of a run.
+  scopeName(s) {
+    const run = this.runOf.get(s);
+    return run.ids.length > 1 ? `${run.name} ${run.ids.indexOf(s) + 1}` : run.name;
+  }
+
   chain(node) {
     const scopes = [];
     for (let s = node.scope; s !== undefined && this.scopes.has(s); s = this.scopes.get(s).parent) scopes.unshift(s);
@@ -332,7 +338,7 @@ class GraphView {
           this.expanded.delete("s" + s);
           if (run.ids.length > 1) this.expanded.delete(run.key);
           this.render();
-        } }, this.scopes.get(s).name));
+        } }, this.scopeName(s)));
       });
       path.append(html("span", { class: "note" }, "  (click a name to fold it)"));
       parts.push(path);
@@ -351,7 +357,7 @@ class GraphView {
     const wanted = text.trim().toLowerCase();
     this.matches = new Set(wanted ? this.nodes.filter((n) => (n.op || n.name || "leaf").toLowerCase().includes(wanted)).map((n) => n.id) : []);
     const found = [...this.matches].slice(0, 40).map((id) => html("div", { class: "result" }, this.nodeLink(id),
-      html("span", { class: "note" }, " " + this.chain(this.nodes[id]).map((s) => this.scopes.get(s).name).join(" / "))));
+      html("span", { class: "note" }, " " + this.chain(this.nodes[id]).map((s) => this.scopeName(s)).join(" / "))));
     this.results.replaceChildren(...(wanted ? [html("div", { class: "note" }, `${this.matches.size} nodes match`), ...found] : []));
     this.render();
   }
