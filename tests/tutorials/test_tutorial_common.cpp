@@ -1,10 +1,13 @@
 #include "tutorials/common/dates.h"
+#include "tutorials/common/explorer.h"
 #include "tutorials/common/images.h"
 #include "tutorials/common/phrasebook.h"
 #include "tutorials/common/translation_task.h"
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -141,4 +144,41 @@ TEST_CASE("images: normalisation, median, resizing and luma do what they say") {
   CHECK(luminance(red_pixel).item() == doctest::Approx(0.299));
   CHECK_THROWS_AS((void)luminance(image), ShapeError);
   CHECK_THROWS_AS((void)median_filter(grey_pixel), ShapeError);
+}
+
+TEST_CASE("explorer: a page only when asked (full mode, or --html), with its data inside and nothing fetched") {
+  const std::string out = (std::filesystem::temp_directory_path() / "attograd_explorer_test").string();
+  const auto parsed = [&](std::vector<std::string> flags) {
+    std::vector<std::string> words = {"tutorial", "--out", out};
+    words.insert(words.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    return parse_options(static_cast<int>(argv.size()), argv.data(), "test");
+  };
+  CHECK(parsed({}).html);
+  CHECK_FALSE(parsed({"--quick"}).html);
+  CHECK(parsed({"--quick", "--html"}).html);
+  CHECK_FALSE(parsed({"--no-html"}).html);
+
+  Explorer off(parsed({"--quick"}), "off");
+  CHECK(off.save("off").empty());
+  Explorer page(parsed({"--quick", "--html"}), "a <title>");
+  Var w(tensor({1.0, 2.0}), true);
+  page.add_graph("a graph", sum(tanh(w * w)));
+  page.add_attention({.title = "a map", .rows = {"a", "b"}, .cols = {"x"}, .heads = {tensor({{1.0}, {1.0}})}});
+  CHECK_THROWS_AS(page.add_attention({.title = "bad", .rows = {"a"}, .cols = {"x"}, .heads = {tensor({{1.0}, {1.0}})}}),
+                  ShapeError);
+  page.add_curve({.title = "loss", .y_label = "loss", .series = {{"training", {2.0, 1.0}}}});
+  const std::string path = page.save("page");
+  std::ifstream in(path);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(html.find(R"("title":"a <title>")") != std::string::npos);
+  CHECK(html.find(R"("op":"tanh")") != std::string::npos);
+  CHECK(html.find(R"("rows":["a","b"])") != std::string::npos);
+  CHECK(html.find("function graphPanel") != std::string::npos);  // the script is inside
+  for (const char* fetches : {"<script src", "<link", "fetch(", "XMLHttpRequest", "import(", "https://"}) {
+    CAPTURE(fetches);
+    CHECK(html.find(fetches) == std::string::npos);  // nothing from the network
+  }
+  std::filesystem::remove_all(out);
 }
