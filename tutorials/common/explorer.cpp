@@ -91,7 +91,9 @@ void Explorer::add_curve(Curve curve) {
 std::string Explorer::save(const std::string& name) const {
   if (!enabled_) return "";
   Json data;
-  data.begin_object().key("title").value(title_).key("graphs");
+  // Gradient checks need double precision: a page of a float build says so.
+  data.begin_object().key("title").value(title_).key("precision").value(sizeof(Real) == 8 ? "double" : "float");
+  data.key("graphs");
   write_array(data, graphs_);
   data.key("checks");
   write_array(data, checks_);

@@ -516,7 +516,11 @@ const sections = {};
 for (const [id, title, count, draw] of panels) {
   const section = html("section", { id, class: "hidden" }, html("h2", {}, title));
   if (count === 0) {
-    section.append(html("p", { class: "note" }, `This run has no ${title}.`));
+    const why = id === "checks" && data.precision === "float"
+      ? " It is built in single precision, where gradcheck refuses to run (finite differences would drown in " +
+        "rounding); tutorials 02, 04, 07 and 12, built in double, run them, and their pages show each one."
+      : "";
+    section.append(html("p", { class: "note" }, `This run has no ${title}.${why}`));
   } else {
     try {  // one panel's failure leaves the others usable, and is reported
       draw(section);
