@@ -396,6 +396,14 @@ function checksPanel(section) {
   section.append(html("p", { class: "note" }, `${checks.length} checks, ${failed} failed. Each compares the Jacobian ` +
     "that backward computes (analytic) with central differences (numeric), entry by entry: rows are the output's " +
     "elements, columns the input's."));
+  const openAll = (open) => {
+    for (const box of section.querySelectorAll("details.check")) {
+      box.open = open;
+      if (open) fillCheck.get(box)();
+    }
+  };
+  section.append(html("div", { class: "toolbar" }, html("button", { onclick: () => openAll(true) }, "open all"), " ",
+                      html("button", { onclick: () => openAll(false) }, "close all")));
   checks.forEach((check, index) => {
     const box = html("details", { class: "check" });
     if (!check.passed && index === 0) box.open = true;
@@ -577,10 +585,8 @@ function selfTest(params) {
                          inside: inside ? inside.textContent : "" };
     }
   }
-  for (const box of document.querySelectorAll("#checks details.check")) {
-    box.open = true;
-    fillCheck.get(box)();
-  }
+  const openAll = [...document.querySelectorAll("#checks button")].find((b) => b.textContent === "open all");
+  if (openAll) click(openAll);
   result.check_cells = document.querySelectorAll("#checks rect.cell").length;
   result.failed_open_first = !firstFailed || document.querySelector("#checks details.check").querySelector(".fail") !== null;
   if (params.get("pair")) {
