@@ -43,6 +43,18 @@ function number(x) {
 }
 const shapeText = (shape) => "(" + shape.join(",") + ")";
 
+// [min, max] of the numbers among values, with `start` inside the range
+// (a loop: Math.min(...values) overflows the stack on a large map).
+function extent(values, start = []) {
+  let low = Infinity, high = -Infinity;
+  for (const v of start.concat(values)) {
+    if (typeof v !== "number") continue;
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return low <= high ? [low, high] : [0, 0];
+}
+
 function mix(from, to, t) {
   const c = from.map((f, i) => Math.round(f + (to[i] - f) * Math.min(Math.max(t, 0), 1)));
   return `rgb(${c[0]},${c[1]},${c[2]})`;
@@ -73,8 +85,8 @@ function hover(target, text) {
 // A matrix {rows, cols, data} as coloured cells; describe(r, c, v) is the hover text.
 function heatmap(matrix, describe, options = {}) {
   const cell = options.cell || Math.max(4, Math.min(16, Math.floor(280 / Math.max(matrix.cols, 1))));
-  const values = matrix.data.filter((v) => typeof v === "number");
-  const low = options.low ?? Math.min(0, ...values), high = options.high ?? Math.max(0, ...values);
+  const [dataLow, dataHigh] = extent(matrix.data, [0]);
+  const low = options.low ?? dataLow, high = options.high ?? dataHigh;
   const left = options.rowLabels ? 90 : 0, top = options.colLabels ? 70 : 0;
   const right = options.colLabels ? 60 : 2;  // room for the last column's slanted label
   const picture = svg("svg", { width: left + matrix.cols * cell + right, height: top + matrix.rows * cell + 2, class: "heatmap" });
@@ -429,8 +441,7 @@ function drawJacobians(box, check) {
     const cut = input.shown_rows < input.rows || input.shown_cols < input.cols;
     box.append(html("h4", {}, `input ${i} ${shapeText(input.shape)} -> output ${shapeText(check.output_shape)}` +
                               (cut ? `: the first ${input.shown_rows} x ${input.shown_cols} of ${input.rows} x ${input.cols}` : "")));
-    const values = input.analytic.concat(input.numeric).filter((v) => typeof v === "number");
-    const low = Math.min(0, ...values), high = Math.max(0, ...values);
+    const [low, high] = extent(input.analytic.concat(input.numeric), [0]);
     const matrix = (entries) => ({ rows: input.shown_rows, cols: input.shown_cols, data: entries });
     const describe = (r, c) => {
       const k = r * input.shown_cols + c, a = input.analytic[k], n = input.numeric[k];
@@ -483,8 +494,8 @@ function curvesPanel(section) {
   const palette = ["#1a5fb4", "#c01c28", "#26a269", "#e5a50a", "#613583"];
   for (const curve of data.curves) {
     const plot = 560, width = plot + 170, height = 280, left = 60, bottom = 40;  // the legend right of the plot
-    const all = curve.series.flatMap((s) => s.y).filter((v) => typeof v === "number");
-    const low = Math.min(...all), high = Math.max(...all), most = Math.max(...curve.series.map((s) => s.y.length));
+    const [low, high] = extent(curve.series.flatMap((s) => s.y));
+    const most = Math.max(...curve.series.map((s) => s.y.length));
     const x = (i) => left + (most > 1 ? (i / (most - 1)) * (plot - left - 20) : 0);
     const y = (v) => 20 + (high > low ? (1 - (v - low) / (high - low)) : 0.5) * (height - bottom - 20);
     const chart = svg("svg", { width, height, class: "curve-chart" },
