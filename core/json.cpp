@@ -8,38 +8,50 @@
 
 namespace atto {
 
+void Json::comma() {
+  if (open_.empty()) return;
+  if (!open_.back().empty) out_ += ',';
+  open_.back().empty = false;
+}
+
 void Json::separate() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
-  if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
+  if (!open_.empty() && open_.back().closer == '}') {
+    throw_argument_error("Json", "a value inside an object needs key() first");
   }
+  comma();
 }
 
-Json& Json::open(char bracket) {
+Json& Json::open(char closer) {
   separate();
-  out_ += bracket;
-  first_.push_back(true);
+  out_ += closer == '}' ? '{' : '[';
+  open_.push_back({closer, true});
   return *this;
 }
 
-Json& Json::close(char bracket, const char* what) {
-  if (first_.empty() || after_key_) throw_argument_error("Json", "{} without an open one", what);
-  first_.pop_back();
-  out_ += bracket;
+Json& Json::close(char closer, const char* what) {
+  if (open_.empty() || open_.back().closer != closer || after_key_) {
+    throw_argument_error("Json", "{} does not close what is open", what);
+  }
+  open_.pop_back();
+  out_ += closer;
   return *this;
 }
 
-Json& Json::begin_object() { return open('{'); }
+Json& Json::begin_object() { return open('}'); }
 Json& Json::end_object() { return close('}', "end_object"); }
-Json& Json::begin_array() { return open('['); }
+Json& Json::begin_array() { return open(']'); }
 Json& Json::end_array() { return close(']', "end_array"); }
 
 Json& Json::key(std::string_view name) {
-  value(name);
+  if (open_.empty() || open_.back().closer != '}' || after_key_) {
+    throw_argument_error("Json", "key \"{}\" outside an object, or after another key", name);
+  }
+  comma();
+  write_string(name);
   out_ += ':';
   after_key_ = true;
   return *this;
@@ -47,6 +59,11 @@ Json& Json::key(std::string_view name) {
 
 Json& Json::value(std::string_view text) {
   separate();
+  write_string(text);
+  return *this;
+}
+
+void Json::write_string(std::string_view text) {
   out_ += '"';
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -67,7 +84,6 @@ Json& Json::value(std::string_view text) {
     }
   }
   out_ += '"';
-  return *this;
 }
 
 Json& Json::value(double number) {

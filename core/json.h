@@ -5,7 +5,9 @@
 //   for (Index d : shape) json.value(d);
 //   json.end_array().end_object();
 //
-// Commas are placed for you; strings are escaped, "</" included, so the text
+// Commas are placed for you, and a misplaced call (a value in an object
+// without its key, end_array closing an object) throws ArgumentError
+// instead of writing broken JSON; strings are escaped, "</" included, so the text
 // can sit inside an HTML <script> element. Numbers keep 5 significant
 // digits (a picture needs no more, and a page stays small); NaN and the
 // infinities, which JSON has no word for, are written as the strings
@@ -40,11 +42,17 @@ class Json {
   [[nodiscard]] const std::string& str() const { return out_; }
 
  private:
+  void comma();
   void separate();
-  Json& open(char bracket);
-  Json& close(char bracket, const char* what);
+  void write_string(std::string_view text);
+  Json& open(char closer);
+  Json& close(char closer, const char* what);
+  struct Open {
+    char closer;  // '}' for an object, ']' for an array
+    bool empty;   // nothing written in it yet
+  };
   std::string out_;
-  std::vector<bool> first_;  // per open object or array: nothing written in it yet
+  std::vector<Open> open_;
   bool after_key_ = false;
 };
 

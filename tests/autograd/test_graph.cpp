@@ -51,6 +51,12 @@ TEST_CASE("Json: commas, escapes, </script> kept out of a page, NaN and Inf as s
   Json unbalanced;
   CHECK_THROWS_AS(unbalanced.end_object(), ArgumentError);
   CHECK_THROWS_AS(unbalanced.begin_array().key("k").end_array(), ArgumentError);
+  Json crossed;
+  CHECK_THROWS_AS(crossed.begin_array().end_object(), ArgumentError);
+  Json keyless;
+  CHECK_THROWS_AS(keyless.begin_object().value(1.0), ArgumentError);
+  Json two_keys;
+  CHECK_THROWS_AS(two_keys.begin_object().key("a").key("b"), ArgumentError);
 }
 
 TEST_CASE("GraphScope: nodes remember the scopes they were recorded in; NoGradGuard opens none") {
