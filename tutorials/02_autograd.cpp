@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       argc, argv, "Tutorial 02: a graph built by hand, backward, gradient checks, graph export.");
   // The explorer page (02_autograd.html, full mode or --html) shows the
   // neuron's graph to click through and every gradient check below.
-  tutorial::Explorer page(options, "Tutorial 02: autograd by hand");
+  tutorial::ExplorerPage page(options, "Tutorial 02: autograd by hand");
 
   // ## 1. One neuron, by hand
   //

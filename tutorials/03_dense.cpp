@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
   fmt::print("wrote {} and {}\n", regions, curve);
   // The explorer page (full mode or --html): the loss curve, and the graph
   // of the loss on the first eight training points, through the three layers.
-  tutorial::Explorer page(options, "Tutorial 03: a Dense network on three spirals");
+  tutorial::ExplorerPage page(options, "Tutorial 03: a Dense network on three spirals");
   page.add_curve({.title = "Training loss per epoch", .y_label = "mean cross-entropy", .series = {{"training", losses}}});
   if (page.enabled()) {
     const std::vector<Index> first = {0, 1, 2, 3, 4, 5, 6, 7};

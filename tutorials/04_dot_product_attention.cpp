@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 04: the article's dot-product attention, its two defects fixed, and why 1/sqrt(d).");
   // The explorer page (full mode or --html): the gradient check of section 5, Jacobian by Jacobian.
-  tutorial::Explorer page(options, "Tutorial 04: dot-product attention");
+  tutorial::ExplorerPage page(options, "Tutorial 04: dot-product attention");
   Generator gen(options.seed);
   const Index batch = 2, tq = 3, tv = 4, d = options.quick ? 8 : 64;
   const Tensor query = gen.normal({batch, tq, d}), keys = gen.normal({batch, tv, d}), values = gen.normal({batch, tv, 2});

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
         .save(path);
     fmt::print("wrote {}\n", path);
     // The same four on the explorer page (full mode or --html), a map each.
-    tutorial::Explorer page(options, "Tutorial 05: the Keras Attention layer");
+    tutorial::ExplorerPage page(options, "Tutorial 05: the Keras Attention layer");
     for (const tutorial::HeatmapPanel& shown : panels) {
       page.add_attention({.title = std::string("one sequence, ") + shown.caption, .rows = queries, .cols = keys,
                           .heads = {shown.values}, .row_label = "query", .col_label = "key"});

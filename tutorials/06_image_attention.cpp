@@ -723,7 +723,7 @@ int main(int argc, char** argv) {
   }
   // The explorer page (full mode or --html) holds the whole 9 x 9 matrix of
   // the same four images, each cell named by what it holds.
-  Explorer page(options, "Tutorial 06: attention over image patches");
+  ExplorerPage page(options, "Tutorial 06: attention over image patches");
   const char* const kShapeNames[] = {"plus", "ring", "cross", "tee", "ell", "bars"};
   for (const Tile& shown : looks) {
     std::vector<std::string> cells;

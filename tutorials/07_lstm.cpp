@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 07: the LSTM cell, backprop through time, gradient checks, fused vs composed.");
   // The explorer page (full mode or --html): every gradient check below, Jacobian by Jacobian.
-  tutorial::Explorer page(options, "Tutorial 07: the LSTM");
+  tutorial::ExplorerPage page(options, "Tutorial 07: the LSTM");
   Generator gen(options.seed);
 
   // ## 1. One step, gate by gate

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   // The explorer page (full mode or --html): both curves, and one training
   // date's graph: the loss, the decoder's LSTM, and the encoder's final
   // state as its only view of the source.
-  Explorer page(options, "Tutorial 08: an LSTM encoder-decoder");
+  ExplorerPage page(options, "Tutorial 08: an LSTM encoder-decoder");
   page.add_curve({.title = "Training loss per epoch", .y_label = "cross-entropy",
                   .series = {{"training", std::vector<double>(losses.begin(), losses.end())}}});
   page.add_curve({.title = "Validation exact match per epoch", .y_label = "exact match (%)",

@@ -88,7 +88,7 @@ struct Shown {
 
 Shown show_alignment(Translator& model, const Vocabulary& source_vocab, const Vocabulary& target_vocab,
                      const std::string& source, Index max_steps, const std::string& svg_path,
-                     Explorer* page = nullptr, const std::string& model_name = "") {
+                     ExplorerPage* page = nullptr, const std::string& model_name = "") {
   std::vector<Tensor> alignments;
   const std::string translation =
       translate_texts(model, {source}, source_vocab, target_vocab, max_steps, &alignments).front();
@@ -269,7 +269,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  Explorer page(options, "Tutorial 09: sequence to sequence with attention");
+  ExplorerPage page(options, "Tutorial 09: sequence to sequence with attention");
   fmt::print("\n== dates, with attention ==\n");
   Generator gen(options.seed + 1);
   Translator attentive({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = true}, gen);

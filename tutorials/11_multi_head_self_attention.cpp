@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
         .save(path);
     fmt::print("\nwrote {}\n", path);
     // The same heads on the explorer page (full mode or --html), a selector between them.
-    tutorial::Explorer page(options, "Tutorial 11: multi-head self-attention");
+    tutorial::ExplorerPage page(options, "Tutorial 11: multi-head self-attention");
     std::vector<Tensor> heads;
     for (const tutorial::HeatmapPanel& head : panels) heads.push_back(head.values);
     page.add_attention({.title = "reversing one held-out sequence (position:digit)", .rows = positions,

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   const Options options = parse_options(
       argc, argv, "Tutorial 12: add a GRU, composed then fused, gradient-checked, benchmarked, in a translator.");
   // The explorer page (full mode or --html): every gradient check below, the slip's first.
-  Explorer page(options, "Tutorial 12: your own layer, a GRU");
+  ExplorerPage page(options, "Tutorial 12: your own layer, a GRU");
   Generator gen(options.seed);
 
   // ## 1. Composed from primitives

@@ -226,7 +226,7 @@ DateResult train_on_dates(const std::string& name, Seq2Seq& model, const DateSpl
 
 // Per-head pictures of the last decoder layer's cross-attention.
 void save_cross_attention(TransformerTranslator& model, const Vocabulary& source_vocab, const Vocabulary& target_vocab,
-                          const std::string& text, Index max_steps, const std::string& path, Explorer& page) {
+                          const std::string& text, Index max_steps, const std::string& path, ExplorerPage& page) {
   const Tensor source = source_vocab.encode_batch(std::vector<std::string>{text});
   const std::string translation = translate_texts(model, {text}, source_vocab, target_vocab, max_steps).front();
   std::vector<std::string> outputs = target_vocab.split(translation), inputs = source_vocab.split(text);
@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
   // The explorer page (13_transformer.html, full mode or --html): one
   // date's graph through the Transformer, the training curves, and the
   // cross-attention of section 4 head by head.
-  Explorer page(options, "Tutorial 13: the Transformer");
+  ExplorerPage page(options, "Tutorial 13: the Transformer");
 
   // ## 1. Position, put back by hand
   //

@@ -160,9 +160,9 @@ TEST_CASE("explorer: a page only when asked (full mode, or --html), with its dat
   CHECK(parsed({"--quick", "--html"}).html);
   CHECK_FALSE(parsed({"--no-html"}).html);
 
-  Explorer off(parsed({"--quick"}), "off");
+  ExplorerPage off(parsed({"--quick"}), "off");
   CHECK(off.save("off").empty());
-  Explorer page(parsed({"--quick", "--html"}), "a <title>");
+  ExplorerPage page(parsed({"--quick", "--html"}), "a <title>");
   Var w(tensor({1.0, 2.0}), true);
   page.add_graph("a graph", sum(tanh(w * w)));
   page.add_attention({.title = "a map", .rows = {"a", "b"}, .cols = {"x"}, .heads = {tensor({{1.0}, {1.0}})}});

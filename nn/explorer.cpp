@@ -1,13 +1,12 @@
-#include "tutorials/common/explorer.h"
+#include "nn/explorer.h"
 
 #include "core/json.h"
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <fstream>
 
-namespace atto::tutorial {
+namespace atto {
 
 namespace {
 
@@ -34,10 +33,9 @@ void write_array(Json& json, const std::vector<std::string>& items) {
 
 }  // namespace
 
-Explorer::Explorer(const Options& options, std::string title)
-    : enabled_(options.html),
+Explorer::Explorer(std::string title, bool enabled)
+    : enabled_(enabled),
       title_(std::move(title)),
-      out_dir_(options.out_dir),
       watch_([this](const GradcheckResult& result) {
         if (enabled_) checks_.push_back(gradcheck_json(result));
       }) {}
@@ -88,8 +86,13 @@ void Explorer::add_curve(Curve curve) {
   curves_.push_back(json.str());
 }
 
-std::string Explorer::save(const std::string& name) const {
-  if (!enabled_) return "";
+void Explorer::set_checks_elsewhere(std::string note, std::string address) {
+  elsewhere_note_ = std::move(note);
+  elsewhere_address_ = std::move(address);
+}
+
+void Explorer::write(const std::string& path) const {
+  if (!enabled_) return;
   Json data;
   // Gradient checks need double precision: a page of a float build says so.
   data.begin_object().key("title").value(title_).key("precision").value(sizeof(Real) == 8 ? "double" : "float");
@@ -101,16 +104,17 @@ std::string Explorer::save(const std::string& name) const {
   write_array(data, attention_);
   data.key("curves");
   write_array(data, curves_);
+  if (!elsewhere_address_.empty()) {
+    data.key("checks_elsewhere").begin_object().key("note").value(elsewhere_note_);
+    data.key("address").value(elsewhere_address_).end_object();
+  }
   data.end_object();
-  const std::string path = (std::filesystem::path(out_dir_) / (name + ".html")).string();
   std::ofstream out(path);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>attograd explorer</title>\n"
       << "<style>\n" << kExplorerStyle << "</style>\n</head>\n<body>\n<div id=\"app\"></div>\n"
       << "<script type=\"application/json\" id=\"explorer-data\">" << data.str() << "</script>\n"
       << "<script>\n" << kExplorerScript << "</script>\n</body>\n</html>\n";
   if (!out.flush()) throw IOError(fmt::format("Explorer: cannot write {}", path));
-  fmt::print("wrote {} (open it in a browser)\n", path);
-  return path;
 }
 
-}  // namespace atto::tutorial
+}  // namespace atto

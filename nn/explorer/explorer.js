@@ -1,5 +1,5 @@
 // The explorer page's script: draws what the page carries (the JSON in
-// #explorer-data, written by tutorials/common/explorer.cpp) as four panels,
+// #explorer-data, written by nn/explorer.cpp) as four panels,
 // the graph, the gradient checks, the attention maps and the training
 // curves. Plain DOM and SVG: no library, nothing fetched.
 "use strict";
