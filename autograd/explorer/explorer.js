@@ -1,5 +1,5 @@
 // The explorer page's script: draws what the page carries (the JSON in
-// #explorer-data, written by nn/explorer.cpp) as four panels,
+// #explorer-data, written by autograd/explorer.cpp) as four panels,
 // the graph, the gradient checks, the attention maps and the training
 // curves. Plain DOM and SVG: no library, nothing fetched.
 "use strict";
@@ -355,7 +355,7 @@ class GraphView {
       path.append(html("span", { class: "note" }, "  (click a name to fold it)"));
       parts.push(path);
     }
-    const formula = n.where && this.graph.formulas[n.where];
+    const formula = n.formula || (n.where && this.graph.formulas && this.graph.formulas[n.where]);
     if (formula) parts.push(html("h4", {}, "backward, as written beside the forward"), html("pre", {}, formula));
     parts.push(summary("value", n.value, "value"));
     if (n.grad) parts.push(summary("gradient d(root)/d(this)", n.grad, "gradient"));
