@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -92,6 +93,8 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
                       node_->value.shape());
   }
   const NoGradGuard no_graph_for_gradients;
+  static std::atomic<std::uint64_t> passes{0};
+  const std::uint64_t pass = ++passes;
   const std::vector<std::shared_ptr<Node>> order = topological_order(node_);
   check_nothing_changed_in_place(order);
   struct Pending {
@@ -147,7 +150,12 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
       free_graph(node);
     }
   }
-  for (auto& [node, g] : finished) accumulate(node->grad, node->has_grad, g);
+  for (auto& [node, g] : finished) {
+    if (!node->has_grad) node->grad_first_pass = pass;
+    node->grad_last_pass = pass;
+    accumulate(node->grad, node->has_grad, g);
+  }
+  node_->backward_pass = pass;
   for (Node* node : to_free) free_graph(*node);
 }
 

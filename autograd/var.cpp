@@ -43,12 +43,16 @@ const Tensor& Var::grad() const {
 void Var::zero_grad() {
   node_->grad = Tensor();
   node_->has_grad = false;
+  node_->grad_first_pass = node_->grad_last_pass = 0;
 }
 
 void Var::set_grad(Tensor grad) {
   if (!(grad.shape() == node_->value.shape())) {
     throw_shape_error("set_grad", "gradient {} for a value of shape {}", grad.shape(), node_->value.shape());
   }
+  // A gradient replaced keeps the passes that wrote it (clip_grad_norm
+  // rescales this step's); one set where there was none comes from no pass.
+  if (!node_->has_grad) node_->grad_first_pass = node_->grad_last_pass = 0;
   node_->grad = std::move(grad);
   node_->has_grad = true;
 }

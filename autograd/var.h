@@ -60,6 +60,13 @@ struct Node {
   bool has_grad = false;
   bool requires_grad = false;
   bool retains_grad = false;  // keep the gradient of a non-leaf after backward
+  // Which backward passes wrote grad (each pass has a number, from 1): the
+  // first since it was last cleared, and the latest; 0 for none. A root
+  // keeps the number of the last pass run from it. A picture of a graph
+  // (autograd/dot.h) tells by them a gradient of this graph's backward from
+  // one an earlier step left behind.
+  std::uint64_t grad_first_pass = 0, grad_last_pass = 0;
+  std::uint64_t backward_pass = 0;
   std::string op;             // empty for a leaf
   std::string name;           // optional label, shown in errors and graph exports
   std::vector<std::shared_ptr<Node>> inputs;

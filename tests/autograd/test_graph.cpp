@@ -28,6 +28,28 @@ TEST_CASE("dot: ops, names, shapes and gradient norms appear") {
   CHECK(std::count(after.begin(), after.end(), '>') == 4);
 }
 
+TEST_CASE("dot: names from a map, and a gradient from an earlier step never passed off as this graph's") {
+  Var x(tensor({{1, 2}}));
+  Var w(tensor({{3}, {4}}), true);
+  const NodeNames names{{w.node().get(), "dense.\"kernel\""}};
+  sum(matmul(x, w)).backward();  // an earlier step leaves w.grad() behind
+  const Var loss = sum(tanh(matmul(x, w)));
+  const auto has = [](const std::string& dot, const std::string& text) { return dot.find(text) != std::string::npos; };
+  const std::string before = to_dot(loss, names);
+  CHECK(has(before, "leaf 'dense.\\\"kernel\\\"'\\n(2,1)\\n|grad| = 2.236 (an earlier backward's)\""));
+  loss.backward(true);
+  CHECK(has(to_dot(loss, names), " (with earlier backwards')\""));
+  w.zero_grad();
+  loss.backward(true);
+  const std::string after = to_dot(loss, names);
+  CHECK(has(after, "|grad| = "));
+  CHECK_FALSE(has(after, "earlier"));
+  // A scalar leaf shows its signed gradient, marked the same way.
+  Var b(scalar(1), true);
+  sum(b * 2.0).backward();
+  CHECK(has(to_dot(b * 3.0), "grad = 2 (an earlier backward's)"));
+}
+
 TEST_CASE("dot: write_dot writes the file, and says when it cannot") {
   Var x(tensor({1}), true);
   const Var y = exp(x);
