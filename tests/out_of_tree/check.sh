@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs docs/extending.md's "Outside the library" word for word: copies
 # softplus.cpp and the shell commands out of the doc into a scratch folder
-# beside a link to the build, runs the commands there (install to ./stage,
-# pkg-config, compile, run), and checks that the table shows softplus passing.
+# beside a link to the build, runs the commands there (the libraries'
+# meson compile, install to ./stage, pkg-config, compile, run), and checks
+# that the table shows softplus passing.
 #   check.sh BUILD_DIR DOC COMPILER [FLAGS...]
 # The doc's `c++` becomes COMPILER with FLAGS (a sanitizer build needs its
 # -fsanitize when linking against its own library).
@@ -34,9 +35,16 @@ awk '/^\/\/ softplus.cpp$/ { inside = 1 } inside && /^```/ { exit } inside' "$do
 awk '/^```sh$/ { block = ""; inside = 1; next }
      inside && /^```/ { inside = 0; if (block ~ /softplus --op softplus/) { printf "%s", block; exit } next }
      inside { block = block $0 "\n" }' "$doc" > "$scratch/recipe.sh"
-[ -s "$scratch/softplus.cpp" ] && [ -s "$scratch/recipe.sh" ] || { echo "the recipe was not found in $doc"; exit 1; }
+# The build step before it: its `meson compile` line, which names the
+# library targets (on the build under test, already built, it checks that
+# they exist; `meson setup` is left out, the build being there).
+awk '/^```sh$/ { inside = 1; next } inside && /^```/ { inside = 0; next }
+     inside && /^meson compile / { print; exit }' "$doc" > "$scratch/build.sh"
+[ -s "$scratch/softplus.cpp" ] && [ -s "$scratch/recipe.sh" ] && [ -s "$scratch/build.sh" ] ||
+  { echo "the recipe was not found in $doc"; exit 1; }
 ln -s "$build_dir" "$scratch/build"
-echo "--- running, from $doc:"; cat "$scratch/recipe.sh"; echo "---"
+echo "--- running, from $doc:"; cat "$scratch/build.sh" "$scratch/recipe.sh"; echo "---"
 cd "$scratch"
+sh -eu build.sh
 PATH="$scratch/bin:$PATH" sh -eu recipe.sh | tee table
 grep -q '^softplus .*PASS$' table
