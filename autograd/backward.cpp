@@ -154,6 +154,7 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
     if (!node->has_grad) node->grad_first_pass = pass;
     node->grad_last_pass = pass;
     accumulate(node->grad, node->has_grad, g);
+    node->grad_written = node->grad.data();
   }
   node_->backward_pass = pass;
   for (Node* node : to_free) free_graph(*node);

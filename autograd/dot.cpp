@@ -30,7 +30,11 @@ std::string escaped(const std::string& text) {
 
 // How a node's gradient stands to the backward last run from the root.
 std::string grad_note(const Node& node, std::uint64_t root_pass) {
-  if (root_pass == 0 || node.grad_last_pass != root_pass) return " (an earlier backward's)";
+  // A gradient put back by other means (not where the pass left it) is not
+  // taken for the pass's either.
+  if (root_pass == 0 || node.grad_last_pass != root_pass || node.grad.data() != node.grad_written) {
+    return " (an earlier backward's)";
+  }
   if (node.grad_first_pass != root_pass) return " (with earlier backwards')";
   return "";
 }

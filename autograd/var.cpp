@@ -44,6 +44,7 @@ void Var::zero_grad() {
   node_->grad = Tensor();
   node_->has_grad = false;
   node_->grad_first_pass = node_->grad_last_pass = 0;
+  node_->grad_written = nullptr;
 }
 
 void Var::set_grad(Tensor grad) {
@@ -55,6 +56,7 @@ void Var::set_grad(Tensor grad) {
   if (!node_->has_grad) node_->grad_first_pass = node_->grad_last_pass = 0;
   node_->grad = std::move(grad);
   node_->has_grad = true;
+  node_->grad_written = node_->grad.data();
 }
 
 std::string to_string(const Var& v) {

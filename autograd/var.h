@@ -65,7 +65,10 @@ struct Node {
   // keeps the number of the last pass run from it. A picture of a graph
   // (autograd/dot.h) tells by them a gradient of this graph's backward from
   // one an earlier step left behind.
+  // grad_written is where grad's elements lay when a pass or set_grad last
+  // wrote it: a gradient put back from elsewhere no longer matches.
   std::uint64_t grad_first_pass = 0, grad_last_pass = 0;
+  const Real* grad_written = nullptr;
   std::uint64_t backward_pass = 0;
   std::string op;             // empty for a leaf
   std::string name;           // optional label, shown in errors and graph exports

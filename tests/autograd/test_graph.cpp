@@ -44,6 +44,13 @@ TEST_CASE("dot: names from a map, and a gradient from an earlier step never pass
   const std::string after = to_dot(loss, names);
   CHECK(has(after, "|grad| = "));
   CHECK_FALSE(has(after, "earlier"));
+  // graph_json runs a backward of its own and puts the gradients back as
+  // they were: an earlier step's stays marked.
+  w.zero_grad();
+  sum(matmul(x, w)).backward();
+  const Var next = sum(tanh(matmul(x, w)));
+  (void)graph_json(next);
+  CHECK(has(to_dot(next, names), "|grad| = 2.236 (an earlier backward's)"));
   // A scalar leaf shows its signed gradient, marked the same way.
   Var b(scalar(1), true);
   sum(b * 2.0).backward();
