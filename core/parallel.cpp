@@ -56,8 +56,8 @@ void sample_load() {
   cap.store(cpu_budget::thread_cap(allowed, machine::cgroup_quota()), std::memory_order_relaxed);
   if (!now.busy_ticks) {
     idle_cores.store(allowed, std::memory_order_relaxed);  // no /proc/stat: every allowed core counts as idle
-  } else if (last_sample.busy_ticks && last_sample.allowed == now.allowed &&
-             cpu_budget::window_usable(now.wall - last_sample.wall)) {
+  } else if (last_sample.busy_ticks && *last_sample.busy_ticks <= *now.busy_ticks &&
+             last_sample.allowed == now.allowed && cpu_budget::window_usable(now.wall - last_sample.wall)) {
     static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
     const double span = now.wall - last_sample.wall;
     const double busy = static_cast<double>(*now.busy_ticks - *last_sample.busy_ticks) / ticks_per_second;
