@@ -1,8 +1,9 @@
 // The backward pass: Var::backward(grad).
 //
-// 1. Order the graph: an iterative depth-first search lists every node that
-//    requires a gradient after all the nodes it was computed from (no
-//    recursion, so a graph of a million ops does not overflow the stack).
+// 1. Order the graph: nodes_in_order lists every node that requires a
+//    gradient after all the nodes it was computed from (iteratively, so a
+//    graph of a million ops does not overflow the stack; graph_json and
+//    to_dot walk graphs with it too).
 // 2. Walk that list from the root back: each node's gradient is complete by
 //    the time it is reached (every consumer came before it), so its backward
 //    function is called exactly once, and the gradients it returns are added
@@ -17,29 +18,13 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace atto {
 
 namespace {
-
-std::vector<std::shared_ptr<Node>> topological_order(const std::shared_ptr<Node>& root) {
-  std::vector<std::shared_ptr<Node>> order;
-  std::unordered_set<const Node*> visited{root.get()};
-  std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack{{root, 0}};
-  while (!stack.empty()) {
-    auto& [node, next] = stack.back();
-    if (next < node->inputs.size()) {
-      const std::shared_ptr<Node>& input = node->inputs[next++];
-      if (input->requires_grad && visited.insert(input.get()).second) stack.emplace_back(input, 0);
-    } else {
-      order.push_back(std::move(node));
-      stack.pop_back();
-    }
-  }
-  return order;
-}
 
 // Gradients are added out of place: a gradient tensor may be shared (add's
 // backward hands the same tensor to both inputs), so none is ever modified.
@@ -65,22 +50,41 @@ void check_gradient(const Node& node, size_t i, const Tensor& grad) {
 void check_nothing_changed_in_place(const std::vector<std::shared_ptr<Node>>& order) {
   for (const auto& node : order) {
     if (!node->backward) continue;
-    for (std::size_t i = 0; i < node->seen.size(); ++i) {
-      const std::uint64_t now = node->seen[i].version();
-      if (now == node->seen_versions[i]) continue;
-      const std::size_t inputs = node->inputs.size();
-      const std::string what = i < inputs    ? fmt::format("its input {} ({})", i, node->inputs[i]->describe())
-                               : i == inputs ? std::string("its own output")
-                                             : fmt::format("its {} {}", node->kept_names[i - inputs - 1],
-                                                           node->seen[i].shape());
+    for (const Node::Seen& seen : node->seen) {
+      const std::uint64_t now = seen.tensor.version();
+      if (now == seen.version) continue;
+      using Role = Node::Seen::Role;
+      const std::string what =
+          seen.role == Role::input    ? fmt::format("its input {} ({})", seen.input, node->inputs[seen.input]->describe())
+          : seen.role == Role::output ? std::string("its own output")
+                                      : fmt::format("its {} {}", seen.name, seen.tensor.shape());
       throw_argument_error("backward", "{} used {}, which was written in place after the op ran (version {}, now "
                            "{}): its gradient would use the new values. Write into a clone(), or run backward "
-                           "before changing it", node->describe(), what, node->seen_versions[i], now);
+                           "before changing it", node->describe(), what, seen.version, now);
     }
   }
 }
 
 }  // namespace
+
+std::vector<std::shared_ptr<Node>> nodes_in_order(const std::shared_ptr<Node>& root, bool requiring_grad_only) {
+  std::vector<std::shared_ptr<Node>> order;
+  std::unordered_set<const Node*> visited{root.get()};
+  std::vector<std::pair<std::shared_ptr<Node>, size_t>> stack{{root, 0}};
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->inputs.size()) {
+      const std::shared_ptr<Node>& input = node->inputs[next++];
+      if ((input->requires_grad || !requiring_grad_only) && visited.insert(input.get()).second) {
+        stack.emplace_back(input, 0);
+      }
+    } else {
+      order.push_back(std::move(node));
+      stack.pop_back();
+    }
+  }
+  return order;
+}
 
 void Var::backward(const Tensor& grad, bool retain_graph) const {
   if (!node_->requires_grad) {
@@ -92,7 +96,9 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
                       node_->value.shape());
   }
   const NoGradGuard no_graph_for_gradients;
-  const std::vector<std::shared_ptr<Node>> order = topological_order(node_);
+  static std::atomic<std::uint64_t> passes{0};
+  const std::uint64_t pass = ++passes;
+  const std::vector<std::shared_ptr<Node>> order = nodes_in_order(node_, true);
   check_nothing_changed_in_place(order);
   struct Pending {
     Tensor grad;
@@ -112,8 +118,6 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
     node.backward = nullptr;
     node.inputs.clear();
     node.seen.clear();
-    node.seen_versions.clear();
-    node.kept_names.clear();
   };
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Node& node = **it;
@@ -147,7 +151,13 @@ void Var::backward(const Tensor& grad, bool retain_graph) const {
       free_graph(node);
     }
   }
-  for (auto& [node, g] : finished) accumulate(node->grad, node->has_grad, g);
+  for (auto& [node, g] : finished) {
+    if (!node->has_grad) node->picture.grad_first_pass = pass;
+    node->picture.grad_last_pass = pass;
+    accumulate(node->grad, node->has_grad, g);
+    node->picture.grad_written = node->grad.data();
+  }
+  node_->picture.backward_pass = pass;
   for (Node* node : to_free) free_graph(*node);
 }
 

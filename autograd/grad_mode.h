@@ -31,6 +31,12 @@ class NoGradGuard {
 // every gradient it computes; the first NaN or Inf throws AnomalyError naming
 // the op and the nodes its inputs came from. Off by default: it costs a pass
 // over every tensor.
+//
+// Per thread, like grad mode (PyTorch's switch is process-wide): one thread
+// debugging its model does not slow or stop another thread's training. It
+// still covers every thread the library starts: the checks run on the
+// calling thread once a kernel's OpenMP workers have finished, and the
+// workers run no ops of their own. Another std::thread needs its own guard.
 struct AnomalyError : Error {
   using Error::Error;
 };

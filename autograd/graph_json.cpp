@@ -11,25 +11,6 @@ namespace atto {
 
 namespace {
 
-// Every node behind root, inputs before the nodes made from them (an
-// iterative depth-first walk: graphs of a million nodes must not recurse).
-std::vector<Node*> in_order(const Var& root) {
-  std::vector<Node*> order;
-  std::set<Node*> seen{root.node().get()};
-  std::vector<std::pair<Node*, std::size_t>> stack{{root.node().get(), 0}};
-  while (!stack.empty()) {
-    auto& [node, next] = stack.back();
-    if (next < node->inputs.size()) {
-      Node* input = node->inputs[next++].get();
-      if (seen.insert(input).second) stack.emplace_back(input, 0);
-    } else {
-      order.push_back(node);
-      stack.pop_back();
-    }
-  }
-  return order;
-}
-
 // min, max, mean and a heatmap of at most 24 x 24 block means.
 void summarise(Json& json, const Tensor& t) {
   json.begin_object();
@@ -91,8 +72,13 @@ class GradientsKept {
  public:
   explicit GradientsKept(const Var& root, const std::vector<Node*>& nodes) : nodes_(nodes) {
     for (Node* node : nodes_) {
-      saved_.push_back({node->has_grad, node->has_grad ? node->grad.clone() : Tensor(), node->retains_grad});
+      saved_.push_back({node->has_grad, node->has_grad ? node->grad : Tensor(), node->retains_grad,
+                        node->picture});
       node->retains_grad = true;
+      // backward adds into a node's gradient out of place, so the saved
+      // tensor is never written: it goes back as it was, where it was.
+      node->has_grad = false;
+      node->grad = Tensor();
     }
     if (root.requires_grad()) root.backward(ones(root.shape()), true);
   }
@@ -101,6 +87,7 @@ class GradientsKept {
       nodes_[i]->has_grad = saved_[i].has_grad;
       nodes_[i]->grad = saved_[i].grad;
       nodes_[i]->retains_grad = saved_[i].retains_grad;
+      nodes_[i]->picture = std::move(saved_[i].picture);  // the pass numbers, as they were
     }
   }
   GradientsKept(const GradientsKept&) = delete;
@@ -111,6 +98,7 @@ class GradientsKept {
     bool has_grad;
     Tensor grad;
     bool retains_grad;
+    Node::Picture picture;
   };
   const std::vector<Node*>& nodes_;
   std::vector<Saved> saved_;
@@ -119,7 +107,9 @@ class GradientsKept {
 }  // namespace
 
 std::string graph_json(const Var& root, const NodeNames& names) {
-  const std::vector<Node*> nodes = in_order(root);
+  std::vector<Node*> nodes;
+  const std::vector<std::shared_ptr<Node>> order = nodes_in_order(root.node());
+  for (const auto& node : order) nodes.push_back(node.get());
   const GradientsKept kept(root, nodes);
   std::map<const Node*, Index> ids;
   for (const Node* node : nodes) ids.emplace(node, static_cast<Index>(ids.size()));
@@ -145,9 +135,11 @@ std::string graph_json(const Var& root, const NodeNames& names) {
       json.key("where").value(where_of(node->picture.recorded_at));
       json.key("formula").value(node->picture.formula ? node->picture.formula : "");
     }
-    if (!node->kept_names.empty()) {
+    if (std::ranges::any_of(node->seen, [](const Node::Seen& s) { return s.role == Node::Seen::Role::kept; })) {
       json.key("kept").begin_array();
-      for (const std::string& name : node->kept_names) json.value(name);
+      for (const Node::Seen& seen : node->seen) {
+        if (seen.role == Node::Seen::Role::kept) json.value(seen.name);
+      }
       json.end_array();
     }
     json.key("value");

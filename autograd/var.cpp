@@ -43,14 +43,20 @@ const Tensor& Var::grad() const {
 void Var::zero_grad() {
   node_->grad = Tensor();
   node_->has_grad = false;
+  node_->picture.grad_first_pass = node_->picture.grad_last_pass = 0;
+  node_->picture.grad_written = nullptr;
 }
 
 void Var::set_grad(Tensor grad) {
   if (!(grad.shape() == node_->value.shape())) {
     throw_shape_error("set_grad", "gradient {} for a value of shape {}", grad.shape(), node_->value.shape());
   }
+  // A gradient replaced keeps the passes that wrote it (clip_grad_norm
+  // rescales this step's); one set where there was none comes from no pass.
+  if (!node_->has_grad) node_->picture.grad_first_pass = node_->picture.grad_last_pass = 0;
   node_->grad = std::move(grad);
   node_->has_grad = true;
+  node_->picture.grad_written = node_->grad.data();
 }
 
 std::string to_string(const Var& v) {
@@ -94,13 +100,12 @@ Var make_node(std::string op, Formula formula, Tensor value, std::span<const Var
   node->op = std::move(op);
   node->inputs.reserve(inputs.size());
   for (const Var& input : inputs) node->inputs.push_back(input.node());
-  for (const Var& input : inputs) node->seen.push_back(input.value());
-  node->seen.push_back(node->value);
-  for (const Kept& k : kept) {
-    node->seen.push_back(k.tensor);
-    node->kept_names.push_back(k.name);
+  using Role = Node::Seen::Role;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    node->seen.push_back({Role::input, i, "", inputs[i].value(), inputs[i].value().version()});
   }
-  for (const Tensor& t : node->seen) node->seen_versions.push_back(t.version());
+  node->seen.push_back({Role::output, 0, "", node->value, node->value.version()});
+  for (const Kept& k : kept) node->seen.push_back({Role::kept, 0, k.name, k.tensor, k.tensor.version()});
   node->backward = std::move(backward);
   node->picture.formula = formula.text();
   node->picture.recorded_at = recorded_at;

@@ -86,15 +86,19 @@ struct Node {
   std::string name;           // optional label, shown in errors and graph exports
   std::vector<std::shared_ptr<Node>> inputs;
   BackwardFn backward;        // empty for a leaf, and once the graph is freed
-  // The tensors the op saw, its inputs' values, then its own, then the
-  // constants it keeps (a mask, a condition, targets: kept_names names
-  // them), with their versions at the time (core/tensor.h). A backward
-  // function's saved tensors are among them, so backward refuses to run
-  // while one has been written in place since: the gradient would silently
-  // use the new values.
-  std::vector<Tensor> seen;
-  std::vector<std::uint64_t> seen_versions;
-  std::vector<std::string> kept_names;
+  // The tensors the op saw, each with its version at the time (core/tensor.h):
+  // its inputs' values, its own, and the constants it keeps (a mask, a
+  // condition, targets). A backward function's saved tensors are among
+  // them, so backward refuses to run while one has been written in place
+  // since: the gradient would silently use the new values.
+  struct Seen {
+    enum class Role { input, output, kept } role;
+    std::size_t input = 0;  // which input, for Role::input
+    std::string name;       // the constant's name, for Role::kept ("mask")
+    Tensor tensor;
+    std::uint64_t version;
+  };
+  std::vector<Seen> seen;
   // What pictures of the graph show (graph_json, the explorer page), never
   // used for computing.
   struct Picture {
@@ -102,6 +106,15 @@ struct Node {
     std::source_location recorded_at;  // where the op recorded the node
     std::shared_ptr<const ScopeInstance> scope;  // the graph scope it was recorded in (grad_mode.h)
     Internals internals;  // what a fused op computed inside it, worked out when drawn
+    // Which backward passes wrote grad (each pass has a number, from 1): the
+    // first since it was last cleared, and the latest; 0 for none. A root
+    // keeps the number of the last pass run from it. A picture tells by them
+    // a gradient of this graph's backward from one an earlier step left.
+    // grad_written is where grad's elements lay when a pass or set_grad last
+    // wrote it: a gradient put back from elsewhere no longer matches.
+    std::uint64_t grad_first_pass = 0, grad_last_pass = 0;
+    const Real* grad_written = nullptr;
+    std::uint64_t backward_pass = 0;
   } picture;
 
   bool is_leaf() const { return op.empty(); }
@@ -197,6 +210,13 @@ struct Kept {
   std::string name;
   Tensor tensor;
 };
+
+// Every node behind root, each after all the nodes it was computed from, the
+// root last: the one walk of a graph that backward, graph_json and to_dot
+// share. Iterative, so a graph of a million ops does not overflow the stack.
+// With requiring_grad_only, inputs that need no gradient are not followed.
+[[nodiscard]] std::vector<std::shared_ptr<Node>> nodes_in_order(const std::shared_ptr<Node>& root,
+                                                                bool requiring_grad_only = false);
 
 namespace detail {
 [[nodiscard]] bool any_requires_grad(std::span<const Var> inputs);

@@ -5,7 +5,8 @@
 //     core/gemm.cpp (packing and the loop nest) reads the sizes from here;
 //   * the float exp, tanh and sigmoid over arrays (core/vector_math_kernel.cpp),
 //     which need wide registers to be fast: softmax, the activations and the
-//     LSTM's gates call them.
+//     LSTM's gates call them; with them a row's max, sum and scaling, which
+//     softmax and the sums run on.
 // Everything else is compiled once, for the architecture's baseline CPU.
 #pragma once
 
@@ -24,11 +25,17 @@ struct GemmKernel {
 };
 
 // y[i] = f(x[i] - shift) for i < n, with the functions of core/scalar_math.h.
-// x and y may be the same array.
+// x and y may be the same array. And the row loops of softmax and sum, here
+// so that they too run at the set's width: each keeps one order of
+// operations in every set (16 interleaved lanes, then the lanes in order),
+// so that their bits do not depend on the set.
 struct VectorMathKernel {
   void (*exp)(const Real* x, Real shift, Real* y, Index n);
   void (*tanh)(const Real* x, Real shift, Real* y, Index n);
   void (*sigmoid)(const Real* x, Real shift, Real* y, Index n);
+  Real (*max)(const Real* x, Index n);           // the largest value, NaNs skipped; -inf for none
+  Real (*sum)(const Real* x, Index n);           // in 16 lanes, then the lanes in order
+  void (*scale)(Real* y, Real factor, Index n);  // y[i] *= factor
 };
 
 // The sets this build holds (each file defines its own under the set's name);

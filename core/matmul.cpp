@@ -107,7 +107,7 @@ void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, Transpose transp
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b, Transpose transpose) {
-  Tensor out = Tensor::empty(plan(a, b, transpose).out_shape());
+  Tensor out = Tensor::empty(plan(a, b, transpose).out_shape(), "matmul");
   matmul_into(out, a, b, transpose);
   return out;
 }

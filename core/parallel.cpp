@@ -1,19 +1,28 @@
 #include "core/parallel.h"
 
+#include "core/cpu_budget.h"
 #include "core/errors.h"
+#include "core/machine_readings.h"
 
 #include <atomic>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <ctime>
 
 #include <omp.h>
+
+#ifdef __linux__
+#include <time.h>
 #include <unistd.h>
+#else
+#include <thread>
+#endif
 
 namespace atto {
 
 namespace {
+
+std::atomic<bool> yield_to_others{true};
+
+#ifdef __linux__
 
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -25,49 +34,58 @@ double process_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-// The machine's busy time in seconds, all cores together, from the first
-// line of /proc/stat (user, nice, system, idle, iowait, irq, softirq,
-// steal, ...); time stolen by a hypervisor is not counted as busy. -1 where
-// there is no /proc/stat.
-double machine_busy_seconds() {
-  std::FILE* file = std::fopen("/proc/stat", "r");
-  if (!file) return -1;
-  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
-  const int read = std::fscanf(file, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait,
-                               &irq, &softirq);
-  std::fclose(file);
-  if (read != 7) return -1;
-  static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return static_cast<double>(user + nice + system + irq + softirq) / ticks_per_second;
-}
-
-// Other programs' use of the cores, sampled at most every kSampleSeconds:
-// the machine's busy time less this process's own CPU time (its spinning
-// OpenMP workers included), over the wall time between two samples.
-constexpr double kSampleSeconds = 0.1;
-
+// Two readings of the machine compared over a window: busy time of the CPUs
+// this process may use, and this process's own CPU time (its spinning
+// OpenMP workers included), whose difference is other programs' use.
 struct LoadSample {
-  double wall, machine_busy, own_cpu;
+  double wall = 0, own_cpu = 0;
+  std::optional<unsigned long long> busy_ticks;  // nullopt: no /proc/stat
+  std::vector<bool> allowed;
 };
 
-std::atomic<int> idle_cores{1 << 20};     // what the last sample found, rounded
+std::atomic<int> cap{1 << 20};          // cpu_budget::thread_cap at the last sample
+std::atomic<int> idle_cores{1 << 20};   // cpu_budget::idle_cores at the last usable window
 std::atomic<double> next_sample_at{0.0};  // wall_seconds()
 std::atomic<bool> sampling{false};
-std::atomic<bool> yield_to_others{true};
-LoadSample last_sample{0, -1, 0};  // touched only by the thread holding `sampling`
+LoadSample last_sample;  // touched only by the thread holding `sampling`
 
 void sample_load() {
-  const LoadSample now{wall_seconds(), machine_busy_seconds(), process_cpu_seconds()};
-  if (now.machine_busy < 0) return;  // no /proc/stat: every core counts as idle
-  if (last_sample.machine_busy >= 0 && now.wall > last_sample.wall) {
+  LoadSample now{wall_seconds(), process_cpu_seconds(), std::nullopt, machine::affinity()};
+  now.busy_ticks = cpu_budget::busy_ticks(machine::read_text("/proc/stat"), now.allowed);
+  const int allowed = static_cast<int>(std::count(now.allowed.begin(), now.allowed.end(), true));
+  cap.store(cpu_budget::thread_cap(allowed, machine::cgroup_quota()), std::memory_order_relaxed);
+  if (!now.busy_ticks) {
+    idle_cores.store(allowed, std::memory_order_relaxed);  // no /proc/stat: every allowed core counts as idle
+  } else if (last_sample.busy_ticks && *last_sample.busy_ticks <= *now.busy_ticks &&
+             last_sample.allowed == now.allowed && cpu_budget::window_usable(now.wall - last_sample.wall)) {
+    static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
     const double span = now.wall - last_sample.wall;
-    const double others = ((now.machine_busy - last_sample.machine_busy) - (now.own_cpu - last_sample.own_cpu)) / span;
-    static const double cores = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
-    idle_cores.store(std::max(1, static_cast<int>(std::lround(cores - std::max(0.0, others)))),
-                     std::memory_order_relaxed);
+    const double busy = static_cast<double>(*now.busy_ticks - *last_sample.busy_ticks) / ticks_per_second;
+    const double others = (busy - (now.own_cpu - last_sample.own_cpu)) / span;
+    idle_cores.store(cpu_budget::idle_cores(allowed, others), std::memory_order_relaxed);
   }
-  last_sample = now;
+  last_sample = std::move(now);
 }
+
+// At most once every kMinWindowSeconds, the first region to ask samples;
+// the others use the last estimate.
+int machine_threads() {
+  const double now = wall_seconds();
+  if (now >= next_sample_at.load(std::memory_order_relaxed) && !sampling.exchange(true, std::memory_order_acquire)) {
+    next_sample_at.store(now + cpu_budget::kMinWindowSeconds, std::memory_order_relaxed);
+    sample_load();
+    sampling.store(false, std::memory_order_release);
+  }
+  return std::min(cap.load(std::memory_order_relaxed), idle_cores.load(std::memory_order_relaxed));
+}
+
+#else
+
+// Without Linux's /proc and cgroups: the cores the standard library
+// reports, none of them taken for busy.
+int machine_threads() { return std::max(1U, std::thread::hardware_concurrency()); }
+
+#endif
 
 }  // namespace
 
@@ -85,13 +103,7 @@ void set_yield_to_other_programs(bool enabled) { yield_to_others.store(enabled, 
 int region_threads() {
   const int wanted = num_threads();
   if (wanted == 1 || !yield_to_others.load(std::memory_order_relaxed)) return wanted;
-  const double now = wall_seconds();
-  if (now >= next_sample_at.load(std::memory_order_relaxed) && !sampling.exchange(true, std::memory_order_acquire)) {
-    next_sample_at.store(now + kSampleSeconds, std::memory_order_relaxed);
-    sample_load();
-    sampling.store(false, std::memory_order_release);
-  }
-  return std::min(wanted, idle_cores.load(std::memory_order_relaxed));
+  return std::min(wanted, machine_threads());
 }
 
 void run_blocks(Index n, Index block, void* context, BlockBody body) {

@@ -29,16 +29,27 @@ void set_num_threads(int threads);
 // Threads on a busy machine. When another program holds one of two cores,
 // a region on two threads waits at its end for the thread that shares a core
 // with it: measured, a 512^3 product ran 8x slower on 2 threads than on 1.
-// So a parallel region takes at most as many threads as there are cores that
-// other programs leave idle, sampled from the kernel's accounts (Linux's
-// /proc/stat: the machine's busy time less this process's own) at most every
-// tenth of a second; time a hypervisor steals is not another program's, so
-// it never sends the kernels back to one thread. Within a region, work is
-// cut into more blocks than threads and each thread claims the next block
-// when done (gemm shares out its tiles the same way), so a thread slowed
-// down for a moment does less of it. Neither changes a result's bits.
-[[nodiscard]] int region_threads();  // num_threads(), capped by the idle cores
-// On by default. Off, every region takes num_threads() whatever else runs:
+// So a parallel region takes at most as many threads as
+//  * this process may use: the CPUs of its affinity mask (sched_getaffinity),
+//    capped by its cgroup's CPU quota rounded up (v2's cpu.max, v1's
+//    cpu.cfs_quota_us / cpu.cfs_period_us): 1.5 CPUs of quota, 2 threads;
+//  * and of those, other programs leave idle: the busy time of the allowed
+//    CPUs in /proc/stat less this process's own CPU time, over the last
+//    window. Time a hypervisor steals is not another program's, so it never
+//    sends the kernels back to one thread.
+// The first region to ask samples, at most every 0.1 s (cpu_budget.h's
+// kMinWindowSeconds); the others reuse the last estimate, which also stands
+// when the last sample is over a second old (kMaxWindowSeconds): that
+// sample becomes the new baseline instead of averaging over a long quiet
+// spell. Without /proc (macOS, the BSDs) the limit is
+// std::thread::hardware_concurrency() and nothing is sampled. Within a
+// region, work is cut into more blocks than threads and each thread claims
+// the next block when done (gemm shares out its tiles the same way), so a
+// thread slowed down for a moment does less of it. Neither changes a
+// result's bits.
+[[nodiscard]] int region_threads();  // num_threads(), capped as above
+// On by default. Off, every region takes num_threads() whatever else runs
+// and whatever the mask and quota allow:
 // for tests that must go through the parallel paths on a shared machine.
 void set_yield_to_other_programs(bool enabled);
 

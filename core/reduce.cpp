@@ -1,5 +1,6 @@
 #include "core/reduce.h"
 
+#include "core/cpu_kernels.h"
 #include "core/errors.h"
 #include "core/parallel.h"
 
@@ -11,21 +12,10 @@ namespace atto {
 
 namespace {
 
-// Adds n values in kLanes interleaved partial sums (which the compiler turns
-// into one vector register) and then the partials in order: fast, and always
-// the same order for the same n.
-Real sum_lanes(const Real* values, Index n) {
-  constexpr int kLanes = 16;
-  Real partial[kLanes] = {};
-  Index i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += values[i + lane];
-  }
-  Real total = 0;
-  for (int lane = 0; lane < kLanes; ++lane) total += partial[lane];
-  for (; i < n; ++i) total += values[i];
-  return total;
-}
+// Adds n values in 16 interleaved partial sums and then the partials in
+// order, at the instruction set's width (core/cpu_kernels.h): fast, and
+// always the same order for the same n.
+Real sum_lanes(const Real* values, Index n) { return detail::active_vector_math().sum(values, n); }
 
 // NaN-propagating max: once a NaN is seen it stays.
 Real max_of(Real a, Real b) { return (a >= b || std::isnan(a)) ? a : b; }

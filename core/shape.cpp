@@ -15,10 +15,13 @@ Shape::Shape(std::span<const Index> dims) {
   for (Index d : dims) push_back(d);
 }
 
-Index Shape::numel() const {
+Index Shape::numel(std::string_view op) const {
+  // A zero anywhere empties the shape: (huge, huge, 0) must not overflow
+  // on its way to the zero.
+  if (std::find(begin(), end(), Index{0}) != end()) return 0;
   Index n = 1;
   for (Index d : *this) {
-    if (__builtin_mul_overflow(n, d, &n)) throw_shape_error("Shape", "{} has too many elements to count", *this);
+    if (__builtin_mul_overflow(n, d, &n)) throw_shape_error(op, "{} has too many elements to count", *this);
   }
   return n;
 }

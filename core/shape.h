@@ -30,7 +30,10 @@ class Shape {
   const Index* begin() const { return dims_.data(); }
   const Index* end() const { return dims_.data() + rank_; }
 
-  [[nodiscard]] Index numel() const;
+  // The element count; 0 when any dimension is 0, whatever the others.
+  // Throws ShapeError naming `op`, the call that built this shape, when the
+  // count does not fit in an Index.
+  [[nodiscard]] Index numel(std::string_view op = "Shape") const;
   void push_back(Index dim);
   [[nodiscard]] Shape without_axis(int axis) const;
   [[nodiscard]] Shape with_axis(int axis, Index dim) const;  // replaces dims_[axis] by dim

@@ -187,7 +187,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   if (!(broadcast_shapes("expand", x.shape(), shape) == shape)) {
     throw_shape_error("expand", "{} cannot be broadcast to {}", x.shape(), shape);
   }
-  Tensor out = Tensor::empty(shape);
+  Tensor out = Tensor::empty(shape, "expand");
   if (out.numel() == 0) return out;
   const int rank = shape.rank();
   const auto strides = broadcast_strides(x.shape(), rank);

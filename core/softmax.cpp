@@ -15,24 +15,10 @@ namespace {
 
 constexpr Real kInf = std::numeric_limits<Real>::infinity();
 
-// The row's largest value, NaNs skipped. Kept as 16 running maxima (one
-// vector register) so that the loop vectorises; a maximum is exact, so the
-// split into lanes cannot change the result. A NaN anywhere in a row makes
-// the whole row NaN anyway (it reaches the sum), so only the rows whose
-// maximum is infinite need to look for one (nan_or).
-Real row_max(const Real* x, Index n) {
-  constexpr int kLanes = 16;
-  Real lanes[kLanes];
-  std::fill_n(lanes, kLanes, -kInf);
-  Index j = 0;
-  for (; j + kLanes <= n; j += kLanes) {
-    for (int lane = 0; lane < kLanes; ++lane) lanes[lane] = x[j + lane] > lanes[lane] ? x[j + lane] : lanes[lane];
-  }
-  Real m = -kInf;
-  for (int lane = 0; lane < kLanes; ++lane) m = lanes[lane] > m ? lanes[lane] : m;
-  for (; j < n; ++j) m = x[j] > m ? x[j] : m;
-  return m;
-}
+// The row's maximum comes from the instruction set's kernel
+// (core/cpu_kernels.h), NaNs skipped. A NaN anywhere in a row makes the
+// whole row NaN anyway (it reaches the sum), so only the rows whose maximum
+// is infinite need to look for one (nan_or).
 
 // m, or NaN if the row holds a NaN.
 Real nan_or(Real m, const Real* x, Index n) {
@@ -62,23 +48,24 @@ void share_among_infinities(const Real* x, Real* y, Index n) {
 }  // namespace
 
 Tensor softmax(const Tensor& x) {
-  return over_rows("softmax", x, [](const Real* in, Real* out, Index n) {
-    Real m = row_max(in, n);
+  const detail::VectorMathKernel& kernel = detail::active_vector_math();
+  return over_rows("softmax", x, [&kernel](const Real* in, Real* out, Index n) {
+    Real m = kernel.max(in, n);
     if (std::isinf(m)) m = nan_or(m, in, n);
     if (m == -kInf) {
       for (Index j = 0; j < n; ++j) out[j] = 0;
       return;
     }
     if (m == kInf) return share_among_infinities(in, out, n);
-    detail::active_vector_math().exp(in, m, out, n);
-    const Real scale = Real(1) / sum_row(out, n);
-    for (Index j = 0; j < n; ++j) out[j] *= scale;
+    kernel.exp(in, m, out, n);
+    kernel.scale(out, Real(1) / sum_row(out, n), n);
   });
 }
 
 Tensor log_softmax(const Tensor& x) {
-  return over_rows("log_softmax", x, [](const Real* in, Real* out, Index n) {
-    Real m = row_max(in, n);
+  const detail::VectorMathKernel& kernel = detail::active_vector_math();
+  return over_rows("log_softmax", x, [&kernel](const Real* in, Real* out, Index n) {
+    Real m = kernel.max(in, n);
     if (std::isinf(m)) m = nan_or(m, in, n);
     if (m == -kInf) {
       for (Index j = 0; j < n; ++j) out[j] = -kInf;
@@ -90,7 +77,7 @@ Tensor log_softmax(const Tensor& x) {
       return;
     }
     // out doubles as scratch for exp(x - m) before the final values land.
-    detail::active_vector_math().exp(in, m, out, n);
+    kernel.exp(in, m, out, n);
     const Real log_total = std::log(sum_row(out, n));
     for (Index j = 0; j < n; ++j) out[j] = in[j] - m - log_total;
   });

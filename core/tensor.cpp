@@ -18,17 +18,17 @@ Tensor::Tensor(const Shape& shape, std::shared_ptr<Real[]> storage, std::shared_
 
 std::uint64_t Tensor::version() const { return version_ ? version_->load(std::memory_order_relaxed) : 0; }
 
-Tensor Tensor::empty(const Shape& shape) {
-  const Index n = shape.numel();
+Tensor Tensor::empty(const Shape& shape, std::string_view op) {
+  const Index n = shape.numel(op);
   if (n == 0) return Tensor(shape, nullptr, nullptr);
   // A byte count that wraps would allocate a small block for a huge tensor.
   if (n > std::numeric_limits<std::ptrdiff_t>::max() / static_cast<Index>(sizeof(Real))) {
-    throw_shape_error("Tensor", "{} has {} elements, more bytes than memory can address", shape, n);
+    throw_shape_error(op, "{} has {} elements, more bytes than memory can address", shape, n);
   }
   try {
     return Tensor(shape, allocate_storage(n), std::make_shared<VersionCounter>(0));
   } catch (const std::bad_alloc&) {
-    throw_argument_error("Tensor", "out of memory allocating {} ({} bytes)", shape,
+    throw_argument_error(op, "out of memory allocating {} ({} bytes)", shape,
                          static_cast<double>(n) * static_cast<double>(sizeof(Real)));
   }
 }

@@ -33,8 +33,10 @@ class Tensor {
   Tensor();
 
   // A tensor of the given shape whose elements are not initialised: for
-  // kernels that write every element before reading any.
-  [[nodiscard]] static Tensor empty(const Shape& shape);
+  // kernels that write every element before reading any. A shape too large
+  // to count or to allocate throws an error naming `op`: an op passes its
+  // own name, since the user called it, not Tensor.
+  [[nodiscard]] static Tensor empty(const Shape& shape, std::string_view op = "Tensor");
 
   const Shape& shape() const { return shape_; }
   int rank() const { return shape_.rank(); }

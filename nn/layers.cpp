@@ -66,9 +66,28 @@ Embedding::Embedding(Index input_dim, Index output_dim, std::optional<Index> pad
   register_parameter("table", table_);
 }
 
-Var Embedding::forward(const Tensor& ids) { return take_rows(table_, ids, padding_index_); }
+namespace {
 
-Var Embedding::forward(const Ids& ids) { return take_rows(table_, ids, padding_index_); }
+// The vectors add an axis to the ids' shape; checked here so that the error
+// names the layer the user called, not the take_rows inside it.
+void check_ids_rank(const Shape& ids) {
+  if (ids.rank() == kMaxRank) {
+    throw_shape_error("Embedding", "ids {} have rank {}: their vectors would add an axis past the maximum rank {}",
+                      ids, kMaxRank, kMaxRank);
+  }
+}
+
+}  // namespace
+
+Var Embedding::forward(const Tensor& ids) {
+  check_ids_rank(ids.shape());
+  return take_rows(table_, ids, padding_index_);
+}
+
+Var Embedding::forward(const Ids& ids) {
+  check_ids_rank(ids.shape());
+  return take_rows(table_, ids, padding_index_);
+}
 
 Var Embedding::forward(const Var& ids) {
   if (ids.requires_grad()) {

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace atto {
 
 Index positive_size(std::string_view layer, std::string_view what, Index n) {
@@ -81,7 +83,7 @@ void Module::zero_grad() {
   for (auto& [_, parameter] : named_parameters()) parameter.zero_grad();
 }
 
-void Module::describe(const std::string& name, int depth, std::string& out) const {
+void Module::describe(const std::string& name, int depth, std::vector<std::array<std::string, 3>>& rows) const {
   Index own = 0;
   std::string shapes;
   for (const auto& [pname, parameter] : parameters_) {
@@ -89,17 +91,27 @@ void Module::describe(const std::string& name, int depth, std::string& out) cons
     if (!shapes.empty()) shapes += ' ';
     shapes += fmt::format("{}{}", pname, parameter.shape());
   }
-  const std::string label = fmt::format("{}{} ({})", std::string(2 * depth, ' '), name, type_name());
-  out += fmt::format("{:<36} {:<34} {:>10}\n", label, shapes, own);
-  for (const auto& [child_name, child] : children_) child->describe(child_name, depth + 1, out);
+  rows.push_back({fmt::format("{}{} ({})", std::string(2 * depth, ' '), name, type_name()), shapes,
+                  std::to_string(own)});
+  for (const auto& [child_name, child] : children_) child->describe(child_name, depth + 1, rows);
 }
 
 std::string Module::summary() const {
-  std::string out = fmt::format("{:<36} {:<34} {:>10}\n{}\n", "module (type)", "parameters", "count",
-                                std::string(82, '='));
-  describe("model", 0, out);
-  out += fmt::format("{}\nTotal parameters: {}\n", std::string(82, '='), parameter_count());
-  return out;
+  std::vector<std::array<std::string, 3>> rows{{"module (type)", "parameters", "count"}};
+  describe("model", 0, rows);
+  // Each column as wide as its longest cell, so that a long name or many
+  // parameters push the columns right instead of out of line.
+  std::array<size_t, 3> width{};
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < 3; ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  const auto line = [&](const std::array<std::string, 3>& row) {
+    return fmt::format("{:<{}}  {:<{}}  {:>{}}\n", row[0], width[0], row[1], width[1], row[2], width[2]);
+  };
+  const std::string rule(width[0] + width[1] + width[2] + 4, '=');
+  std::string out = line(rows[0]) + rule + "\n";
+  for (size_t r = 1; r < rows.size(); ++r) out += line(rows[r]);
+  return out + fmt::format("{}\nTotal parameters: {}\n", rule, parameter_count());
 }
 
 NodeNames parameter_names(const Module& model) {

@@ -22,6 +22,7 @@
 #include "autograd/graph_json.h"
 #include "autograd/var.h"
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,7 +72,9 @@ class Module {
 
  private:
   void collect(const std::string& prefix, std::vector<std::pair<std::string, Var>>& out) const;
-  void describe(const std::string& name, int depth, std::string& out) const;
+  // Appends a row (indented name and type, parameter shapes, own count)
+  // for this module, then its children's.
+  void describe(const std::string& name, int depth, std::vector<std::array<std::string, 3>>& rows) const;
 
   std::vector<std::pair<std::string, Var>> parameters_;
   std::vector<std::pair<std::string, Module*>> children_;

@@ -145,8 +145,6 @@ MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const V
 
 MultiHeadAttention::Result MultiHeadAttention::attend_cache(const Tensor& query, const KeyValueCache& cache,
                                                             const Tensor& value_mask) {
-  const Index batch = query.dim(0), length = cache.length();
-  check_mask("MultiHeadAttention", "value_mask", value_mask, {batch, length});
   const Var q = split_heads(query_(Var(query)), options_.key_dim);
   return attend_composed(q, Var(cache.keys), Var(cache.values), {.value_mask = value_mask});
 }
@@ -159,6 +157,8 @@ MultiHeadAttention::Result MultiHeadAttention::step(const Tensor& position, KeyV
     throw_shape_error("MultiHeadAttention.step", "position {}: need (B, 1, {}) with B as in the cache {}",
                       position.shape(), options_.query_features, cache.keys.shape());
   }
+  // Checked before the cache grows, so that a refused call leaves it as it was.
+  check_mask("MultiHeadAttention.step", "value_mask", value_mask, {position.dim(0), cache.length() + 1});
   const NoGradGuard no_graph;
   const Tensor k = split_heads(key_(Var(position)), options_.key_dim).value();
   const Tensor v = split_heads(value_(Var(position)), options_.value_dim).value();
@@ -176,6 +176,7 @@ MultiHeadAttention::Result MultiHeadAttention::step_over_memory(const Tensor& qu
     throw_shape_error("MultiHeadAttention.step_over_memory", "query {}, memory {}: need (B, 1, {}) and (B, Ts, {})",
                       query.shape(), memory.shape(), options_.query_features, options_.value_features);
   }
+  check_mask("MultiHeadAttention.step_over_memory", "memory_mask", memory_mask, {memory.dim(0), memory.dim(1)});
   const NoGradGuard no_graph;
   if (cache.length() == 0) {
     cache.keys = split_heads(key_(Var(memory)), options_.key_dim).value();

@@ -102,7 +102,8 @@ class MultiHeadAttention : public Module {
   // Scaled queries (B, heads, Tq, key_dim) against keys and values split
   // into heads, with the masks applied to the scores: the composed path.
   [[nodiscard]] Result attend_composed(const Var& q, const Var& k, const Var& v, const MultiHeadMasks& masks);
-  // The queries of one decoding step against the cache.
+  // The queries of one decoding step against the cache; the caller has
+  // checked the mask, under its own name.
   [[nodiscard]] Result attend_cache(const Tensor& query, const KeyValueCache& cache, const Tensor& value_mask);
   // A linear projection to `units`, with or without bias as the options say.
   [[nodiscard]] DenseOptions projection(Index units) const { return {.units = units, .use_bias = options_.use_bias}; }

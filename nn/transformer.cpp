@@ -33,6 +33,14 @@ MultiHeadAttentionOptions attention_options(const TransformerOptions& o) {
 
 Index hidden_width(const TransformerOptions& o) { return o.intermediate_dim > 0 ? o.intermediate_dim : 4 * o.features; }
 
+// One of the layer's norms, from the options' factory or LayerNorm.
+std::unique_ptr<Layer> make_norm(const char* layer, const TransformerOptions& o) {
+  if (!o.norm) return std::make_unique<LayerNorm>(o.features, o.layer_norm_epsilon);
+  std::unique_ptr<Layer> norm = o.norm(o.features);
+  if (!norm) throw_argument_error(layer, "the norm option returned no layer for {} features", o.features);
+  return norm;
+}
+
 void check_input(const char* layer, const char* name, const Var& x, Index features) {
   if (x.value().rank() != 3 || x.shape()[2] != features) {
     throw_shape_error(layer, "{} {} is not (batch, length, {})", name, x.shape(), features);
@@ -44,14 +52,14 @@ void check_input(const char* layer, const char* name, const Var& x, Index featur
 TransformerEncoderLayer::TransformerEncoderLayer(const TransformerOptions& options, Generator& gen)
     : options_(checked("TransformerEncoderLayer", options)),
       self_attention_(attention_options(options_), gen),
-      norm1_(options_.features, options_.layer_norm_epsilon),
-      norm2_(options_.features, options_.layer_norm_epsilon),
+      norm1_(make_norm("TransformerEncoderLayer", options_)),
+      norm2_(make_norm("TransformerEncoderLayer", options_)),
       feedforward1_(options_.features, {.units = hidden_width(options_), .activation = options_.activation}, gen),
       feedforward2_(hidden_width(options_), {.units = options_.features}, gen),
       dropout_(options_.dropout, gen) {
   register_module("self_attention", self_attention_);
-  register_module("norm1", norm1_);
-  register_module("norm2", norm2_);
+  register_module("norm1", *norm1_);
+  register_module("norm2", *norm2_);
   register_module("feedforward1", feedforward1_);
   register_module("feedforward2", feedforward2_);
   register_module("dropout", dropout_);
@@ -65,30 +73,30 @@ TransformerEncoderLayer::Result TransformerEncoderLayer::forward(const Var& x, c
   const auto attend = [&](const Var& input) { return self_attention_(input, input, attention_masks); };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
   if (options_.normalize_first) {
-    const auto attended = attend(norm1_(x));
+    const auto attended = attend((*norm1_)(x));
     const Var h = x + dropout_(attended.output);
-    return {h + feed_forward(norm2_(h)), attended.weights};
+    return {h + feed_forward((*norm2_)(h)), attended.weights};
   }
   const auto attended = attend(x);
-  const Var h = norm1_(x + dropout_(attended.output));
-  return {norm2_(h + feed_forward(h)), attended.weights};
+  const Var h = (*norm1_)(x + dropout_(attended.output));
+  return {(*norm2_)(h + feed_forward(h)), attended.weights};
 }
 
 TransformerDecoderLayer::TransformerDecoderLayer(const TransformerOptions& options, Generator& gen)
     : options_(checked("TransformerDecoderLayer", options)),
       self_attention_(attention_options(options_), gen),
       cross_attention_(attention_options(options_), gen),
-      norm1_(options_.features, options_.layer_norm_epsilon),
-      norm2_(options_.features, options_.layer_norm_epsilon),
-      norm3_(options_.features, options_.layer_norm_epsilon),
+      norm1_(make_norm("TransformerDecoderLayer", options_)),
+      norm2_(make_norm("TransformerDecoderLayer", options_)),
+      norm3_(make_norm("TransformerDecoderLayer", options_)),
       feedforward1_(options_.features, {.units = hidden_width(options_), .activation = options_.activation}, gen),
       feedforward2_(hidden_width(options_), {.units = options_.features}, gen),
       dropout_(options_.dropout, gen) {
   register_module("self_attention", self_attention_);
   register_module("cross_attention", cross_attention_);
-  register_module("norm1", norm1_);
-  register_module("norm2", norm2_);
-  register_module("norm3", norm3_);
+  register_module("norm1", *norm1_);
+  register_module("norm2", *norm2_);
+  register_module("norm3", *norm3_);
   register_module("feedforward1", feedforward1_);
   register_module("feedforward2", feedforward2_);
   register_module("dropout", dropout_);
@@ -113,17 +121,17 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, c
   };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
   if (options_.normalize_first) {
-    const auto self = self_attend(norm1_(x));
+    const auto self = self_attend((*norm1_)(x));
     const Var h1 = x + dropout_(self.output);
-    const auto cross = cross_attend(norm2_(h1));
+    const auto cross = cross_attend((*norm2_)(h1));
     const Var h2 = h1 + dropout_(cross.output);
-    return {h2 + feed_forward(norm3_(h2)), self.weights, cross.weights};
+    return {h2 + feed_forward((*norm3_)(h2)), self.weights, cross.weights};
   }
   const auto self = self_attend(x);
-  const Var h1 = norm1_(x + dropout_(self.output));
+  const Var h1 = (*norm1_)(x + dropout_(self.output));
   const auto cross = cross_attend(h1);
-  const Var h2 = norm2_(h1 + dropout_(cross.output));
-  return {norm3_(h2 + feed_forward(h2)), self.weights, cross.weights};
+  const Var h2 = (*norm2_)(h1 + dropout_(cross.output));
+  return {(*norm3_)(h2 + feed_forward(h2)), self.weights, cross.weights};
 }
 
 TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& position, const Tensor& memory,
@@ -144,17 +152,17 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& posi
   const auto feed_forward = [&](const Var& input) { return feedforward2_(feedforward1_(input)); };
   const Var x(position);
   if (options_.normalize_first) {
-    const auto self = self_attend(norm1_(x));
+    const auto self = self_attend((*norm1_)(x));
     const Var h1 = x + self.output;
-    const auto cross = cross_attend(norm2_(h1));
+    const auto cross = cross_attend((*norm2_)(h1));
     const Var h2 = h1 + cross.output;
-    return {h2 + feed_forward(norm3_(h2)), self.weights, cross.weights};
+    return {h2 + feed_forward((*norm3_)(h2)), self.weights, cross.weights};
   }
   const auto self = self_attend(x);
-  const Var h1 = norm1_(x + self.output);
+  const Var h1 = (*norm1_)(x + self.output);
   const auto cross = cross_attend(h1);
-  const Var h2 = norm2_(h1 + cross.output);
-  return {norm3_(h2 + feed_forward(h2)), self.weights, cross.weights};
+  const Var h2 = (*norm2_)(h1 + cross.output);
+  return {(*norm3_)(h2 + feed_forward(h2)), self.weights, cross.weights};
 }
 
 Tensor positional_encoding(Index length, Index d_model) {

@@ -1,8 +1,9 @@
 // The Transformer's two layers (Vaswani et al., 2017) and its sinusoidal
 // positional encoding, with PyTorch's names and semantics
 // (torch.nn.TransformerEncoderLayer / TransformerDecoderLayer with
-// batch_first=True) and Keras's option names: built from MultiHeadAttention, LayerNorm, Dense and
-// Dropout, so that their gradients are those layers' own.
+// batch_first=True) and Keras's option names: built from MultiHeadAttention, LayerNorm (or the
+// normalisation the norm option makes), Dense and Dropout, so that their gradients are those
+// layers' own.
 //
 // Encoder layer, x (B, T, features):
 //   pre-norm (normalize_first, the default here):   x = x + SA(LN1(x));  x = x + FF(LN2(x))
@@ -27,6 +28,9 @@
 #include "nn/layers.h"
 #include "nn/multi_head_attention.h"
 
+#include <functional>
+#include <memory>
+
 namespace atto {
 
 // Keras's names (KerasNLP's TransformerEncoder and TransformerDecoder);
@@ -39,6 +43,12 @@ struct TransformerOptions {
   Activation activation = Activation::relu;
   bool normalize_first = true;     // pre-norm; false: the paper's post-norm (norm_first)
   Real layer_norm_epsilon = 1e-5;  // (layer_norm_eps)
+  // The normalisation around each sublayer: called once per norm with the
+  // features, it returns a Layer of (..., features) -> (..., features),
+  // which the layer then owns and registers as norm1, norm2 (and norm3).
+  // Empty: LayerNorm(features, layer_norm_epsilon). E.g. an RMSNorm of
+  // your own: .norm = [](Index f) { return std::make_unique<RMSNorm>(f); }
+  std::function<std::unique_ptr<Layer>(Index features)> norm = {};
 };
 
 // What an encoder layer's call attends to, and what it returns.
@@ -79,7 +89,7 @@ class TransformerEncoderLayer : public Module {
  private:
   TransformerOptions options_;
   MultiHeadAttention self_attention_;
-  LayerNorm norm1_, norm2_;
+  std::unique_ptr<Layer> norm1_, norm2_;
   Dense feedforward1_, feedforward2_;
   Dropout dropout_;
 };
@@ -112,7 +122,7 @@ class TransformerDecoderLayer : public Module {
  private:
   TransformerOptions options_;
   MultiHeadAttention self_attention_, cross_attention_;
-  LayerNorm norm1_, norm2_, norm3_;
+  std::unique_ptr<Layer> norm1_, norm2_, norm3_;
   Dense feedforward1_, feedforward2_;
   Dropout dropout_;
 };

@@ -396,8 +396,12 @@ Var take_checked_rows(const Var& table, Shape out_shape, std::vector<Index> pick
     throw_argument_error("take_rows", "skip_row {} is not a row of a ({},{}) table (no row to skip: std::nullopt)",
                          *skip_row, rows, dim);
   }
+  if (out_shape.rank() == kMaxRank) {
+    throw_shape_error("take_rows", "indices {} have rank {}: their rows would add an axis past the maximum rank {}",
+                      out_shape, kMaxRank, kMaxRank);
+  }
   out_shape.push_back(dim);
-  Tensor out = Tensor::empty(out_shape);
+  Tensor out = Tensor::empty(out_shape, "take_rows");
   for (size_t i = 0; i < picked.size(); ++i) {
     std::copy_n(table.value().data() + picked[i] * dim, dim, out.data() + i * dim);
   }

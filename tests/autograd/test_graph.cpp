@@ -29,6 +29,35 @@ TEST_CASE("dot: ops, names, shapes and gradient norms appear") {
   CHECK(std::count(after.begin(), after.end(), '>') == 4);
 }
 
+TEST_CASE("dot: names from a map, and a gradient from an earlier step never passed off as this graph's") {
+  Var x(tensor({{1, 2}}));
+  Var w(tensor({{3}, {4}}), true);
+  const NodeNames names{{w.node().get(), "dense.\"kernel\""}};
+  sum(matmul(x, w)).backward();  // an earlier step leaves w.grad() behind
+  const Var loss = sum(tanh(matmul(x, w)));
+  const auto has = [](const std::string& dot, const std::string& text) { return dot.find(text) != std::string::npos; };
+  const std::string before = to_dot(loss, names);
+  CHECK(has(before, "leaf 'dense.\\\"kernel\\\"'\\n(2,1)\\n|grad| = 2.236 (an earlier backward's)\""));
+  loss.backward(true);
+  CHECK(has(to_dot(loss, names), " (with earlier backwards')\""));
+  w.zero_grad();
+  loss.backward(true);
+  const std::string after = to_dot(loss, names);
+  CHECK(has(after, "|grad| = "));
+  CHECK_FALSE(has(after, "earlier"));
+  // graph_json runs a backward of its own and puts the gradients back as
+  // they were: an earlier step's stays marked.
+  w.zero_grad();
+  sum(matmul(x, w)).backward();
+  const Var next = sum(tanh(matmul(x, w)));
+  (void)graph_json(next);
+  CHECK(has(to_dot(next, names), "|grad| = 2.236 (an earlier backward's)"));
+  // A scalar leaf shows its signed gradient, marked the same way.
+  Var b(scalar(1), true);
+  sum(b * 2.0).backward();
+  CHECK(has(to_dot(b * 3.0), "grad = 2 (an earlier backward's)"));
+}
+
 TEST_CASE("dot: write_dot writes the file, and says when it cannot") {
   Var x(tensor({1}), true);
   const Var y = exp(x);
@@ -141,6 +170,11 @@ TEST_CASE("graph_json: every node with its gradient, formula and place; leaf gra
   // x needs no gradient: it has none in the page.
   const std::size_t x_at = json.find(R"("name":"input x")");
   CHECK(json.find(R"("grad")", x_at) > json.find(R"("id":)", x_at));
+  // The page shows this graph's gradient, not the sum with the one the
+  // earlier backward left in w: its largest entry is before's, not twice it.
+  const std::size_t w_at = json.find(R"("name":"w")");
+  const std::string w_max = fmt::format(R"("max":{:.5g})", max(before).item());
+  CHECK(json.find(w_max, json.find(R"("grad":{)", w_at)) < json.find(R"("mean")", json.find(R"("grad":{)", w_at)));
 }
 
 TEST_CASE("GradcheckWatch: sees every check on its thread while it lives, the innermost one only") {

@@ -93,6 +93,32 @@ TEST_CASE("kernels: every kernel the CPU supports computes the same products, wi
   }
 }
 
+TEST_CASE("kernels: sums give the same bits on every kernel; softmax's rows sum to 1, NaN and -inf rows kept") {
+  KernelGuard guard;
+  Generator gen(32);
+  // Lengths around the 16 lanes, and a row with NaN, one with -inf only.
+  const Tensor x = gen.normal({3, 1000}), odd = gen.normal({7, 37});
+  Tensor special = gen.normal({2, 40});
+  special.at({0, 20}) = std::numeric_limits<Real>::quiet_NaN();
+  for (Index j = 0; j < 40; ++j) special.at({1, j}) = -std::numeric_limits<Real>::infinity();
+  std::vector<Tensor> first;
+  for (std::string_view name : supported_kernels()) {
+    CAPTURE(name);
+    use_kernel(name);
+    const std::vector<Tensor> results{sum(x, -1), sum(odd, -1), sum(x), softmax(special)};
+    const Tensor rows = sum(softmax(x), -1);
+    for (Index r = 0; r < rows.numel(); ++r) CHECK(std::abs(rows.data()[r] - 1) < 1e-5);
+    CHECK(std::isnan(results[3].at({0, 0})));
+    CHECK(results[3].at({1, 0}) == 0);
+    if (first.empty()) first = results;
+    for (size_t i = 0; i < results.size(); ++i) {
+      CAPTURE(i);
+      CHECK(std::equal(results[i].data(), results[i].data() + results[i].numel(), first[i].data(),
+                       [](Real a, Real b) { return a == b || (std::isnan(a) && std::isnan(b)); }));
+    }
+  }
+}
+
 TEST_CASE("kernels: a packed B keeps the kernel it was packed for") {
   KernelGuard guard;
   Generator gen(32);

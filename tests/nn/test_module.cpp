@@ -75,6 +75,30 @@ TEST_CASE("module: summary lists the tree, shapes and counts") {
   CHECK(text.find("Total parameters: 28") != std::string::npos);
 }
 
+TEST_CASE("module: summary keeps its columns aligned whatever the length of names and shapes") {
+  struct Deep : Module {
+    Dense layer{3, {.units = 2}};
+    Deep() { register_module("a_child_with_a_name_much_longer_than_the_first_column_once_was", layer); }
+    std::string type_name() const override { return "Deep"; }
+  } model;
+  const std::string text = model.summary();
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(text.substr(start, end - start));
+  }
+  REQUIRE(lines.size() == 6);  // header, rule, model, its child, rule, total
+  // The rule spans every row; each row's count ends where the rule does, and
+  // the parameters column starts at the same place in every row.
+  const size_t width = lines[1].size();
+  CHECK(lines[1] == std::string(width, '='));
+  for (int row : {0, 2, 3}) {
+    CAPTURE(lines[row]);
+    CHECK(lines[row].size() == width);
+  }
+  CHECK(lines[0].find("parameters") == lines[3].find("kernel(3,2)"));
+  CHECK(lines[3].ends_with("  8"));
+}
+
 TEST_CASE("module: train/eval reach every child; zero_grad clears every parameter") {
   Model model;
   model.eval();

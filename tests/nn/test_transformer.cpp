@@ -81,6 +81,46 @@ TEST_CASE("Transformer layers: options and shapes they refuse, named in the mess
   CHECK(encoder.named_parameters().size() == 4 * 2 + 2 * 2 + 2 * 2);
 }
 
+namespace {
+
+// RMSNorm (Zhang and Sennrich, 2019), y = x / sqrt(mean(x^2) + eps) * scale:
+// a normalisation written outside the library, for the norm option.
+struct RMSNorm : Layer {
+  explicit RMSNorm(Index features) : scale(ones({features}), true) { register_parameter("scale", scale); }
+  Var forward(const Var& x) override { return x * pow(mean(x * x, -1, true) + 1e-6, -0.5) * scale; }
+  std::string type_name() const override { return "RMSNorm"; }
+  Var scale;
+};
+
+}  // namespace
+
+TEST_CASE("Transformer layers: the norm option swaps LayerNorm for the user's own, gradients and all") {
+  int made = 0;
+  const TransformerOptions options{.features = 4, .num_heads = 2, .norm = [&](Index features) {
+                                     ++made;
+                                     CHECK(features == 4);
+                                     return std::make_unique<RMSNorm>(features);
+                                   }};
+  Generator gen(23);
+  TransformerEncoderLayer encoder(options, gen);
+  TransformerDecoderLayer decoder(options, gen);
+  CHECK(made == 5);
+  std::vector<std::string> norms;
+  for (const auto& [name, _] : decoder.named_parameters()) {
+    if (name.starts_with("norm")) norms.push_back(name);
+  }
+  CHECK(norms == std::vector<std::string>{"norm1.scale", "norm2.scale", "norm3.scale"});
+  CHECK(encoder.summary().find("norm2 (RMSNorm)") != std::string::npos);
+  const GradcheckResult checked = gradcheck(
+      "encoder", [&](const std::vector<Var>& v) { return encoder(v[0]).output; }, {gen.normal({1, 3, 4})});
+  CAPTURE(checked.report());
+  CHECK(checked.passed);
+  // The default is LayerNorm, and a factory that returns nothing is refused.
+  CHECK(TransformerEncoderLayer({.features = 4}).summary().find("norm1 (LayerNorm)") != std::string::npos);
+  CHECK_THROWS_WITH_AS(TransformerEncoderLayer({.features = 4, .norm = [](Index) { return std::unique_ptr<Layer>(); }}),
+                       "TransformerEncoderLayer: the norm option returned no layer for 4 features", ArgumentError);
+}
+
 TEST_CASE("positional_encoding: sin and cos clocks, position 0 is (0, 1, 0, 1, ...)") {
   const Tensor pe = positional_encoding(50, 8);
   CHECK(pe.shape() == Shape{50, 8});

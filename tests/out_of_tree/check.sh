@@ -1,13 +1,13 @@
 #!/bin/sh
 # Runs docs/extending.md's "Outside the library" word for word: copies
 # softplus.cpp and the shell commands out of the doc into a scratch folder
-# beside a link to the build, runs the commands there (install to ./stage,
-# pkg-config, compile, run), and checks that the table shows softplus passing
-# and that its page holds softplus's own formula and the library's. Then
-# builds docs/explorer.md's "Your own model's page" against the same install
-# and checks its page. Where strace is installed, both programs are watched:
-# neither may open a file of the source tree (formulas and the page's
-# script travel inside the programs).
+# beside a link to the build, runs the commands there (the libraries'
+# meson compile, install to ./stage, pkg-config, compile, run), and checks
+# that the table shows softplus passing and that its page holds softplus's
+# own formula and the library's. Then builds docs/explorer.md's "Your own
+# model's page" against the same install and checks its page. Where strace
+# is installed, both programs are watched: neither may open a file of the
+# source tree (formulas and the page's script travel inside the programs).
 #   check.sh BUILD_DIR DOC COMPILER [FLAGS...]   (DOC: docs/extending.md; docs/explorer.md beside it)
 # The doc's `c++` becomes COMPILER with FLAGS (a sanitizer build needs its
 # -fsanitize when linking against its own library).
@@ -45,11 +45,18 @@ awk '/^```sh$/ { block = ""; inside = 1; next }
 awk '/^```sh$/ { block = ""; inside = 1; next }
      inside && /^```/ { inside = 0; if (block ~ /softplus --op softplus/) { printf "%s", block; exit } next }
      inside { block = block $0 "\n" }' "$doc" > "$scratch/recipe.sh"
-[ -s "$scratch/softplus.cpp" ] && [ -s "$scratch/recipe.sh" ] || { echo "the recipe was not found in $doc"; exit 1; }
 [ -s "$scratch/my_model.cpp" ] && [ -s "$scratch/my_model.sh" ] || { echo "the model's page was not found in $explorer_doc"; exit 1; }
+# The build step before it: its `meson compile` line, which names the
+# library targets (on the build under test, already built, it checks that
+# they exist; `meson setup` is left out, the build being there).
+awk '/^```sh$/ { inside = 1; next } inside && /^```/ { inside = 0; next }
+     inside && /^meson compile / { print; exit }' "$doc" > "$scratch/build.sh"
+[ -s "$scratch/softplus.cpp" ] && [ -s "$scratch/recipe.sh" ] && [ -s "$scratch/build.sh" ] ||
+  { echo "the recipe was not found in $doc"; exit 1; }
 ln -s "$build_dir" "$scratch/build"
-echo "--- running, from $doc:"; cat "$scratch/recipe.sh"; echo "---"
+echo "--- running, from $doc:"; cat "$scratch/build.sh" "$scratch/recipe.sh"; echo "---"
 cd "$scratch"
+sh -eu build.sh
 PATH="$scratch/bin:$PATH" sh -eu recipe.sh | tee table
 grep -q '^softplus .*PASS$' table
 for formula in '"formula":"y = log(1 + exp(x))  ->  dx = g * sigmoid(x)"' '"formula":"y = tanh(x)  ->  dx = g * (1 - y^2)"'; do

@@ -321,3 +321,117 @@ TEST_CASE("misuse, round 2: a constant an op kept, written before backward, is r
   CHECK_THROWS_WITH_AS(sum(y).backward(), doctest::Contains("where (2) used its condition (2)"), ArgumentError);
   CHECK_FALSE(x.has_grad());
 }
+
+// The third round: the errors and edges of the issue "A codebase to carry on".
+TEST_CASE("misuse, round 3: a shape an op builds too large names the op, not Shape") {
+  const Index big = Index{1} << 32;
+  check_throws<ShapeError>([&] { return matmul(zeros({big, 0}), zeros({0, big})); },
+                           "matmul: (4294967296,4294967296) has too many elements to count");
+  check_throws<ShapeError>([&] { return expand(Var(ones({1, 1})), Shape{big, big}); },
+                           "expand: (4294967296,4294967296) has too many elements to count");
+  const Var table(ones({4, 2}), true);
+  const Ids rank8(Shape{1, 1, 1, 1, 1, 1, 1, 1}, std::vector<Index>{1});
+  check_throws<ShapeError>([&] { return take_rows(table, rank8); },
+                           "take_rows: indices (1,1,1,1,1,1,1,1) have rank 8: their rows would add an axis past the "
+                           "maximum rank 8");
+  check_throws<ShapeError>([&] { return take_rows(table, ones({1, 1, 1, 1, 1, 1, 1, 1})); },
+                           "take_rows: indices (1,1,1,1,1,1,1,1) have rank 8: their rows would add an axis past the "
+                           "maximum rank 8");
+  Embedding embedding(4, 2);
+  check_throws<ShapeError>([&] { return embedding(rank8); },
+                           "Embedding: ids (1,1,1,1,1,1,1,1) have rank 8: their vectors would add an axis past the "
+                           "maximum rank 8");
+  check_throws<ShapeError>([&] { return embedding(ones({1, 1, 1, 1, 1, 1, 1, 1})); },
+                           "Embedding: ids (1,1,1,1,1,1,1,1) have rank 8: their vectors would add an axis past the "
+                           "maximum rank 8");
+}
+
+TEST_CASE("misuse, round 3: an empty shape has no elements, wherever its zero stands") {
+  const Index huge = Index{1} << 40;
+  for (const Shape& shape : {Shape{0, huge, huge}, Shape{huge, 0, huge}, Shape{huge, huge, 0}}) {
+    CAPTURE(shape);
+    CHECK(shape.numel() == 0);
+    CHECK(zeros(shape).numel() == 0);
+  }
+  check_throws<ShapeError>([&] { return Shape{huge, huge, 1}.numel(); },
+                           "Shape: (1099511627776,1099511627776,1) has too many elements to count");
+}
+
+TEST_CASE("misuse, round 3: every mask error names the layer called, and a refused step leaves its cache") {
+  Generator gen(4);
+  const Var q(gen.normal({2, 3, 4})), v(gen.normal({2, 5, 4}));
+  AdditiveAttention additive(4);
+  check_throws<ShapeError>([&] { return additive(q, v, {.value_mask = ones({2, 4})}); },
+                           "AdditiveAttention: value_mask (2,4): need (2,5)");
+  check_throws<ArgumentError>([&] { return additive(q, v, {.query_mask = full({2, 3}, -1)}); },
+                              "AdditiveAttention: query_mask holds -1 at flat position 0; a mask holds 0 or 1");
+  MultiHeadAttention mha({.num_heads = 2, .key_dim = 2, .query_features = 4}, gen);
+  check_throws<ArgumentError>([&] { return mha(q, v, {.value_mask = full({2, 5}, 3)}); },
+                              "MultiHeadAttention: value_mask holds 3 at flat position 0; a mask holds 0 or 1");
+  KeyValueCache cache;
+  const Tensor position = gen.normal({2, 1, 4});
+  (void)mha.step(position, cache);
+  check_throws<ShapeError>([&] { return mha.step(position, cache, ones({2, 1})); },
+                           "MultiHeadAttention.step: value_mask (2,1): need (2,2)");
+  CHECK(cache.length() == 1);
+  KeyValueCache memory_cache;
+  check_throws<ShapeError>([&] { return mha.step_over_memory(position, v.value(), memory_cache, ones({2, 4})); },
+                           "MultiHeadAttention.step_over_memory: memory_mask (2,4): need (2,5)");
+  CHECK(memory_cache.length() == 0);
+  TransformerEncoderLayer encoder({.features = 4, .num_heads = 2});
+  check_throws<ArgumentError>([&] { return encoder(q, {.padding_mask = full({2, 3}, 0.5)}); },
+                              "TransformerEncoderLayer: padding_mask holds 0.5 at flat position 0; a mask holds 0 or 1");
+  TransformerDecoderLayer decoder({.features = 4, .num_heads = 2});
+  TransformerDecoderCache decoder_cache;
+  check_throws<ShapeError>(
+      [&] { return decoder.step(position, v.value(), decoder_cache, {.target_mask = ones({2, 2})}); },
+      "TransformerDecoderLayer.step: target_mask (2,2): need (2,1)");
+}
+
+TEST_CASE("misuse, round 3: anomaly mode refuses a +inf or NaN attention bias, and -inf stays a mask") {
+  Generator gen(5);
+  const Var q(gen.normal({1, 2, 3}), true), k(gen.normal({1, 4, 3}), true), v(gen.normal({1, 4, 3}), true);
+  const Real inf = std::numeric_limits<Real>::infinity();
+  Tensor bias = zeros({1, 2, 4});
+  bias.at({0, 1, 2}) = -inf;
+  const AnomalyModeGuard anomaly;
+  const Var masked = scaled_dot_product_attention(q, k, v, 1, AttentionMask::none, bias);
+  sum(masked).backward();
+  CHECK(all_finite(q.grad()));
+  bias.at({0, 1, 2}) = inf;
+  check_throws<AnomalyError>([&] { return scaled_dot_product_attention(q, k, v, 1, AttentionMask::none, bias); },
+                             "anomaly: scaled_dot_product_attention was given inf in its bias (1,2,4) at flat position "
+                             "6; -inf masks a score, +inf and NaN are anomalies");
+  bias.at({0, 1, 2}) = std::numeric_limits<Real>::quiet_NaN();
+  CHECK_THROWS_AS((void)scaled_dot_product_attention(q, k, v, 1, AttentionMask::none, bias), AnomalyError);
+}
+
+TEST_CASE("misuse, round 3: anomaly mode covers the OpenMP threads of its thread's ops, and no other std::thread") {
+  // exp over 2^16 elements runs on two OpenMP threads; its overflow sits in
+  // the second half, which the second thread computes.
+  const int saved = num_threads();
+  set_num_threads(2);
+  set_yield_to_other_programs(false);
+  Tensor big = zeros({Index{1} << 16});
+  big.data()[big.numel() - 1] = 1000;
+  bool other_in_anomaly_mode = true, other_threw = true;
+  {
+    const AnomalyModeGuard anomaly;
+    std::thread other([&] {
+      set_num_threads(2);
+      other_in_anomaly_mode = anomaly_mode();
+      try {
+        (void)exp(Var(big));
+        other_threw = false;
+      } catch (const AnomalyError&) {
+      }
+    });
+    other.join();
+    CHECK_THROWS_WITH_AS((void)exp(Var(big)), doctest::Contains("anomaly: forward of exp produced NaN or Inf"),
+                         AnomalyError);
+  }
+  CHECK_FALSE(other_in_anomaly_mode);
+  CHECK_FALSE(other_threw);
+  set_yield_to_other_programs(true);
+  set_num_threads(saved);
+}

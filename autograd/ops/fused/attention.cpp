@@ -250,6 +250,20 @@ void weights_of_head(const Head& h, Real* out) {
   }
 }
 
+// Anomaly mode's look at the bias, which is no input Var and so escapes
+// record's check: -inf is a mask (a hidden score), but +inf or NaN is an
+// anomaly, though the output may be finite (+inf takes all the weight).
+void check_bias_anomaly(const Tensor& bias) {
+  for (Index i = 0; i < bias.numel(); ++i) {
+    const Real b = bias.data()[i];
+    if (std::isnan(b) || b == kPosInf) {
+      throw AnomalyError(fmt::format("anomaly: scaled_dot_product_attention was given {} in its bias {} at flat "
+                                     "position {}; -inf masks a score, +inf and NaN are anomalies",
+                                     b, bias.shape(), i));
+    }
+  }
+}
+
 }  // namespace
 
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), bias broadcasting to (..., Tq, Tv) -> (..., Tq, dv)
@@ -257,6 +271,7 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
                                  const Tensor& scores_bias) {
   const AttentionShape s = detail::check_attention("scaled_dot_product_attention", q.value(), k.value(), v.value(),
                                                     scale, static_cast<int>(mask), scores_bias);
+  if (anomaly_mode()) check_bias_anomaly(scores_bias);
   const bool causal = mask == AttentionMask::causal;
   // A bias that broadcasts to the scores (a mask shared by every head, say)
   // is expanded to their full shape, so that each head reads its own.
