@@ -220,10 +220,9 @@ int main(int argc, char** argv) {
   }
   // A GRU has three weight blocks per layer to the LSTM's four: a quarter
   // fewer recurrent parameters, one less gate to compute per step. Which of
-  // the two scores higher at this budget changes with the seed (with quick
-  // mode's data, seeds 0-2 give the GRU 76.5%, 61.8% and 84.3% against the
-  // LSTM's 64.8%, 80.8% and 50.5%): no winner is claimed, only that the
-  // layer you wrote learns the task in the translator.
+  // the two scores higher at this budget changes with the seed (run it with
+  // --seed 0, 1 and 2: docs/tutorials.md keeps those figures): no winner is
+  // claimed, only that the layer you wrote learns the task in the translator.
   if (!options.quick) {
     fmt::print("(which of the two scores higher changes with the seed at this budget: no winner is claimed)\n");
   }

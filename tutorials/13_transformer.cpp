@@ -335,8 +335,9 @@ int main(int argc, char** argv) {
   const DateSplits data = make_date_splits(options.quick ? 4000 : 20000, 500, options.quick ? 200 : 500, options.seed);
   const Vocabulary chars = shared_vocabulary(data.train, Tokenization::characters);
   const TrainingOptions training{.epochs = 3, .learning_rate = options.quick ? Real(0.01) : Real(0.005), .print_every = 1};
-  // The Transformer at 0.005 in both modes: in quick mode 0.01 leaves it at
-  // 30% (0.003 and 0.005 reach 54%, 0.02 diverges), so it gets its own best.
+  // The Transformer at 0.005 in both modes: in quick mode 0.01 leaves it far
+  // behind 0.003 and 0.005, and 0.02 diverges (docs/tutorials.md keeps the
+  // sweep), so it gets its own best.
   TrainingOptions transformer_training = training;
   transformer_training.learning_rate = 0.005;
   std::vector<DateResult> results;
