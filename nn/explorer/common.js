@@ -1,0 +1,319 @@
+// The explorer page's script, first part: helpers every panel uses. The
+// page's scripts (nn/meson.build's explorer_scripts, joined in that order)
+// share one scope: common.js, graph.js, checks.js, attention.js,
+// curves.js, then main.js, which holds the page data's schema and draws
+// the panels. Plain DOM, SVG and canvas: no library, nothing fetched.
+"use strict";
+
+const data = JSON.parse(document.getElementById("explorer-data").textContent);
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// ## Elements
+
+function element(namespace, tag, attributes, children) {
+  const made = namespace ? document.createElementNS(namespace, tag) : document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (name.startsWith("on")) made.addEventListener(name.slice(2), value);
+    else made.setAttribute(name, value);
+  }
+  for (const child of children || []) made.append(child);
+  return made;
+}
+const html = (tag, attributes, ...children) => element(null, tag, attributes, children);
+const svg = (tag, attributes, ...children) => element(SVG_NS, tag, attributes, children);
+
+// Enter and Space on a focusable element that is not a button act as a click.
+function pressable(target, action) {
+  target.addEventListener("click", action);
+  target.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    action(event);
+  });
+  return target;
+}
+
+// ## Numbers
+
+// 4 significant digits; NaN and the infinities arrive as strings.
+function number(x) {
+  if (typeof x === "string") return x;
+  if (x === 0) return "0";
+  if (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3) return x.toExponential(3);
+  let text = x.toPrecision(4);
+  if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  return text;
+}
+const shapeText = (shape) => "(" + shape.join(",") + ")";
+
+// [min, max] of the numbers among values, with `start` inside the range
+// (a loop: Math.min(...values) overflows the stack on a large map).
+function extent(values, start = []) {
+  let low = Infinity, high = -Infinity;
+  for (const list of [start, values]) {
+    for (const v of list) {
+      if (typeof v !== "number") continue;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  return low <= high ? [low, high] : [0, 0];
+}
+
+// Tokens as labels, a repeated one numbered by its occurrence ("a·1",
+// "a·2"), so that a hover names one position, not any of several.
+function positioned(tokens) {
+  const total = new Map(), seen = new Map();
+  for (const t of tokens) total.set(t, (total.get(t) || 0) + 1);
+  return tokens.map((t) => {
+    if (total.get(t) === 1) return t;
+    seen.set(t, (seen.get(t) || 0) + 1);
+    return `${t}\u00b7${seen.get(t)}`;
+  });
+}
+
+// ## Colours
+
+const WHITE = [255, 255, 255], RED = [200, 30, 40], BLUE = [30, 80, 200], NAVY = [35, 57, 91], MAGENTA = [221, 0, 255];
+function mix(from, to, t) {
+  const s = Math.min(Math.max(t, 0), 1);
+  return from.map((f, i) => Math.round(f + (to[i] - f) * s));
+}
+// Blue, white, red for t in [-1, 1]: white exactly at 0.
+const diverging = (t) => (t >= 0 ? mix(WHITE, RED, t) : mix(WHITE, BLUE, -t));
+
+// The scale of a heatmap over [low, high]: diverging around zero when the
+// range spans it, white to navy otherwise. NaN and the infinities (strings)
+// are magenta.
+function scale(low, high) {
+  const spans = low < 0 && high > 0;
+  const reach = Math.max(-low, high);
+  return {
+    low, high, spans,
+    rgb: (v) => {
+      if (typeof v !== "number") return MAGENTA;
+      if (spans) return diverging(v / reach);
+      return mix(WHITE, NAVY, high > low ? (v - low) / (high - low) : 0.5);
+    },
+    // CSS stops for the legend, the same colours as the cells.
+    gradient: spans
+      ? `linear-gradient(to right, rgb(${mix(WHITE, BLUE, -low / reach)}), #fff ${(100 * -low) / (high - low)}%, rgb(${mix(WHITE, RED, high / reach)}))`
+      : "linear-gradient(to right, #fff, rgb(" + NAVY + "))",
+  };
+}
+const css = (rgb) => `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
+
+// One colour per series name on every page: the name hashed (FNV-1a, 32
+// bits) into the palette, so "train" has the same colour on each chart.
+const PALETTE = ["#1a5fb4", "#c01c28", "#26a269", "#a35200", "#613583", "#0b7285", "#865e3c", "#c71585"];
+function seriesColour(name) {
+  let hash = 0x811c9dc5;
+  for (const ch of new TextEncoder().encode(name)) hash = Math.imul(hash ^ ch, 0x01000193) >>> 0;
+  return PALETTE[hash % PALETTE.length];
+}
+
+// ## The tooltip
+
+// One tooltip for the whole page: shown on hover and on keyboard focus,
+// kept inside the window, hidden when the pointer or the focus leaves. It
+// is a live region, so a screen reader reads what a hover would show.
+const tooltip = html("div", { class: "tooltip", id: "tooltip", role: "status", "aria-live": "polite" });
+function showTooltip(text, x, y) {
+  tooltip.textContent = text;
+  tooltip.style.display = "block";
+  const width = tooltip.offsetWidth, height = tooltip.offsetHeight;
+  const left = x + 12 + width > innerWidth - 4 ? x - 12 - width : x + 12;
+  const top = y + 12 + height > innerHeight - 4 ? y - 12 - height : y + 12;
+  tooltip.style.left = Math.max(4, Math.min(left, innerWidth - width - 4)) + "px";
+  tooltip.style.top = Math.max(4, Math.min(top, innerHeight - height - 4)) + "px";
+}
+function hideTooltip() {
+  tooltip.style.display = "none";
+}
+// Hover text for a whole element, shown on pointer and on focus.
+function hover(target, text) {
+  target.addEventListener("mousemove", (event) => showTooltip(text(), event.clientX, event.clientY));
+  target.addEventListener("mouseleave", hideTooltip);
+  target.addEventListener("focus", () => {
+    const at = target.getBoundingClientRect();
+    showTooltip(text(), at.right, at.bottom);
+  });
+  target.addEventListener("blur", hideTooltip);
+}
+
+// ## Heatmaps
+
+// A matrix {rows, cols, data} drawn on one canvas (fast for a 400 x 400
+// map), with one listener each for the pointer and the keys: the cell
+// under the pointer comes from its position, arrow keys move a focused
+// cell, and the tooltip says describe(r, c, v) for either. Options:
+//   name            what the map shows, for its accessible label;
+//   cell            the side of a cell in pixels;
+//   low, high       the range of the colour scale (default: the data's, with 0);
+//   rgb(v, r, c)    a cell's colour instead of the scale's;
+//   outlined(r, c)  cells drawn with a black outline;
+//   rowLabels, colLabels  tokens written beside the rows and above the columns;
+//   mark            the row outlined in red (an attention map's step);
+//   legend          an element instead of the min / 0 / max legend.
+// Returns a <figure> of the canvas and its legend.
+function heatmap(matrix, describe, options = {}) {
+  const { rows, cols } = matrix;
+  const cell = options.cell || Math.max(4, Math.min(16, Math.floor(280 / Math.max(cols, 1))));
+  const [dataLow, dataHigh] = extent(matrix.data, [0]);
+  const range = scale(options.low ?? dataLow, options.high ?? dataHigh);
+  const labelled = options.rowLabels && cell >= 8;
+  const left = labelled ? 90 : 0, top = labelled ? 70 : 0, right = labelled ? 60 : 0;
+  const width = left + cols * cell + right, height = top + rows * cell;
+  const ratio = window.devicePixelRatio || 1;
+  const canvas = html("canvas", { class: "heatmap", tabindex: 0, role: "img", "data-rows": rows, "data-cols": cols,
+                                  "data-cell": cell, "data-left": left, "data-top": top,
+                                  "aria-label": `${options.name || "heatmap"}, ${rows} by ${cols}: arrow keys move between cells` });
+  canvas.width = Math.ceil(width * ratio);
+  canvas.height = Math.ceil(height * ratio);
+  canvas.style.width = width + "px";
+  canvas.style.height = height + "px";
+
+  // The cells, one pixel each, scaled up without smoothing: one putImageData
+  // for the whole map instead of one rectangle per cell.
+  const pixels = new ImageData(Math.max(cols, 1), Math.max(rows, 1));
+  for (let r = 0; r < rows; ++r) {
+    for (let c = 0; c < cols; ++c) {
+      const v = matrix.data[r * cols + c];
+      const rgb = options.rgb ? options.rgb(v, r, c) : range.rgb(v);
+      const at = 4 * (r * cols + c);
+      pixels.data.set(rgb, at);
+      pixels.data[at + 3] = 255;
+    }
+  }
+  const cells = html("canvas");
+  cells.width = pixels.width;
+  cells.height = pixels.height;
+  cells.getContext("2d").putImageData(pixels, 0, 0);
+
+  let focused = null;  // [r, c] of the cell the keys move
+  const draw = () => {
+    const g = canvas.getContext("2d");
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.clearRect(0, 0, width, height);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(cells, left, top, cols * cell, rows * cell);
+    g.lineWidth = 1;
+    g.strokeStyle = "#000";
+    if (options.outlined) {
+      for (let r = 0; r < rows; ++r) {
+        for (let c = 0; c < cols; ++c) if (options.outlined(r, c)) g.strokeRect(left + c * cell + 0.5, top + r * cell + 0.5, cell - 1, cell - 1);
+      }
+    }
+    if (labelled) {
+      g.fillStyle = "#222";
+      g.font = "11px sans-serif";
+      g.textAlign = "right";
+      options.rowLabels.forEach((label, r) => g.fillText(label, left - 4, top + r * cell + cell * 0.75));
+      g.textAlign = "left";
+      options.colLabels.forEach((label, c) => {
+        g.save();
+        g.translate(left + c * cell + cell * 0.7, top - 4);
+        g.rotate(-Math.PI / 4);
+        g.fillText(label, 0, 0);
+        g.restore();
+      });
+    }
+    if (options.mark !== undefined) {
+      g.strokeStyle = "#d0021b";
+      g.lineWidth = 2;
+      g.strokeRect(left + 1, top + options.mark * cell + 1, cols * cell - 2, cell - 2);
+    }
+    if (focused) {
+      g.strokeStyle = "#000";
+      g.lineWidth = 2;
+      g.strokeRect(left + focused[1] * cell + 1, top + focused[0] * cell + 1, cell - 2, cell - 2);
+    }
+  };
+  draw();
+
+  const say = (r, c) => describe(r, c, matrix.data[r * cols + c]);
+  const cellAt = (event) => {
+    const at = canvas.getBoundingClientRect();
+    const c = Math.floor((event.clientX - at.left - left) / cell), r = Math.floor((event.clientY - at.top - top) / cell);
+    return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null;
+  };
+  canvas.addEventListener("mousemove", (event) => {
+    const hit = cellAt(event);
+    if (hit) showTooltip(say(...hit), event.clientX, event.clientY);
+    else hideTooltip();
+  });
+  canvas.addEventListener("mouseleave", hideTooltip);
+  const showFocused = () => {
+    draw();
+    const at = canvas.getBoundingClientRect();
+    showTooltip(say(...focused), at.left + left + (focused[1] + 1) * cell, at.top + top + (focused[0] + 1) * cell);
+  };
+  canvas.addEventListener("focus", () => {
+    focused ||= [0, 0];
+    showFocused();
+  });
+  canvas.addEventListener("blur", () => {
+    hideTooltip();
+    focused = null;
+    draw();
+  });
+  const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  canvas.addEventListener("keydown", (event) => {
+    const move = moves[event.key];
+    if (!move || !focused) return;
+    event.preventDefault();
+    focused = [Math.min(Math.max(focused[0] + move[0], 0), rows - 1), Math.min(Math.max(focused[1] + move[1], 0), cols - 1)];
+    canvas.dataset.focused = focused.join(",");
+    showFocused();
+  });
+
+  return html("figure", { class: "heatmap-figure" }, canvas, options.legend || legend(range));
+}
+
+// The colour bar under a heatmap: its minimum, 0 where the range spans
+// zero, its maximum.
+function legend(range) {
+  const bar = html("div", { class: "legend-bar", style: `background: ${range.gradient}` });
+  const marks = [["min", range.low, 0]];
+  if (range.spans) marks.push(["zero", 0, (100 * -range.low) / (range.high - range.low)]);
+  marks.push(["max", range.high, 100]);
+  const labels = html("div", { class: "legend-labels" }, ...marks.map(([role, v, at]) =>
+    html("span", { "data-mark": role, style: `left: ${at}%` }, number(v))));
+  return html("figcaption", { class: "legend", "data-role": "legend" }, bar, labels);
+}
+
+// min, max, mean and the heatmap of a value or gradient summary; a tensor
+// whose last two axes match an attention map's rows x cols gets its tokens.
+function summary(title, s, shape) {
+  const part = html("div", { class: "summary" });
+  part.append(html("h4", {}, title));
+  if (s.empty) {
+    part.append("empty");
+    return part;
+  }
+  part.append(html("div", {}, `min ${number(s.min)}   max ${number(s.max)}   mean ${number(s.mean)}`));
+  if (s.heat) {
+    const averaged = s.heat.of[0] > s.heat.rows || s.heat.of[1] > s.heat.cols;
+    const tokens = averaged ? null : attentionTokens(shape, s.heat.rows);
+    const describe = tokens
+      ? (r, c, v) => `"${tokens.rows[r]}" (${tokens.row_label}) and "${tokens.cols[c]}" (${tokens.col_label}): ${number(v)}`
+      : (r, c, v) => `${averaged ? "block" : "entry"} [${r}, ${c}]: ${number(v)}`;
+    part.append(heatmap(s.heat, describe, tokens ? { name: title, rowLabels: tokens.rows, colLabels: tokens.cols, cell: 12 }
+                                                 : { name: title, cell: 10 }));
+    if (averaged) part.append(html("div", { class: "note" }, `${s.heat.of[0]} x ${s.heat.of[1]} averaged into ${s.heat.rows} x ${s.heat.cols} blocks`));
+  }
+  return part;
+}
+
+// The tokens of the first attention map whose rows x cols are the last two
+// axes of `shape`, repeated down the heatmap's rows (one block per head or
+// batch entry); null when none matches.
+function attentionTokens(shape, heatRows) {
+  if (!shape || shape.length < 2) return null;
+  const [rows, cols] = shape.slice(-2);
+  const map = data.attention.find((m) => m.rows.length === rows && m.cols.length === cols);
+  if (!map || heatRows % rows !== 0) return null;
+  const rowTokens = positioned(map.rows);
+  return { rows: Array.from({ length: heatRows }, (_, r) => rowTokens[r % rows]), cols: positioned(map.cols),
+           row_label: map.row_label, col_label: map.col_label };
+}
