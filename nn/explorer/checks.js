@@ -80,8 +80,8 @@ function drawJacobians(box, check) {
     const outlinedCount = difference.reduce((count, _, k) => count + beyond(k), 0);
     const key = html("figcaption", { class: "legend", "data-role": "legend" },
       html("div", { class: "legend-bar", style: `background: linear-gradient(to right, rgb(${BLUE}), #fff, rgb(${RED}))` }),
-      html("div", { class: "legend-labels" }, html("span", { style: "left: 0%" }, "\u2212tol"), html("span", { style: "left: 50%" }, "0"),
-           html("span", { style: "left: 100%" }, "+tol")),
+      html("div", { class: "legend-labels" }, html("span", { class: "at-start" }, "\u2212tol"),
+           html("span", { class: "at-zero", style: "left: 50%" }, "0"), html("span", { class: "at-end" }, "+tol")),
       html("div", { class: "note" }, "white = 0, full colour = at the tolerance (atol + rtol \u00b7 |numeric|), outlined = beyond it"));
     const differencePanel = heatmap(matrix(difference), describe, {
       name: `analytic minus numeric, input ${i}`, legend: key,

@@ -271,14 +271,14 @@ function heatmap(matrix, describe, options = {}) {
 }
 
 // The colour bar under a heatmap: its minimum, 0 where the range spans
-// zero, its maximum.
+// zero (a tick on the bar, its label kept clear of the others), its maximum.
 function legend(range) {
+  const zero = range.spans ? (100 * -range.low) / (range.high - range.low) : null;
   const bar = html("div", { class: "legend-bar", style: `background: ${range.gradient}` });
-  const marks = [["min", range.low, 0]];
-  if (range.spans) marks.push(["zero", 0, (100 * -range.low) / (range.high - range.low)]);
-  marks.push(["max", range.high, 100]);
-  const labels = html("div", { class: "legend-labels" }, ...marks.map(([role, v, at]) =>
-    html("span", { "data-mark": role, style: `left: ${at}%` }, number(v))));
+  if (zero !== null) bar.append(html("span", { class: "zero-tick", style: `left: ${zero}%` }));
+  const labels = html("div", { class: "legend-labels" }, html("span", { class: "at-start", "data-mark": "min" }, number(range.low)));
+  if (zero !== null) labels.append(html("span", { class: "at-zero", "data-mark": "zero", style: `left: ${Math.min(Math.max(zero, 30), 70)}%` }, "0"));
+  labels.append(html("span", { class: "at-end", "data-mark": "max" }, number(range.high)));
   return html("figcaption", { class: "legend", "data-role": "legend" }, bar, labels);
 }
 

@@ -39,7 +39,8 @@ document.title = data.title;
 const nav = html("nav", { "aria-label": "panels" });
 const app = document.getElementById("app");
 app.append(html("header", {}, html("h1", {}, data.title), nav), html("main", { id: "panels" }), tooltip);
-const sections = {};
+// Each panel is drawn when first shown, so that the page appears at once.
+const sections = {}, drawers = {};
 for (const [id, title, count, draw] of panels) {
   const section = html("section", { id, class: "hidden", "aria-label": title }, html("h2", {}, title));
   if (id === "checks") checksElsewhere(section);
@@ -50,18 +51,25 @@ for (const [id, title, count, draw] of panels) {
       : "";
     section.append(html("p", { class: "note" }, `This run has no ${title}.${why}`));
   } else {
-    try {  // one panel's failure leaves the others usable, and is reported
-      draw(section);
-    } catch (error) {
-      console.error(error);
-      section.append(html("p", { class: "fail" }, `This panel could not be drawn: ${error}`));
-    }
+    drawers[id] = () => {
+      try {  // one panel's failure leaves the others usable, and is reported
+        draw(section);
+      } catch (error) {
+        console.error(error);
+        section.append(html("p", { class: "fail" }, `This panel could not be drawn: ${error}`));
+      }
+    };
   }
   sections[id] = section;
   document.getElementById("panels").append(section);
   nav.append(html("button", { "data-panel": id, onclick: () => show(id) }, `${title} (${count})`));
 }
 function show(id) {
+  hideTooltip();
+  if (drawers[id]) {
+    drawers[id]();
+    delete drawers[id];
+  }
   for (const [other, section] of Object.entries(sections)) section.classList.toggle("hidden", other !== id);
   for (const button of nav.children) {
     button.classList.toggle("active", button.dataset.panel === id);

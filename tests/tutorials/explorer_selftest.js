@@ -36,17 +36,12 @@
 
   // Timings first, before anything waits: once the page has waited, headless
   // Chromium's virtual time stands still while a script runs.
+  if (data.checks.length && !params.has("synthetic")) showPanel("checks");
   const firstCheck = $("#checks details.check");
   const failedOpenFirst = !firstCheck || firstCheck.dataset.passed === "true" || firstCheck.open;
   const openAll = $('#checks [data-role="open-all"]');
   const openAllMs = openAll && !params.has("synthetic") ? timed(() => click(openAll)) : 0;
 
-  result.panels = {
-    graph_boxes: $$("#graph .node").length,
-    checks: $$("#checks details.check").length,
-    attention: $$("#attention .map").length,
-    curves: $$("#curves .curve-chart").length,
-  };
 
   // The cell of a canvas heatmap at (r, c): its centre in the window, and
   // the colour of its centre and top-left corner pixels.
@@ -64,6 +59,20 @@
     const [x, y] = cellCentre(canvas, r, c);
     canvas.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: x, clientY: y }));
     return tooltipShown() ? $("#tooltip").textContent : null;
+  };
+
+  // Hovers the attention cell where &pair=ROW,COL's row looks at its column
+  // (in map &map=N alone, the others hidden); the tooltip's text.
+  const hoverPair = () => {
+    const [row, col] = params.get("pair").split(",");
+    for (const [m, map] of data.attention.entries()) {
+      const r = map.rows.indexOf(row), c = map.cols.indexOf(col);
+      if (r < 0 || c < 0 || (params.has("map") && m !== +params.get("map"))) continue;
+      const box = $(`#attention [data-map="${m}"]`);
+      if (params.has("map")) $$("#attention .map").forEach((other) => (other.style.display = other === box ? "" : "none"));
+      return hoverCell($("canvas.heatmap", box), r, c);
+    }
+    return null;
   };
 
   // Edge segments (the paths are M, V and H only) that cross the inside of
@@ -123,7 +132,7 @@
     if (data.graphs.length) {
       await part("graph", async () => {
         showPanel("graph");
-        const view = explorer.graph, found = {};
+        const view = explorer.graph, found = { folded_boxes: $$("#graph .node").length };
         const root = $(`#graph [data-node="n${data.graphs[0].graph.root}"]`);
         click(root);
         found.root = selectedText();
@@ -274,8 +283,10 @@
             }
           }
           const check = +panel.closest("details.check").dataset.check;
+          const hover = hoverCell(canvas, 0, 0);
+          canvas.dispatchEvent(new MouseEvent("mouseleave"));
           return { check, input: +panel.dataset.input, coloured, outlined, legend: !!$('[data-role="legend"]', panel),
-                   largest: +$('[data-role="largest-difference"]', panel).textContent, hover: hoverCell(canvas, 0, 0) };
+                   largest: +$('[data-role="largest-difference"]', panel).textContent, hover };
         });
         return found;
       });
@@ -294,18 +305,7 @@
         found.keys = { focusable: canvas.getAttribute("tabindex") === "0" && !!canvas.getAttribute("aria-label"),
                        first, moved: $("#tooltip").textContent, focused: canvas.dataset.focused ?? null };
         canvas.dispatchEvent(new FocusEvent("blur"));
-        // The hovered pair's tooltip stays up, for a screenshot.
-        if (params.get("pair")) {
-          const [row, col] = params.get("pair").split(",");
-          for (const [m, map] of data.attention.entries()) {
-            const r = map.rows.indexOf(row), c = map.cols.indexOf(col);
-            if (r < 0 || c < 0) continue;
-            const box = $(`#attention [data-map="${m}"]`);
-            if (params.has("map")) $$("#attention .map").forEach((other) => (other.style.display = other === box ? "" : "none"));
-            found.hover = hoverCell($("canvas.heatmap", box), r, c);
-            break;
-          }
-        }
+        if (params.get("pair")) found.hover = hoverPair();
         return found;
       });
     }
@@ -329,6 +329,13 @@
       });
     }
 
+    // Each panel drawn (every one has been shown above).
+    result.panels = {
+      graph_boxes: result.graph ? result.graph.folded_boxes : 0,
+      checks: $$("#checks details.check").length,
+      attention: $$("#attention .map").length,
+      curves: $$("#curves .curve-chart").length,
+    };
     // Every heatmap on the page (after the clicks above) has its legend.
     const figures = $$("figure.heatmap-figure");
     result.legends = { figures: figures.length, with_legend: figures.filter((f) => $('[data-role="legend"]', f)).length };
@@ -352,8 +359,10 @@
     });
   }
 
-  // The panel a screenshot is to show (&show=graph).
+  // The panel a screenshot is to show (&show=graph), the hovered pair's
+  // tooltip up on the attention panel.
   if (params.get("show")) showPanel(params.get("show"));
+  if (params.get("show") === "attention" && params.get("pair")) hoverPair();
   const pre = document.createElement("pre");
   pre.id = "selftest-result";
   pre.style.display = "none";
