@@ -173,30 +173,30 @@ function heatmap(matrix, describe, options = {}) {
   canvas.style.width = width + "px";
   canvas.style.height = height + "px";
 
-  // The cells, one pixel each, scaled up without smoothing: one putImageData
-  // for the whole map instead of one rectangle per cell.
-  const pixels = new ImageData(Math.max(cols, 1), Math.max(rows, 1));
+  // The cells written straight into the canvas's pixels (one putImageData
+  // for the whole map, no second canvas: open all draws hundreds of maps):
+  // the first pixel row of each cell row written, the others copied from it.
+  const stride = canvas.width;  // pixels in a row of the canvas
+  const base = new ImageData(stride, canvas.height);
+  const pixels = new Uint32Array(base.data.buffer);  // one RGBA pixel each, little-endian
+  const edgeX = Array.from({ length: cols + 1 }, (_, c) => Math.round((left + c * cell) * ratio));
   for (let r = 0; r < rows; ++r) {
+    const first = Math.round((top + r * cell) * ratio), end = Math.round((top + (r + 1) * cell) * ratio);
+    const start = first * stride;
     for (let c = 0; c < cols; ++c) {
       const v = matrix.data[r * cols + c];
-      const rgb = options.rgb ? options.rgb(v, r, c) : range.rgb(v);
-      const at = 4 * (r * cols + c);
-      pixels.data.set(rgb, at);
-      pixels.data[at + 3] = 255;
+      const [red, green, blue] = options.rgb ? options.rgb(v, r, c) : range.rgb(v);
+      const colour = ((255 << 24) | (blue << 16) | (green << 8) | red) >>> 0;
+      for (let x = edgeX[c]; x < edgeX[c + 1]; ++x) pixels[start + x] = colour;
     }
+    for (let y = first + 1; y < end; ++y) pixels.copyWithin(y * stride, start, start + stride);
   }
-  const cells = html("canvas");
-  cells.width = pixels.width;
-  cells.height = pixels.height;
-  cells.getContext("2d").putImageData(pixels, 0, 0);
 
   let focused = null;  // [r, c] of the cell the keys move
   const draw = () => {
     const g = canvas.getContext("2d");
+    g.putImageData(base, 0, 0);
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    g.clearRect(0, 0, width, height);
-    g.imageSmoothingEnabled = false;
-    g.drawImage(cells, left, top, cols * cell, rows * cell);
     g.lineWidth = 1;
     g.strokeStyle = "#000";
     if (options.outlined) {

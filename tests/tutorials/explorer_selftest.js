@@ -36,12 +36,12 @@
 
   // Timings first, before anything waits: once the page has waited, headless
   // Chromium's virtual time stands still while a script runs.
-  if (data.checks.length && !params.has("synthetic")) showPanel("checks");
+  const testing = !params.has("synthetic") && !params.has("shot");
+  if (data.checks.length && testing) showPanel("checks");
   const firstCheck = $("#checks details.check");
   const failedOpenFirst = !firstCheck || firstCheck.dataset.passed === "true" || firstCheck.open;
   const openAll = $('#checks [data-role="open-all"]');
-  const openAllMs = openAll && !params.has("synthetic") ? timed(() => click(openAll)) : 0;
-
+  const openAllMs = openAll && testing ? timed(() => click(openAll)) : 0;
 
   // The cell of a canvas heatmap at (r, c): its centre in the window, and
   // the colour of its centre and top-left corner pixels.
@@ -103,7 +103,17 @@
     return { crossings, segments };
   };
 
-  if (params.has("synthetic")) {
+  if (params.has("shot")) {
+    // A screenshot's state only (&shot&show=graph): the op searched for and
+    // its first node selected, or the pair hovered.
+    showPanel(params.get("show"));
+    if (params.get("show") === "graph" && params.get("op")) {
+      const search = $('[data-role="search"]');
+      search.value = params.get("op");
+      key(search, "Enter");
+    }
+    if (params.get("show") === "attention" && params.get("pair")) hoverPair();
+  } else if (params.has("synthetic")) {
     // The generated page: a 2,000-node graph and a 400 x 400 map.
     await part("synthetic", async () => {
       showPanel("graph");
@@ -343,7 +353,7 @@
   }
 
   // The accessibility audit, when the copy loaded axe-core: each panel shown.
-  if (window.axe) {
+  if (window.axe && testing) {
     await part("axe", async () => {
       const found = [];
       for (const id of ["graph", "checks", "attention", "curves"]) {
@@ -359,10 +369,6 @@
     });
   }
 
-  // The panel a screenshot is to show (&show=graph), the hovered pair's
-  // tooltip up on the attention panel.
-  if (params.get("show")) showPanel(params.get("show"));
-  if (params.get("show") === "attention" && params.get("pair")) hoverPair();
   const pre = document.createElement("pre");
   pre.id = "selftest-result";
   pre.style.display = "none";
