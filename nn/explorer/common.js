@@ -143,10 +143,13 @@ function hover(target, text) {
 
 // ## Heatmaps
 
-// A matrix {rows, cols, data} drawn on one canvas (fast for a 400 x 400
-// map), with one listener each for the pointer and the keys: the cell
-// under the pointer comes from its position, arrow keys move a focused
-// cell, and the tooltip says describe(r, c, v) for either. Options:
+// A matrix {rows, cols, data} drawn on one canvas of one pixel per cell,
+// scaled up by the browser without smoothing (a 400 x 400 map, or the
+// hundreds of maps of "open all", cost a pixel per entry), with what must
+// stay sharp (outlines, the focused cell, a marked row, token labels) in an
+// SVG laid over it. One listener each for the pointer and the keys: the
+// cell under the pointer comes from its position, arrow keys move a
+// focused cell, and the tooltip says describe(r, c, v) for either. Options:
 //   name            what the map shows, for its accessible label;
 //   cell            the side of a cell in pixels;
 //   low, high       the range of the colour scale (default: the data's, with 0);
@@ -155,7 +158,7 @@ function hover(target, text) {
 //   rowLabels, colLabels  tokens written beside the rows and above the columns;
 //   mark            the row outlined in red (an attention map's step);
 //   legend          an element instead of the min / 0 / max legend.
-// Returns a <figure> of the canvas and its legend.
+// Returns a <figure> of the map and its legend.
 function heatmap(matrix, describe, options = {}) {
   const { rows, cols } = matrix;
   const cell = options.cell || Math.max(4, Math.min(16, Math.floor(280 / Math.max(cols, 1))));
@@ -163,78 +166,45 @@ function heatmap(matrix, describe, options = {}) {
   const range = scale(options.low ?? dataLow, options.high ?? dataHigh);
   const labelled = options.rowLabels && cell >= 8;
   const left = labelled ? 90 : 0, top = labelled ? 70 : 0, right = labelled ? 60 : 0;
-  const width = left + cols * cell + right, height = top + rows * cell;
-  const ratio = window.devicePixelRatio || 1;
-  const canvas = html("canvas", { class: "heatmap", tabindex: 0, role: "img", "data-rows": rows, "data-cols": cols,
-                                  "data-cell": cell, "data-left": left, "data-top": top,
+  const canvas = html("canvas", { class: "heatmap", tabindex: 0, role: "img", "data-rows": rows, "data-cols": cols, "data-cell": cell,
+                                  style: `left: ${left}px; top: ${top}px; width: ${cols * cell}px; height: ${rows * cell}px`,
                                   "aria-label": `${options.name || "heatmap"}, ${rows} by ${cols}: arrow keys move between cells` });
-  canvas.width = Math.ceil(width * ratio);
-  canvas.height = Math.ceil(height * ratio);
-  canvas.style.width = width + "px";
-  canvas.style.height = height + "px";
-
-  // The cells written straight into the canvas's pixels (one putImageData
-  // for the whole map, no second canvas: open all draws hundreds of maps):
-  // the first pixel row of each cell row written, the others copied from it.
-  const stride = canvas.width;  // pixels in a row of the canvas
-  const base = new ImageData(stride, canvas.height);
-  const pixels = new Uint32Array(base.data.buffer);  // one RGBA pixel each, little-endian
-  const edgeX = Array.from({ length: cols + 1 }, (_, c) => Math.round((left + c * cell) * ratio));
-  for (let r = 0; r < rows; ++r) {
-    const first = Math.round((top + r * cell) * ratio), end = Math.round((top + (r + 1) * cell) * ratio);
-    const start = first * stride;
-    for (let c = 0; c < cols; ++c) {
-      const v = matrix.data[r * cols + c];
-      const [red, green, blue] = options.rgb ? options.rgb(v, r, c) : range.rgb(v);
-      const colour = ((255 << 24) | (blue << 16) | (green << 8) | red) >>> 0;
-      for (let x = edgeX[c]; x < edgeX[c + 1]; ++x) pixels[start + x] = colour;
-    }
-    for (let y = first + 1; y < end; ++y) pixels.copyWithin(y * stride, start, start + stride);
+  canvas.width = Math.max(cols, 1);
+  canvas.height = Math.max(rows, 1);
+  const image = new ImageData(canvas.width, canvas.height);
+  for (let k = 0; k < rows * cols; ++k) {
+    const v = matrix.data[k];
+    image.data.set(options.rgb ? options.rgb(v, Math.floor(k / cols), k % cols) : range.rgb(v), 4 * k);
+    image.data[4 * k + 3] = 255;
   }
+  canvas.getContext("2d").putImageData(image, 0, 0);
 
-  let focused = null;  // [r, c] of the cell the keys move
-  const draw = () => {
-    const g = canvas.getContext("2d");
-    g.putImageData(base, 0, 0);
-    g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    g.lineWidth = 1;
-    g.strokeStyle = "#000";
-    if (options.outlined) {
-      for (let r = 0; r < rows; ++r) {
-        for (let c = 0; c < cols; ++c) if (options.outlined(r, c)) g.strokeRect(left + c * cell + 0.5, top + r * cell + 0.5, cell - 1, cell - 1);
-      }
+  const width = left + cols * cell + right, height = top + rows * cell;
+  const overlay = svg("svg", { class: "heatmap-overlay", width, height, "aria-hidden": "true" });
+  const at = (r, c, attributes) => svg("rect", { x: left + c * cell + 0.5, y: top + r * cell + 0.5, width: cell - 1, height: cell - 1, ...attributes });
+  if (options.outlined) {
+    for (let r = 0; r < rows; ++r) {
+      for (let c = 0; c < cols; ++c) if (options.outlined(r, c)) overlay.append(at(r, c, { class: "outline", "data-row": r, "data-col": c }));
     }
-    if (labelled) {
-      g.fillStyle = "#222";
-      g.font = "11px sans-serif";
-      g.textAlign = "right";
-      options.rowLabels.forEach((label, r) => g.fillText(label, left - 4, top + r * cell + cell * 0.75));
-      g.textAlign = "left";
-      options.colLabels.forEach((label, c) => {
-        g.save();
-        g.translate(left + c * cell + cell * 0.7, top - 4);
-        g.rotate(-Math.PI / 4);
-        g.fillText(label, 0, 0);
-        g.restore();
-      });
-    }
-    if (options.mark !== undefined) {
-      g.strokeStyle = "#d0021b";
-      g.lineWidth = 2;
-      g.strokeRect(left + 1, top + options.mark * cell + 1, cols * cell - 2, cell - 2);
-    }
-    if (focused) {
-      g.strokeStyle = "#000";
-      g.lineWidth = 2;
-      g.strokeRect(left + focused[1] * cell + 1, top + focused[0] * cell + 1, cell - 2, cell - 2);
-    }
-  };
-  draw();
+  }
+  if (labelled) {
+    options.rowLabels.forEach((label, r) =>
+      overlay.append(svg("text", { x: left - 4, y: top + r * cell + cell * 0.75, "text-anchor": "end", "font-size": 11 }, label)));
+    options.colLabels.forEach((label, c) => {
+      const x = left + c * cell + cell * 0.7, y = top - 4;
+      overlay.append(svg("text", { x, y, transform: `rotate(-45 ${x} ${y})`, "font-size": 11 }, label));
+    });
+  }
+  if (options.mark !== undefined) {
+    overlay.append(svg("rect", { class: "mark", x: left + 1, y: top + options.mark * cell + 1, width: cols * cell - 2, height: cell - 2 }));
+  }
+  const focusBox = at(0, 0, { class: "focused", visibility: "hidden" });
+  overlay.append(focusBox);
 
   const say = (r, c) => describe(r, c, matrix.data[r * cols + c]);
   const cellAt = (event) => {
-    const at = canvas.getBoundingClientRect();
-    const c = Math.floor((event.clientX - at.left - left) / cell), r = Math.floor((event.clientY - at.top - top) / cell);
+    const box = canvas.getBoundingClientRect();
+    const c = Math.floor((event.clientX - box.left) / cell), r = Math.floor((event.clientY - box.top) / cell);
     return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null;
   };
   canvas.addEventListener("mousemove", (event) => {
@@ -243,10 +213,14 @@ function heatmap(matrix, describe, options = {}) {
     else hideTooltip();
   });
   canvas.addEventListener("mouseleave", hideTooltip);
+  let focused = null;  // [r, c] of the cell the keys move
   const showFocused = () => {
-    draw();
-    const at = canvas.getBoundingClientRect();
-    showTooltip(say(...focused), at.left + left + (focused[1] + 1) * cell, at.top + top + (focused[0] + 1) * cell);
+    focusBox.setAttribute("x", left + focused[1] * cell + 0.5);
+    focusBox.setAttribute("y", top + focused[0] * cell + 0.5);
+    focusBox.setAttribute("visibility", "visible");
+    canvas.dataset.focused = focused.join(",");
+    const box = canvas.getBoundingClientRect();
+    showTooltip(say(...focused), box.left + (focused[1] + 1) * cell, box.top + (focused[0] + 1) * cell);
   };
   canvas.addEventListener("focus", () => {
     focused ||= [0, 0];
@@ -254,8 +228,7 @@ function heatmap(matrix, describe, options = {}) {
   });
   canvas.addEventListener("blur", () => {
     hideTooltip();
-    focused = null;
-    draw();
+    focusBox.setAttribute("visibility", "hidden");
   });
   const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
   canvas.addEventListener("keydown", (event) => {
@@ -263,11 +236,11 @@ function heatmap(matrix, describe, options = {}) {
     if (!move || !focused) return;
     event.preventDefault();
     focused = [Math.min(Math.max(focused[0] + move[0], 0), rows - 1), Math.min(Math.max(focused[1] + move[1], 0), cols - 1)];
-    canvas.dataset.focused = focused.join(",");
     showFocused();
   });
 
-  return html("figure", { class: "heatmap-figure" }, canvas, options.legend || legend(range));
+  const frame = html("div", { class: "heatmap-frame", style: `width: ${width}px; height: ${height}px` }, canvas, overlay);
+  return html("figure", { class: "heatmap-figure" }, frame, options.legend || legend(range));
 }
 
 // The colour bar under a heatmap: its minimum, 0 where the range spans

@@ -43,17 +43,11 @@
   const openAll = $('#checks [data-role="open-all"]');
   const openAllMs = openAll && testing ? timed(() => click(openAll)) : 0;
 
-  // The cell of a canvas heatmap at (r, c): its centre in the window, and
-  // the colour of its centre and top-left corner pixels.
-  const cellGeometry = (canvas) => ({ cell: +canvas.dataset.cell, left: +canvas.dataset.left, top: +canvas.dataset.top,
-                                      ratio: canvas.width / parseFloat(canvas.style.width) });
+  // The centre of a heatmap's cell (r, c) in the window (its canvas is a
+  // pixel per cell, scaled up to data-cell pixels).
   const cellCentre = (canvas, r, c) => {
-    const g = cellGeometry(canvas), at = canvas.getBoundingClientRect();
-    return [at.left + g.left + (c + 0.5) * g.cell, at.top + g.top + (r + 0.5) * g.cell];
-  };
-  const pixel = (canvas, x, y) => {
-    const g = cellGeometry(canvas);
-    return [...canvas.getContext("2d").getImageData(Math.floor(x * g.ratio), Math.floor(y * g.ratio), 1, 1).data.slice(0, 3)];
+    const at = canvas.getBoundingClientRect(), cell = +canvas.dataset.cell;
+    return [at.left + (c + 0.5) * cell, at.top + (r + 0.5) * cell];
   };
   const hoverCell = (canvas, r, c) => {
     const [x, y] = cellCentre(canvas, r, c);
@@ -273,25 +267,14 @@
         found.failed_open_first = failedOpenFirst;
         found.open_all_ms = openAllMs;
         found.cells = $$("#checks canvas.heatmap").reduce((n, c) => n + +c.dataset.rows * +c.dataset.cols, 0);
-        // Every difference panel, read from its pixels: cells coloured
-        // (any channel below 254: 1/255 of full colour or more) and cells
-        // outlined (a black top-left corner).
+        // Every difference panel: cells coloured, read from its pixels (any
+        // channel below 254: 1/255 of full colour or more), and cells outlined.
         found.differences = $$("#checks [data-role=difference]").map((panel) => {
-          const canvas = $("canvas.heatmap", panel), g = cellGeometry(canvas);
-          const rows = +canvas.dataset.rows, cols = +canvas.dataset.cols;
-          const image = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-          const at = (x, y) => {
-            const k = 4 * (Math.floor(y * g.ratio) * canvas.width + Math.floor(x * g.ratio));
-            return [image[k], image[k + 1], image[k + 2]];
-          };
-          let coloured = 0, outlined = 0;
-          for (let r = 0; r < rows; ++r) {
-            for (let c = 0; c < cols; ++c) {
-              const x = g.left + c * g.cell, y = g.top + r * g.cell;
-              if (at(x + g.cell / 2, y + g.cell / 2).some((v) => v < 254)) ++coloured;
-              if (at(x, y).every((v) => v < 40)) ++outlined;
-            }
-          }
+          const canvas = $("canvas.heatmap", panel);
+          const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+          let coloured = 0;
+          for (let k = 0; k < pixels.length; k += 4) if (pixels[k] < 254 || pixels[k + 1] < 254 || pixels[k + 2] < 254) ++coloured;
+          const outlined = $$(".heatmap-overlay .outline", panel).length;
           const check = +panel.closest("details.check").dataset.check;
           const hover = hoverCell(canvas, 0, 0);
           canvas.dispatchEvent(new MouseEvent("mouseleave"));
