@@ -304,7 +304,7 @@ class GraphView {
     }
     let arrows = "";
     for (const item of ordered) if (item.inputs.size) arrows += `M${item.centre - 4},${item.y - 6}L${item.centre},${item.y}L${item.centre + 4},${item.y - 6}z`;
-    return { items, paths, arrows, width, height: ranks.length * RANK_STEP + 20 };
+    return { keys, items, paths, arrows, width, height: ranks.length * RANK_STEP + 20 };
   }
 
   // Draws the boxes when the state changed since the last drawing, then
@@ -321,7 +321,7 @@ class GraphView {
   }
 
   draw({ items, paths, arrows, width, height }) {
-    const picture = svg("svg", { width, height, class: "graph", "aria-hidden": "false" });
+    const picture = svg("svg", { width, height, class: "graph" });
     for (const [from, d] of paths) picture.append(svg("path", { class: "edge", d, "data-from": from }));
     picture.append(svg("path", { class: "arrows", d: arrows }));
     this.boxes = new Map();
@@ -343,8 +343,7 @@ class GraphView {
   }
 
   mark() {
-    const keys = this.displays();
-    const selectedKey = keys[this.selected];
+    const selectedKey = this.layout().keys[this.selected];
     for (const [key, box] of this.boxes) {
       box.classList.toggle("selected", key === selectedKey);
       box.classList.toggle("match", this.matches.size > 0 && box.item.members.some((id) => this.matches.has(id)));
@@ -353,7 +352,7 @@ class GraphView {
 
   // Scrolls the graph, not the page, to the selected box.
   scrollToSelected() {
-    const box = this.boxes.get(this.displays()[this.selected]);
+    const box = this.boxes.get(this.layout().keys[this.selected]);
     if (!box) return;
     const { x, y, width } = box.item, view = this.view;
     view.scrollLeft = Math.max(0, x + width / 2 - view.clientWidth / 2);
