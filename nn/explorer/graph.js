@@ -466,17 +466,9 @@ class GraphView {
     if (n.grad) parts.push(html("div", { class: "gradient" }, summary("gradient d(root)/d(this)", n.grad, n.shape)));
     else parts.push(html("h4", {}, "gradient"), html("div", { class: "note" }, "none: nothing that needs a gradient depends on it"));
     if (n.internals && n.internals.length) {
-      parts.push(html("h4", {}, "inside this fused op"), ...n.internals.map((inner) => {
-        const entry = html("details", { class: "internal", "data-internal": inner.name },
-                           html("summary", {}, `${inner.name} ${shapeText(inner.shape)}`));
-        let drawn = false;
-        entry.addEventListener("toggle", () => {
-          if (drawn || !entry.open) return;
-          drawn = true;
-          entry.append(summary("value", inner.value, inner.shape));
-        });
-        return entry;
-      }));
+      parts.push(html("h4", {}, "inside this fused op"), ...n.internals.map((inner) =>
+        html("details", { class: "internal", "data-internal": inner.name },
+             html("summary", {}, `${inner.name} ${shapeText(inner.shape)}`), summary("value", inner.value, inner.shape))));
     }
     if (n.inputs.length) parts.push(html("h4", {}, "inputs"), ...n.inputs.map((i) => html("div", {}, this.nodeLink(i))));
     if (this.consumers[id].length) parts.push(html("h4", {}, "used by"), ...this.consumers[id].map((i) => html("div", {}, this.nodeLink(i))));
