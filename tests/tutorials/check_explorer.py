@@ -171,7 +171,7 @@ def check_page(args, data, text, result, problems):
             expect(panels["graph_boxes"] <= args.most_boxes,
                    f"{len(nodes)} nodes folded into {panels['graph_boxes']} boxes, over {args.most_boxes}")
         expect(graph.get("keyboard"), "a graph box without tabindex, role or aria-label")
-        expect(graph.get("enter_selects"), "Enter on a node's box did not select it")
+        expect(graph.get("enter_selects"), "Enter or Space on a node's box did not select it")
         expect(graph.get("tooltip") == {"shownOnHover": True, "clearedOnLeave": True, "onScreen": True, "shownOnFocus": True},
                f"the tooltip misbehaved: {graph.get('tooltip')}")
         expect(graph.get("details_beside"), "at 800 px the details are not beside the graph")

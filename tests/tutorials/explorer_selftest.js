@@ -144,11 +144,13 @@
         found.root = selectedText();
         const boxes = $$("#graph .node");
         found.keyboard = boxes.every((b) => b.getAttribute("tabindex") === "0" && b.getAttribute("role") === "button" && b.getAttribute("aria-label"));
-        // Enter on a box selects it.
         const other = boxes.find((b) => b.dataset.node[0] === "n" && b !== root);
+        // Enter and Space on a box select it.
         if (other) {
           key(other, "Enter");
-          found.enter_selects = view.selected === +other.dataset.node.slice(1);
+          const byEnter = view.selected === +other.dataset.node.slice(1);
+          key($(`#graph [data-node="n${data.graphs[0].graph.root}"]`), " ");
+          found.enter_selects = byEnter && view.selected === data.graphs[0].graph.root;
         }
         // Hover text on pointer and on focus, cleared on leaving, kept on screen.
         root.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: 30, clientY: 30 }));
