@@ -250,7 +250,7 @@ function legend(range) {
   const bar = html("div", { class: "legend-bar", style: `background: ${range.gradient}` });
   if (zero !== null) bar.append(html("span", { class: "zero-tick", style: `left: ${zero}%` }));
   const labels = html("div", { class: "legend-labels" }, html("span", { class: "at-start", "data-mark": "min" }, number(range.low)));
-  if (zero !== null) labels.append(html("span", { class: "at-zero", "data-mark": "zero", style: `left: ${Math.min(Math.max(zero, 30), 70)}%` }, "0"));
+  if (zero !== null) labels.append(html("span", { class: "at-zero", "data-mark": "zero", style: `left: ${Math.min(Math.max(zero, 35), 65)}%` }, "0"));
   labels.append(html("span", { class: "at-end", "data-mark": "max" }, number(range.high)));
   return html("figcaption", { class: "legend", "data-role": "legend" }, bar, labels);
 }
