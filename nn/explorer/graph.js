@@ -420,7 +420,14 @@ class GraphView {
           this.render();
         }, false)));
     }
+    // A keyboard user pressing next again and again keeps the focus on it.
+    const focused = this.steppers.contains(document.activeElement) ? document.activeElement : null;
+    const again = focused && focused.closest("[data-run]");
     this.steppers.replaceChildren(...bars);
+    if (again) {
+      const same = this.steppers.querySelector(`[data-run="${again.dataset.run}"] [data-role="${focused.dataset.role}"]`);
+      if (same && !same.disabled) same.focus();
+    }
   }
 
   nodeLink(id, internal) {

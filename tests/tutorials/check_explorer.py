@@ -210,6 +210,7 @@ def check_page(args, data, text, result, problems):
                    f"opening a run of {args.steps} steps added a box per step or more: {run}")
             expect(run.get("edge_paths", 1e9) <= run.get("boxes", 0), f"edges are not bundled per source box: {run}")
             expect(run.get("edges", {}).get("crossings") == 0, f"edges cross boxes in an opened run: {run.get('edges')}")
+            expect(run.get("focus_kept"), "pressing next lost the keyboard focus")
 
     if data["checks"] or data.get("checks_elsewhere"):
         checks = result.get("checks", {})

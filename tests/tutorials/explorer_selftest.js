@@ -253,6 +253,11 @@
                         edge_paths: $$("#graph path.edge").length, edges: edgesThroughBoxes(),
                         before: $$('#graph [data-node^="p"]').map((b) => b.textContent),
                         after: $$('#graph [data-node^="f"]').map((b) => b.textContent) };
+          // The focus stays on next, for a keyboard user walking the steps.
+          const next = $('#graph [data-role="stepper"] [data-role="next"]');
+          next.focus();
+          click(next);
+          found.run.focus_kept = document.activeElement?.dataset.role === "next";
         }
         found.boxes = $$("#graph .node").length;
         found.edge_paths = $$("#graph path.edge").length;
