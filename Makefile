@@ -24,12 +24,16 @@ TUTORIALS := $(sort $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
 
 # One at a time, built just before it runs: 01 needs only the core layer, so
 # its output comes while the rest of the library is still to be compiled.
+# Then the gradient-check table as a page, which the float tutorials' pages
+# link to (gradient checks need double precision).
 tutorials: setup
 	@set -e; for t in $(TUTORIALS); do \
 	  meson compile -C $(BUILD_DIR) tutorials/$$t; \
 	  printf '\n==================== %s ====================\n' "$$t"; \
 	  (cd $(BUILD_DIR) && "./tutorials/$$t"); \
 	done
+	@meson compile -C $(BUILD_DIR) tests/gradcheck && printf '\n==================== gradcheck ====================\n' && \
+	  $(BUILD_DIR)/tests/gradcheck --html $(BUILD_DIR)/tutorial_output/gradcheck.html
 
 test: setup
 	meson test -C $(BUILD_DIR) --print-errorlogs

@@ -3,6 +3,7 @@
 
 #include "autograd/composed.h"
 #include "autograd/dot.h"
+#include "autograd/explorer.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
 #include "autograd/graph_json.h"

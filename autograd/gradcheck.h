@@ -17,6 +17,7 @@
 
 #include "autograd/var.h"
 
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ struct GradcheckOptions {
   double atol = 1e-5;
   double rtol = 1e-3;
   bool zero_gradient_expected = false;
+
+  // The test each Jacobian entry must pass: |analytic - numeric| <= atol +
+  // rtol * |numeric| (a NaN or Inf analytic never passes).
+  [[nodiscard]] double tolerance(double numeric) const { return atol + rtol * std::abs(numeric); }
+  [[nodiscard]] bool accepts(double analytic, double numeric) const {
+    return std::isfinite(analytic) && std::abs(analytic - numeric) <= tolerance(numeric);
+  }
 };
 
 struct GradcheckResult {
@@ -38,6 +46,7 @@ struct GradcheckResult {
   std::string failure;  // why it failed; empty when it passed
   double max_abs_error = 0;
   double max_rel_error = 0;
+  Index entries_beyond = 0;  // Jacobian entries that fail options.accepts
   // The worst element: input number, element of that input, output element.
   int worst_input = -1;
   Index worst_element = -1, worst_output = -1;

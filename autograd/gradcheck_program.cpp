@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace atto {
@@ -24,18 +26,37 @@ std::string shapes_text(const std::vector<Shape>& shapes) {
   return text;
 }
 
+constexpr const char* kUsage =
+    "usage: gradcheck [--op PREFIX] [--list] [--seed S] [--pictures DIR] [--html FILE] [--help]\n"
+    "  --op PREFIX     only the checks whose names start with PREFIX\n"
+    "  --list          name every check and exit\n"
+    "  --seed S        seed of the random inputs (default 0)\n"
+    "  --pictures DIR  write each failing check's Jacobians as DIR/NAME_jacobian.svg (DIR is created)\n"
+    "  --html FILE     write the table as a page to open in a browser: every check, Jacobian by\n"
+    "                  Jacobian, and every op's graph with its backward formula\n";
+
 int usage(const std::string& problem) {
-  fmt::print(stderr, "gradcheck: {}\nusage: gradcheck [--op PREFIX] [--list] [--seed S] [--pictures DIR]\n", problem);
+  fmt::print(stderr, "gradcheck: {}\n{}", problem, kUsage);
   return 2;
 }
 
 }  // namespace
 
-OpCheckTally print_op_check_table(const std::string& prefix, std::uint64_t seed, const std::string& pictures_dir) {
+OpCheckTally print_op_check_table(const std::string& prefix, std::uint64_t seed, const std::string& pictures_dir,
+                                  Explorer* page) {
   OpCheckTally tally;
   fmt::print("{:<40} {:<36} {:>12} {:>12}  {}\n", "op", "input shapes", "max abs err", "max rel err", "result");
   for (const auto& check : op_checks()) {
     if (!check.name.starts_with(prefix)) continue;
+    if (page != nullptr && page->enabled()) {
+      std::vector<Var> leaves;
+      for (const Tensor& input : op_check_inputs(check, seed)) leaves.emplace_back(input, true);
+      try {
+        page->add_graph(check.name, check.fn(leaves));
+      } catch (const Error&) {
+        // The check below says why the op failed on these inputs.
+      }
+    }
     const GradcheckResult result = run_op_check(check, seed);
     ++tally.ran;
     tally.failed += !result.passed;
@@ -47,6 +68,7 @@ OpCheckTally print_op_check_table(const std::string& prefix, std::uint64_t seed,
       write_jacobian_picture(result, path);
       fmt::print("    {}\n    wrote {}\n", result.diagnosis(), path);
     }
+    std::fflush(stdout);  // a row at a time: a long table, or one cut short, keeps what it has
   }
   fmt::print("\n{} passed, {} failed\n", tally.ran - tally.failed, tally.failed);
   return tally;
@@ -56,11 +78,16 @@ int gradcheck_main(int argc, char** argv) {
   std::string prefix;
   bool list = false;
   std::uint64_t seed = 0;
-  std::string pictures_dir;
+  std::string pictures_dir, html;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--list") {
+    if (arg == "--help" || arg == "-h") {
+      fmt::print("gradcheck: the gradient check of every op and layer, in double precision\n{}", kUsage);
+      return 0;
+    } else if (arg == "--list") {
       list = true;
+    } else if (arg == "--html" && i + 1 < argc) {
+      html = argv[++i];
     } else if (arg == "--op" && i + 1 < argc) {
       prefix = argv[++i];
     } else if (arg == "--pictures" && i + 1 < argc) {
@@ -79,7 +106,30 @@ int gradcheck_main(int argc, char** argv) {
   }
   const bool any = std::ranges::any_of(op_checks(), [&](const OpCheck& c) { return c.name.starts_with(prefix); });
   if (!any) return usage(fmt::format("no op named '{}...' (see --list)", prefix));
-  return print_op_check_table(prefix, seed, pictures_dir).failed == 0 ? 0 : 1;
+  if (!pictures_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(pictures_dir, error);
+    if (error || !std::filesystem::is_directory(pictures_dir)) {
+      return usage(fmt::format("--pictures {}: cannot make that folder ({})", pictures_dir,
+                               error ? error.message() : "a file is in the way"));
+    }
+  }
+  // Opened before the checks run, so that a page that cannot be written
+  // says so at once rather than after the whole table.
+  if (!html.empty() && !std::ofstream(html, std::ios::app)) {
+    return usage(fmt::format("--html {}: cannot write that file", html));
+  }
+  Explorer page("gradient checks: every op and layer, in double precision", !html.empty());
+  const OpCheckTally tally = print_op_check_table(prefix, seed, pictures_dir, &page);
+  if (!html.empty()) {
+    try {
+      page.write(html);
+    } catch (const IOError& e) {
+      return usage(e.what());
+    }
+    fmt::print("wrote {} (open it in a browser)\n", html);
+  }
+  return tally.failed == 0 ? 0 : 1;
 }
 
 }  // namespace atto

@@ -4,10 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 namespace atto {
 
@@ -65,61 +63,21 @@ void summarise(Json& json, const Tensor& t) {
   json.end_object();
 }
 
-// The project's folder, from where this file was compiled.
-std::filesystem::path project_root() {
-  const std::filesystem::path self =
-      std::filesystem::path(std::source_location::current().file_name()).lexically_normal();
-  return self.parent_path().parent_path();  // autograd/graph_json.cpp -> the project
-}
-
-// "autograd/ops/primitives.cpp:31" from wherever the compiler saw the file.
-struct Where {
-  std::string shown;              // relative to the project when it can be
-  std::filesystem::path readable;  // the file, if it is there
-  unsigned line;
-};
-
-Where where_of(const std::source_location& at) {
-  std::filesystem::path path = std::filesystem::path(at.file_name()).lexically_normal();
-  const std::filesystem::path root = project_root();
-  std::filesystem::path shown = path.lexically_relative(root);
-  if (shown.empty() || *shown.begin() == "..") shown = path;
-  std::filesystem::path readable = path.is_absolute() ? path : root / shown;
-  std::string text = shown.generic_string();
-  while (text.rfind("../", 0) == 0) text.erase(0, 3);
-  return {text, std::move(readable), at.line()};
-}
-
-// The comment lines that follow an op's record call: its backward formula.
-class Formulas {
- public:
-  std::string at(const Where& where) {
-    const std::vector<std::string>& lines = file(where.readable);
-    std::string text;
-    const std::size_t first = where.line;  // lines[first] is the line after the call (1-based line numbers)
-    for (std::size_t i = first; i < lines.size() && i < first + 8; ++i) {
-      const std::size_t start = lines[i].find_first_not_of(' ');
-      const bool comment = start != std::string::npos && lines[i].compare(start, 2, "//") == 0;
-      if (comment) {
-        text += lines[i].substr(start + 2 + (lines[i].size() > start + 2 && lines[i][start + 2] == ' ')) + "\n";
-      } else if (!text.empty()) {
-        break;
-      }
+// "autograd/ops/primitives.cpp:31": where the op recorded the node, as the
+// compiler named the file, shortened to the project's folders when it is
+// one of the library's own (a label for the page; nothing is read there).
+std::string where_of(const std::source_location& at) {
+  std::string path = std::filesystem::path(at.file_name()).lexically_normal().generic_string();
+  for (const char* folder : {"autograd/", "nn/", "core/", "tutorials/"}) {
+    const std::size_t found = path.rfind(std::string("/") + folder);
+    if (found != std::string::npos) {
+      path.erase(0, found + 1);
+      break;
     }
-    return text;
   }
-
- private:
-  const std::vector<std::string>& file(const std::filesystem::path& path) {
-    auto [it, added] = files_.try_emplace(path.string());
-    if (added) {
-      std::ifstream in(path);
-      for (std::string line; std::getline(in, line);) it->second.push_back(line);
-    }
-    return it->second;
-  }
-  std::unordered_map<std::string, std::vector<std::string>> files_;
-};
+  while (path.rfind("../", 0) == 0) path.erase(0, 3);
+  return fmt::format("{}:{}", path, at.line());
+}
 
 void write_shape(Json& json, const Shape& shape) {
   json.begin_array();
@@ -167,10 +125,8 @@ std::string graph_json(const Var& root, const NodeNames& names) {
   for (const Node* node : nodes) ids.emplace(node, static_cast<Index>(ids.size()));
   std::map<std::uint64_t, const ScopeInstance*> scopes;
   for (const Node* node : nodes)
-    for (const ScopeInstance* s = node->scope.get(); s != nullptr; s = s->parent.get()) scopes.emplace(s->id, s);
+    for (const ScopeInstance* s = node->picture.scope.get(); s != nullptr; s = s->parent.get()) scopes.emplace(s->id, s);
 
-  Formulas formulas;
-  std::map<std::string, std::string> formula_at;  // "file:line" -> the comment there
   Json json;
   json.begin_object().key("root").value(ids.at(root.node().get())).key("nodes").begin_array();
   for (const Node* node : nodes) {
@@ -184,12 +140,10 @@ std::string graph_json(const Var& root, const NodeNames& names) {
     json.key("inputs").begin_array();
     for (const auto& input : node->inputs) json.value(ids.at(input.get()));
     json.end_array();
-    if (node->scope) json.key("scope").value(static_cast<Index>(node->scope->id));
+    if (node->picture.scope) json.key("scope").value(static_cast<Index>(node->picture.scope->id));
     if (!node->is_leaf()) {
-      const Where where = where_of(node->recorded_at);
-      const std::string key = fmt::format("{}:{}", where.shown, where.line);
-      json.key("where").value(key);
-      if (!formula_at.count(key)) formula_at[key] = formulas.at(where);
+      json.key("where").value(where_of(node->picture.recorded_at));
+      json.key("formula").value(node->picture.formula ? node->picture.formula : "");
     }
     if (!node->kept_names.empty()) {
       json.key("kept").begin_array();
@@ -202,6 +156,17 @@ std::string graph_json(const Var& root, const NodeNames& names) {
       json.key("grad");
       summarise(json, node->grad);
     }
+    if (node->picture.internals) {
+      json.key("internals").begin_array();
+      for (const auto& [name, tensor] : node->picture.internals()) {
+        json.begin_object().key("name").value(name).key("shape");
+        write_shape(json, tensor.shape());
+        json.key("value");
+        summarise(json, tensor);
+        json.end_object();
+      }
+      json.end_array();
+    }
     json.end_object();
   }
   json.end_array().key("scopes").begin_array();
@@ -210,9 +175,7 @@ std::string graph_json(const Var& root, const NodeNames& names) {
     if (scope->parent) json.key("parent").value(static_cast<Index>(scope->parent->id));
     json.end_object();
   }
-  json.end_array().key("formulas").begin_object();
-  for (const auto& [key, text] : formula_at) json.key(key).value(text);
-  json.end_object().end_object();
+  json.end_array().end_object();
   return json.str();
 }
 
@@ -221,8 +184,11 @@ std::string gradcheck_json(const GradcheckResult& result) {
   Json json;
   json.begin_object().key("op").value(result.op).key("passed").value(result.passed);
   json.key("failure").value(result.failure).key("report").value(result.report()).key("diagnosis").value(result.diagnosis());
-  json.key("max_abs_error").value(result.max_abs_error).key("max_rel_error").value(result.max_rel_error);
-  json.key("atol").value(result.options.atol).key("rtol").value(result.options.rtol);
+  // Numbers the page computes with are exact: the difference it draws and
+  // the tolerance it draws it against are the ones the check used.
+  json.key("max_abs_error").exact(result.max_abs_error).key("max_rel_error").exact(result.max_rel_error);
+  json.key("entries_beyond").value(result.entries_beyond);
+  json.key("atol").exact(result.options.atol).key("rtol").exact(result.options.rtol);
   json.key("output_shape");
   write_shape(json, result.output_shape);
   json.key("inputs").begin_array();
@@ -232,13 +198,28 @@ std::string gradcheck_json(const GradcheckResult& result) {
     json.begin_object().key("shape");
     write_shape(json, result.input_shapes[i]);
     json.key("rows").value(rows).key("cols").value(cols).key("shown_rows").value(shown_rows).key("shown_cols").value(shown_cols);
-    for (const auto& [name, jacobian] : {std::pair{"analytic", &result.analytic_jacobian[i]},
-                                         std::pair{"numeric", &result.numeric_jacobian[i]}}) {
-      json.key(name).begin_array();
+    const std::vector<double>& analytic = result.analytic_jacobian[i];
+    const std::vector<double>& numeric = result.numeric_jacobian[i];
+    const auto shown = [&](const auto& write) {
+      json.begin_array();
       for (Index r = 0; r < shown_rows; ++r)
-        for (Index c = 0; c < shown_cols; ++c) json.value((*jacobian)[static_cast<std::size_t>(r * cols + c)]);
+        for (Index c = 0; c < shown_cols; ++c) write(static_cast<std::size_t>(r * cols + c));
       json.end_array();
+    };
+    json.key("analytic");
+    shown([&](std::size_t k) { json.exact(analytic[k]); });
+    json.key("numeric");
+    shown([&](std::size_t k) { json.exact(numeric[k]); });
+    json.key("difference");  // computed here, in double, as the check did
+    shown([&](std::size_t k) { json.exact(analytic[k] - numeric[k]); });
+    Index beyond = 0, beyond_shown = 0;
+    for (std::size_t k = 0; k < analytic.size(); ++k) {
+      if (result.options.accepts(analytic[k], numeric[k])) continue;
+      ++beyond;
+      const Index r = static_cast<Index>(k) / cols, c = static_cast<Index>(k) % cols;
+      beyond_shown += r < shown_rows && c < shown_cols ? 1 : 0;
     }
+    json.key("beyond").value(beyond).key("beyond_shown").value(beyond_shown);
     json.end_object();
   }
   json.end_array().end_object();

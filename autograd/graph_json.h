@@ -25,9 +25,11 @@ namespace atto {
 using NodeNames = std::map<const Node*, std::string>;
 [[nodiscard]] std::string graph_json(const Var& root, const NodeNames& names = {});
 
-// A check's verdict, report, diagnosis and both Jacobians per input (the
-// first 64 x 64 entries of each block: rows are output elements, columns
-// input elements).
+// A check's verdict, report, diagnosis and, per input, both Jacobians and
+// their difference computed here in double (the first 64 x 64 entries of
+// each block: rows are output elements, columns input elements), with the
+// count of entries beyond tolerance in the block and in the part shown.
+// Every number the page computes with is written exactly (Json::exact).
 [[nodiscard]] std::string gradcheck_json(const GradcheckResult& result);
 
 }  // namespace atto

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 
@@ -42,12 +43,11 @@ struct Canvas {
     body += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-family=\"sans-serif\" font-size=\"{}\" "
                         "text-anchor=\"{}\"{}>{}</text>\n", x, y, size, anchor, turn, escaped(content));
   }
-  // A vertical scale from -limit (bottom) to +limit (top).
-  void colour_bar(double x, double y, double h, double limit, std::string_view label) {
+  // A vertical scale from -limit (bottom) to +limit (top), its three ticks
+  // labelled top, middle, bottom.
+  void colour_bar(double x, double y, double h, const std::array<std::string, 3>& ticks, std::string_view label) {
     for (int i = 0; i < 40; ++i) rect(x, y + h * i / 40.0, 12, h / 40.0 + 0.5, diverging(1 - (i + 0.5) / 20.0));
-    for (int tick = 0; tick <= 2; ++tick) {
-      text(x + 16, y + h * tick / 2.0 + 4, fmt::format("{:.3g}", limit * (1 - tick)), 10);
-    }
+    for (int tick = 0; tick <= 2; ++tick) text(x + 16, y + h * tick / 2.0 + 4, ticks[static_cast<std::size_t>(tick)], 10);
     text(x + 62, y + h / 2, label, 11, "middle", 90);
   }
 };
@@ -90,18 +90,17 @@ std::string jacobian_svg(const GradcheckResult& result) {
     const Index elements = result.input_shapes[i].numel();
     const double cell = std::clamp(kPanelSize / static_cast<double>(std::max<Index>({elements, outputs, 1})), 2.0, 24.0);
     const double panel_w = cell * static_cast<double>(elements), panel_h = cell * static_cast<double>(outputs);
-    double scale = 0, difference_scale = 0;
-    std::vector<std::pair<double, std::size_t>> worst;  // (difference, entry) of the entries beyond tolerance
+    // The difference is drawn against the check's own tolerance, entry by
+    // entry: white at zero, full colour at the tolerance and beyond, so
+    // rounding noise of a right backward stays white and a wrong entry
+    // stands out however small the Jacobian.
+    double scale = 0;
+    std::vector<std::size_t> beyond;  // the entries that fail the check, all outlined
     for (std::size_t k = 0; k < a.size(); ++k) {
       scale = std::max({scale, std::abs(a[k]), std::abs(n[k])});
-      difference_scale = std::max(difference_scale, std::abs(a[k] - n[k]));
-      const double allowed = result.options.atol + result.options.rtol * std::abs(n[k]);
-      if (!(std::abs(a[k] - n[k]) <= allowed)) worst.emplace_back(std::abs(a[k] - n[k]), k);
+      if (!result.options.accepts(a[k], n[k])) beyond.push_back(k);
     }
     scale = scale > 0 ? scale : 1;
-    difference_scale = difference_scale > 0 ? difference_scale : 1;
-    std::partial_sort(worst.begin(), worst.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, worst.size())),
-                      worst.end(), std::greater<>());
     double panels_right = 0;
     const char* names[] = {"analytic (your backward)", "numeric (central differences)", "analytic - numeric"};
     for (int panel = 0; panel < 3; ++panel) {
@@ -110,15 +109,17 @@ std::string jacobian_svg(const GradcheckResult& result) {
       for (Index out = 0; out < outputs; ++out) {
         for (Index e = 0; e < elements; ++e) {
           const auto k = static_cast<std::size_t>(out * elements + e);
-          const double value = panel == 0 ? a[k] : panel == 1 ? n[k] : a[k] - n[k];
+          const double shade = panel == 0   ? a[k] / scale
+                               : panel == 1 ? n[k] / scale
+                                            : (a[k] - n[k]) / result.options.tolerance(n[k]);
           canvas.rect(x + cell * static_cast<double>(e), y + 22 + cell * static_cast<double>(out), cell, cell,
-                      diverging(value / (panel == 2 ? difference_scale : scale)));
+                      diverging(std::isnan(shade) ? 1 : std::clamp(shade, -1.0, 1.0)));
         }
       }
-      if (panel != 1) {  // the worst of the wrong entries, outlined
-        for (std::size_t w = 0; w < std::min<std::size_t>(3, worst.size()); ++w) {
-          const auto out = static_cast<double>(static_cast<Index>(worst[w].second) / elements);
-          const auto e = static_cast<double>(static_cast<Index>(worst[w].second) % elements);
+      if (panel != 1) {
+        for (const std::size_t k : beyond) {
+          const auto out = static_cast<double>(static_cast<Index>(k) / elements);
+          const auto e = static_cast<double>(static_cast<Index>(k) % elements);
           canvas.rect(x + cell * e, y + 22 + cell * out, cell, cell, "none", "black");
         }
       }
@@ -126,13 +127,16 @@ std::string jacobian_svg(const GradcheckResult& result) {
     }
     const std::string columns =
         fmt::format("columns: the {} elements of input {} {}{}", elements, i, result.input_shapes[i],
-                    worst.empty() ? "; every entry within tolerance" : "; outlined: the largest wrong entries");
+                    beyond.empty() ? "; every entry within tolerance"
+                                   : fmt::format("; outlined: the {} entries beyond tolerance", beyond.size()));
     canvas.text(kLeft, y + 22 + panel_h + 16, columns, 11);
     width = std::max(width, kLeft + 6.6 * static_cast<double>(columns.size()));
     canvas.text(kLeft - 10, y + 22 + panel_h / 2, fmt::format("rows: output {}", result.output_shape), 11, "middle", -90);
     const double bar_x = panels_right + 24, bar_h = std::max(panel_h, 80.0);
-    canvas.colour_bar(bar_x, y + 22, bar_h, scale, "Jacobian entry");
-    canvas.colour_bar(bar_x + kBarRoom, y + 22, bar_h, difference_scale, "difference");
+    canvas.colour_bar(bar_x, y + 22, bar_h, {fmt::format("{:.3g}", scale), "0", fmt::format("{:.3g}", -scale)},
+                      "Jacobian entry");
+    canvas.colour_bar(bar_x + kBarRoom, y + 22, bar_h, {"+tolerance", "0", "-tolerance"},
+                      "difference / tolerance");
     width = std::max(width, bar_x + 2 * kBarRoom);
     y += 22 + std::max(panel_h, 80.0) + 40;
   }

@@ -113,11 +113,15 @@ void register_op_check(OpCheck check) {
   registry().push_back(std::move(check));
 }
 
-GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed) {
+std::vector<Tensor> op_check_inputs(const OpCheck& check, std::uint64_t seed) {
   Generator gen(seed);
   std::vector<Tensor> inputs;
   for (const Shape& shape : check.input_shapes) inputs.push_back(gen.uniform(shape, check.low, check.high));
-  return gradcheck(check.name, check.fn, inputs, check.options);
+  return inputs;
+}
+
+GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed) {
+  return gradcheck(check.name, check.fn, op_check_inputs(check, seed), check.options);
 }
 
 }  // namespace atto

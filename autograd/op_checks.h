@@ -6,6 +6,7 @@
 // docs/extending.md and tutorial 12).
 #pragma once
 
+#include "autograd/explorer.h"
 #include "autograd/gradcheck.h"
 
 #include <string>
@@ -29,7 +30,9 @@ const std::vector<OpCheck>& op_checks();
 // Adds a check to the table; throws ArgumentError if the name is taken.
 void register_op_check(OpCheck check);
 
-// Runs one check on inputs drawn from a generator seeded with `seed`.
+// The check's inputs, drawn from a generator seeded with `seed`.
+[[nodiscard]] std::vector<Tensor> op_check_inputs(const OpCheck& check, std::uint64_t seed = 0);
+// Runs one check on those inputs.
 GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed = 0);
 
 // Runs the checks whose names start with `prefix` (all of them when it is
@@ -38,15 +41,22 @@ GradcheckResult run_op_check(const OpCheck& check, std::uint64_t seed = 0);
 struct OpCheckTally {
   int ran = 0, failed = 0;
 };
-// With `pictures_dir`, each failing check also prints its diagnosis and
-// writes its Jacobians as pictures_dir/NAME_jacobian.svg (jacobian_picture.h).
+// Each row is printed as soon as its check ends. With `pictures_dir` (an
+// existing folder), each failing check also prints its diagnosis and writes
+// its Jacobians as pictures_dir/NAME_jacobian.svg (jacobian_picture.h).
+// With a `page`, every check goes into it with the graph of its op on its
+// inputs (autograd/explorer.h).
 OpCheckTally print_op_check_table(const std::string& prefix = "", std::uint64_t seed = 0,
-                                  const std::string& pictures_dir = "");
+                                  const std::string& pictures_dir = "", Explorer* page = nullptr);
 
-// The whole `gradcheck` program, `gradcheck [--op PREFIX] [--list] [--seed S]`:
-// a program that registers checks of its own and then calls this prints them
-// in the table beside the built-in ones. Returns the exit status: 0 when every
-// check that ran passed, 1 when one failed, 2 for bad arguments.
+// The whole `gradcheck` program,
+//   gradcheck [--op PREFIX] [--list] [--seed S] [--pictures DIR] [--html FILE] [--help]
+// --pictures creates DIR if needed; --html writes the table as an explorer
+// page (every check's Jacobians, every op's graph with its formula). A
+// program that registers checks of its own and then calls this shows them
+// beside the built-in ones. Returns the exit status: 0 when every check that
+// ran passed (and for --help, --list), 1 when one failed, 2 for bad
+// arguments or a folder or page that cannot be written.
 [[nodiscard]] int gradcheck_main(int argc, char** argv);
 
 }  // namespace atto

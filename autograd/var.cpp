@@ -86,7 +86,7 @@ bool any_requires_grad(std::span<const Var> inputs) {
   return false;
 }
 
-Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward,
+Var make_node(std::string op, Formula formula, Tensor value, std::span<const Var> inputs, BackwardFn backward,
               std::initializer_list<Kept> kept, const std::source_location& recorded_at) {
   auto node = std::make_shared<Node>();
   node->value = std::move(value);
@@ -102,8 +102,9 @@ Var make_node(std::string op, Tensor value, std::span<const Var> inputs, Backwar
   }
   for (const Tensor& t : node->seen) node->seen_versions.push_back(t.version());
   node->backward = std::move(backward);
-  node->recorded_at = recorded_at;
-  node->scope = current_graph_scope();
+  node->picture.formula = formula.text();
+  node->picture.recorded_at = recorded_at;
+  node->picture.scope = current_graph_scope();
   return Var(std::move(node));
 }
 
@@ -130,5 +131,9 @@ void check_forward(const std::string& op, const Tensor& value, std::span<const V
 }
 
 }  // namespace detail
+
+void show_internals(const Var& out, Internals internals) {
+  if (!out.is_leaf()) out.node()->picture.internals = std::move(internals);
+}
 
 }  // namespace atto

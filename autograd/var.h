@@ -54,6 +54,28 @@ using Grads = std::vector<Tensor>;
 // Receives d(loss)/d(value) and, per input, whether it needs a gradient.
 using BackwardFn = std::function<Grads(const Tensor& grad, const std::vector<bool>& needs_grad)>;
 
+// The tensors a fused op computes inside and keeps no node for (attention
+// weights, LSTM gates), by name, for a picture of the graph to show: worked
+// out only when one is drawn (show_internals below).
+using Internals = std::function<std::vector<std::pair<std::string, Tensor>>()>;
+
+// An op's backward formula: the forward line and the gradient derived from
+// it, "y = tanh(x)  ->  dx = g * (1 - y^2)", given by the op where it
+// records itself, so that a picture of the graph shows it wherever the
+// program runs (an installed library, an op outside it). A string literal,
+// never empty: an op without one does not compile.
+class Formula {
+ public:
+  template <std::size_t N>
+  consteval Formula(const char (&text)[N]) : text_(text) {  // NOLINT: converting from a literal is the point
+    if (N <= 1 || text[0] == '\0') throw "record: an op's backward formula cannot be empty";
+  }
+  const char* text() const { return text_; }
+
+ private:
+  const char* text_;
+};
+
 struct Node {
   Tensor value;
   Tensor grad;            // meaningful only when has_grad
@@ -73,11 +95,14 @@ struct Node {
   std::vector<Tensor> seen;
   std::vector<std::uint64_t> seen_versions;
   std::vector<std::string> kept_names;
-  // Where the op recorded it (its forward and backward are there), and the
-  // graph scope it was recorded in (autograd/grad_mode.h): for pictures of
-  // the graph, not for computing.
-  std::source_location recorded_at;
-  std::shared_ptr<const ScopeInstance> scope;
+  // What pictures of the graph show (graph_json, the explorer page), never
+  // used for computing.
+  struct Picture {
+    const char* formula = nullptr;  // the backward formula the op gave record
+    std::source_location recorded_at;  // where the op recorded the node
+    std::shared_ptr<const ScopeInstance> scope;  // the graph scope it was recorded in (grad_mode.h)
+    Internals internals;  // what a fused op computed inside it, worked out when drawn
+  } picture;
 
   bool is_leaf() const { return op.empty(); }
   // A description for messages: "tanh (2,3)" or "leaf 'w' (3,4)".
@@ -152,9 +177,11 @@ class Var {
 // record: how an op enters the graph. Every differentiable op computes its
 // value with core kernels, then calls
 //
-//   return record("tanh", y, {x}, [y](const Tensor& g) -> Grads { ... });
+//   return record("tanh", "y = tanh(x)  ->  dx = g * (1 - y^2)", y, {x},
+//                 [y](const Tensor& g) -> Grads { ... });
 //
-// with the backward function beside it. When grad mode is off or no input
+// with its backward formula (the forward line and the gradient derived from
+// it) and the backward function that computes it beside each other. When grad mode is off or no input
 // requires a gradient, no node is made and the lambda is never stored.
 //
 // A backward function takes the gradient of the op's output and returns one
@@ -173,37 +200,42 @@ struct Kept {
 
 namespace detail {
 [[nodiscard]] bool any_requires_grad(std::span<const Var> inputs);
-[[nodiscard]] Var make_node(std::string op, Tensor value, std::span<const Var> inputs, BackwardFn backward,
-                            std::initializer_list<Kept> kept, const std::source_location& recorded_at);
+[[nodiscard]] Var make_node(std::string op, Formula formula, Tensor value, std::span<const Var> inputs,
+                            BackwardFn backward, std::initializer_list<Kept> kept,
+                            const std::source_location& recorded_at);
 // Anomaly mode's forward check: throws when `value` holds NaN or Inf.
 void check_forward(const std::string& op, const Tensor& value, std::span<const Var> inputs);
 }  // namespace detail
 
 template <class Backward>
-[[nodiscard]] Var record(std::string op, Tensor value, std::span<const Var> inputs, Backward backward,
-                         std::initializer_list<Kept> kept = {},
+[[nodiscard]] Var record(std::string op, Formula formula, Tensor value, std::span<const Var> inputs,
+                         Backward backward, std::initializer_list<Kept> kept = {},
                          const std::source_location& recorded_at = std::source_location::current()) {
   if (anomaly_mode()) detail::check_forward(op, value, inputs);
   if (!grad_enabled() || !detail::any_requires_grad(inputs)) return Var(std::move(value));
   if constexpr (std::is_invocable_v<Backward, const Tensor&>) {
-    return detail::make_node(std::move(op), std::move(value), inputs,
+    return detail::make_node(std::move(op), formula, std::move(value), inputs,
                              [backward = std::move(backward)](const Tensor& g, const std::vector<bool>&) {
                                return backward(g);
                              },
                              kept, recorded_at);
   } else {
-    return detail::make_node(std::move(op), std::move(value), inputs, BackwardFn(std::move(backward)), kept,
-                             recorded_at);
+    return detail::make_node(std::move(op), formula, std::move(value), inputs, BackwardFn(std::move(backward)),
+                             kept, recorded_at);
   }
 }
 
 template <class Backward>
-[[nodiscard]] Var record(std::string op, Tensor value, std::initializer_list<Var> inputs, Backward backward,
-                         std::initializer_list<Kept> kept = {},
+[[nodiscard]] Var record(std::string op, Formula formula, Tensor value, std::initializer_list<Var> inputs,
+                         Backward backward, std::initializer_list<Kept> kept = {},
                          const std::source_location& recorded_at = std::source_location::current()) {
-  return record(std::move(op), std::move(value), std::span<const Var>(inputs.begin(), inputs.size()),
+  return record(std::move(op), formula, std::move(value), std::span<const Var>(inputs.begin(), inputs.size()),
                 std::move(backward), kept, recorded_at);
 }
+
+// Gives the node behind `out` (a fused op's output) its internals for
+// pictures of the graph; nothing when no node was recorded.
+void show_internals(const Var& out, Internals internals);
 
 // True when every element is finite (no NaN, no Inf).
 [[nodiscard]] bool all_finite(const Tensor& t);

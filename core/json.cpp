@@ -15,6 +15,8 @@ void Json::comma() {
 }
 
 void Json::separate() {
+  if (open_.empty() && complete_) throw_argument_error("Json", "a second value after the whole document");
+  if (open_.empty()) complete_ = true;  // a value at the root is the whole document
   if (after_key_) {
     after_key_ = false;
     return;
@@ -73,8 +75,9 @@ void Json::write_string(std::string_view text) {
       case '\n': out_ += "\\n"; break;
       case '\t': out_ += "\\t"; break;
       case '\r': out_ += "\\r"; break;
-      // "</script>" inside a string would end the page's <script> element.
-      case '/': out_ += (i > 0 && text[i - 1] == '<') ? "\\/" : "/"; break;
+      // "</script>" or "<!--" inside a string would end or upset the page's
+      // <script> element: no '<' is written as itself.
+      case '<': out_ += "\\u003c"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out_ += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
@@ -91,6 +94,13 @@ Json& Json::value(double number) {
   if (std::isinf(number)) return value(number > 0 ? "Infinity" : "-Infinity");
   separate();
   out_ += fmt::format("{:.5g}", number);
+  return *this;
+}
+
+Json& Json::exact(double number) {
+  if (!std::isfinite(number)) return value(number);
+  separate();
+  out_ += fmt::format("{}", number);  // the shortest text that reads back as the same double
   return *this;
 }
 

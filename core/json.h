@@ -6,12 +6,14 @@
 //   json.end_array().end_object();
 //
 // Commas are placed for you, and a misplaced call (a value in an object
-// without its key, end_array closing an object) throws ArgumentError
-// instead of writing broken JSON; strings are escaped, "</" included, so the text
-// can sit inside an HTML <script> element. Numbers keep 5 significant
-// digits (a picture needs no more, and a page stays small); NaN and the
-// infinities, which JSON has no word for, are written as the strings
-// "NaN", "Infinity" and "-Infinity".
+// without its key, end_array closing an object, a second value after the
+// whole document) throws ArgumentError instead of writing broken JSON;
+// strings are escaped, every '<' included (as \u003c), so the text can sit
+// inside an HTML <script> element. value(double) keeps 5 significant digits
+// (a picture needs no more, and a page stays small); exact(double) writes
+// the shortest text that reads back as the same double, for numbers a page
+// computes with. NaN and the infinities, which JSON has no word for, are
+// written as the strings "NaN", "Infinity" and "-Infinity".
 #pragma once
 
 #include "core/real.h"
@@ -32,6 +34,7 @@ class Json {
   Json& value(std::string_view text);
   Json& value(const char* text) { return value(std::string_view(text)); }
   Json& value(double number);
+  Json& exact(double number);
   Json& value(Index number);
   Json& value(int number) { return value(static_cast<Index>(number)); }
   Json& value(bool flag);
@@ -54,6 +57,7 @@ class Json {
   std::string out_;
   std::vector<Open> open_;
   bool after_key_ = false;
+  bool complete_ = false;  // a whole value has been written at the root
 };
 
 }  // namespace atto

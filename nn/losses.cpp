@@ -75,9 +75,9 @@ Var binary_cross_entropy_with_logits(const Var& logits, const Tensor& targets) {
   });
   // An empty batch gives 0, as mse_loss does (nn/losses.h).
   const Real count = static_cast<Real>(std::max<Index>(x.numel(), 1));
-  return record("binary_cross_entropy_with_logits", x.numel() == 0 ? scalar(0) : atto::mean(per_element), {logits},
+  return record("binary_cross_entropy_with_logits", "loss = mean(softplus(x) - x t)  ->  dx = g (sigmoid(x) - t) / n",
+                x.numel() == 0 ? scalar(0) : atto::mean(per_element), {logits},
                 [x, targets, count](const Tensor& g) -> Grads {
-                  // loss = mean(softplus(x) - x t)  ->  dx = g (sigmoid(x) - t) / n
                   const Real scale = g.item() / count;
                   return {map("binary_cross_entropy_with_logits", x, targets,
                               [scale](Real xv, Real tv) { return scale * (sigmoid_of(xv) - tv); })};

@@ -92,4 +92,10 @@ std::string Module::summary() const {
   return out;
 }
 
+NodeNames parameter_names(const Module& model) {
+  NodeNames names;
+  for (const auto& [name, parameter] : model.named_parameters()) names.emplace(parameter.node().get(), name);
+  return names;
+}
+
 }  // namespace atto

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "autograd/grad_mode.h"
+#include "autograd/graph_json.h"
 #include "autograd/var.h"
 
 #include <string>
@@ -88,5 +89,9 @@ class Layer : public Module {
     return forward(x);
   }
 };
+
+// Each parameter's node named by its path in the model, for pictures of
+// the graph (graph_json, Explorer::add_graph).
+[[nodiscard]] NodeNames parameter_names(const Module& model);
 
 }  // namespace atto

@@ -41,7 +41,8 @@ void compare(const char* what, Real autograd, Real paper) {
 // The kind of bug gradcheck exists to catch.
 Var sigmoid_with_typo(const Var& x) {
   Tensor y = atto::sigmoid(x.value());
-  return record("sigmoid_with_typo", y, {x}, [y](const Tensor& g) -> Grads {
+  return record("sigmoid_with_typo", "y = sigmoid(x)  ->  dx = g * y * (1 + y)   (the typo: 1 + y for 1 - y)", y, {x},
+                [y](const Tensor& g) -> Grads {
     return {map("sigmoid_with_typo", y, g, [](Real yv, Real gv) { return gv * yv * (1 + yv); })};
   });
 }

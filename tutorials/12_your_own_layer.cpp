@@ -131,9 +131,9 @@ int main(int argc, char** argv) {
   // where: the block of input 2 (n) is the mirror image of the numeric one.
   const auto slipped_mix = [](const std::vector<Var>& v) {
     const Tensor z = v[0].value(), h = v[1].value(), n = v[2].value();
-    return record("gru_mix_with_a_slip", z * h + (Real(1) - z) * n, {v[0], v[1], v[2]},
+    return record("gru_mix_with_a_slip", "h_t = z * h + (1 - z) * n",
+                  z * h + (Real(1) - z) * n, {v[0], v[1], v[2]},
                   [z, h, n](const Tensor& g) {
-                    // h_t = z * h + (1 - z) * n
                     return Grads{g * (h - n), g * z, g * (z - Real(1))};  // the slip: should be g * (1 - z)
                   });
   };

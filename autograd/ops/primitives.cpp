@@ -28,27 +28,27 @@ namespace atto {
 
 // (...a) + (...b) -> broadcast(a, b)
 Var add(const Var& a, const Var& b) {
-  return record("add", atto::add(a.value(), b.value()), {a, b},
+  return record("add", "out = a + b  ->  da = g, db = g (summed over broadcast dims)",
+                atto::add(a.value(), b.value()), {a, b},
                 [sa = a.shape(), sb = b.shape()](const Tensor& g) -> Grads {
-                  // out = a + b  ->  da = g, db = g (summed over broadcast dims)
                   return {sum_to(g, sa), sum_to(g, sb)};
                 });
 }
 
 // (...a) - (...b) -> broadcast(a, b)
 Var sub(const Var& a, const Var& b) {
-  return record("sub", atto::sub(a.value(), b.value()), {a, b},
+  return record("sub", "out = a - b  ->  da = g, db = -g",
+                atto::sub(a.value(), b.value()), {a, b},
                 [sa = a.shape(), sb = b.shape()](const Tensor& g) -> Grads {
-                  // out = a - b  ->  da = g, db = -g
                   return {sum_to(g, sa), sum_to(atto::neg(g), sb)};
                 });
 }
 
 // (...a) * (...b) -> broadcast(a, b)
 Var mul(const Var& a, const Var& b) {
-  return record("mul", atto::mul(a.value(), b.value()), {a, b},
+  return record("mul", "out = a * b  ->  da = g * b, db = g * a",
+                atto::mul(a.value(), b.value()), {a, b},
                 [a = a.value(), b = b.value()](const Tensor& g, const std::vector<bool>& needs) -> Grads {
-                  // out = a * b  ->  da = g * b, db = g * a
                   return {needs[0] ? sum_to(atto::mul(g, b), a.shape()) : Tensor(),
                           needs[1] ? sum_to(atto::mul(g, a), b.shape()) : Tensor()};
                 });
@@ -56,9 +56,9 @@ Var mul(const Var& a, const Var& b) {
 
 // (...a) / (...b) -> broadcast(a, b)
 Var div(const Var& a, const Var& b) {
-  return record("div", atto::div(a.value(), b.value()), {a, b},
+  return record("div", "out = a / b  ->  da = g / b, db = -g * a / b^2",
+                atto::div(a.value(), b.value()), {a, b},
                 [a = a.value(), b = b.value()](const Tensor& g, const std::vector<bool>& needs) -> Grads {
-                  // out = a / b  ->  da = g / b, db = -g * a / b^2
                   Tensor db;
                   if (needs[1]) {
                     db = sum_to(map("div", atto::mul(g, a), b, [](Real ga, Real y) { return -ga / (y * y); }),
@@ -70,18 +70,18 @@ Var div(const Var& a, const Var& b) {
 
 // x -> same shape
 Var neg(const Var& x) {
-  return record("neg", atto::neg(x.value()), {x}, [](const Tensor& g) -> Grads {
-    // out = -x  ->  dx = -g
-    return {atto::neg(g)};
-  });
+  return record("neg", "out = -x  ->  dx = -g",
+                atto::neg(x.value()), {x}, [](const Tensor& g) -> Grads {
+                  return {atto::neg(g)};
+                });
 }
 
 // x -> same shape
 Var pow(const Var& x, Real exponent) {
-  return record("pow", atto::pow(x.value(), exponent), {x}, [x = x.value(), exponent](const Tensor& g) -> Grads {
-    // out = x^p  ->  dx = g * p * x^(p-1)
-    return {map("pow", x, g, [exponent](Real v, Real gv) { return gv * exponent * std::pow(v, exponent - 1); })};
-  });
+  return record("pow", "out = x^p  ->  dx = g * p * x^(p-1)",
+                atto::pow(x.value(), exponent), {x}, [x = x.value(), exponent](const Tensor& g) -> Grads {
+                  return {map("pow", x, g, [exponent](Real v, Real gv) { return gv * exponent * std::pow(v, exponent - 1); })};
+                });
 }
 
 Var operator+(const Var& a, const Var& b) { return add(a, b); }
@@ -109,44 +109,44 @@ Var operator/(Real a, const Var& b) { return div(Var(scalar(a)), b); }
 // x -> same shape
 Var exp(const Var& x) {
   Tensor y = atto::exp(x.value());
-  return record("exp", y, {x}, [y](const Tensor& g) -> Grads {
-    // y = exp(x)  ->  dx = g * y
-    return {atto::mul(g, y)};
-  });
+  return record("exp", "y = exp(x)  ->  dx = g * y",
+                y, {x}, [y](const Tensor& g) -> Grads {
+                  return {atto::mul(g, y)};
+                });
 }
 
 // x -> same shape
 Var log(const Var& x) {
-  return record("log", atto::log(x.value()), {x}, [x = x.value()](const Tensor& g) -> Grads {
-    // y = log(x)  ->  dx = g / x
-    return {atto::div(g, x)};
-  });
+  return record("log", "y = log(x)  ->  dx = g / x",
+                atto::log(x.value()), {x}, [x = x.value()](const Tensor& g) -> Grads {
+                  return {atto::div(g, x)};
+                });
 }
 
 // x -> same shape
 Var tanh(const Var& x) {
   Tensor y = atto::tanh(x.value());
-  return record("tanh", y, {x}, [y](const Tensor& g) -> Grads {
-    // y = tanh(x)  ->  dx = g * (1 - y^2)
-    return {map("tanh", y, g, [](Real yv, Real gv) { return gv * (1 - yv * yv); })};
-  });
+  return record("tanh", "y = tanh(x)  ->  dx = g * (1 - y^2)",
+                y, {x}, [y](const Tensor& g) -> Grads {
+                  return {map("tanh", y, g, [](Real yv, Real gv) { return gv * (1 - yv * yv); })};
+                });
 }
 
 // x -> same shape
 Var sigmoid(const Var& x) {
   Tensor y = atto::sigmoid(x.value());
-  return record("sigmoid", y, {x}, [y](const Tensor& g) -> Grads {
-    // y = sigmoid(x)  ->  dx = g * y * (1 - y)
-    return {map("sigmoid", y, g, [](Real yv, Real gv) { return gv * yv * (1 - yv); })};
-  });
+  return record("sigmoid", "y = sigmoid(x)  ->  dx = g * y * (1 - y)",
+                y, {x}, [y](const Tensor& g) -> Grads {
+                  return {map("sigmoid", y, g, [](Real yv, Real gv) { return gv * yv * (1 - yv); })};
+                });
 }
 
 // x -> same shape
 Var relu(const Var& x) {
-  return record("relu", atto::relu(x.value()), {x}, [x = x.value()](const Tensor& g) -> Grads {
-    // y = max(x, 0)  ->  dx = g where x > 0, else 0
-    return {map("relu", x, g, [](Real xv, Real gv) { return xv > 0 ? gv : Real(0); })};
-  });
+  return record("relu", "y = max(x, 0)  ->  dx = g where x > 0, else 0",
+                atto::relu(x.value()), {x}, [x = x.value()](const Tensor& g) -> Grads {
+                  return {map("relu", x, g, [](Real xv, Real gv) { return xv > 0 ? gv : Real(0); })};
+                });
 }
 
 // ===========================================================================
@@ -173,37 +173,37 @@ Tensor axis_positions(const Shape& shape, int axis) {
 
 // x -> ()
 Var sum(const Var& x) {
-  return record("sum", atto::sum(x.value()), {x}, [shape = x.shape()](const Tensor& g) -> Grads {
-    // out = sum_i x_i  ->  dx_i = g
-    return {full(shape, g.item())};
-  });
+  return record("sum", "out = sum_i x_i  ->  dx_i = g",
+                atto::sum(x.value()), {x}, [shape = x.shape()](const Tensor& g) -> Grads {
+                  return {full(shape, g.item())};
+                });
 }
 
 // (..., n, ...) -> (..., ...), or (..., 1, ...) with keepdim
 Var sum(const Var& x, int axis, bool keepdim) {
   const int a = normalize_axis("sum", axis, x.value().rank());
-  return record("sum", atto::sum(x.value(), a, keepdim), {x}, [shape = x.shape(), a, keepdim](const Tensor& g) -> Grads {
-    // out[.., ..] = sum_k x[.., k, ..]  ->  dx[.., k, ..] = g[.., ..] for every k
-    return {expand(with_axis_restored(g, shape, a, keepdim), shape)};
-  });
+  return record("sum", "out[.., ..] = sum_k x[.., k, ..]  ->  dx[.., k, ..] = g[.., ..] for every k",
+                atto::sum(x.value(), a, keepdim), {x}, [shape = x.shape(), a, keepdim](const Tensor& g) -> Grads {
+                  return {expand(with_axis_restored(g, shape, a, keepdim), shape)};
+                });
 }
 
 // x -> ()
 Var mean(const Var& x) {
-  return record("mean", atto::mean(x.value()), {x}, [shape = x.shape()](const Tensor& g) -> Grads {
-    // out = sum_i x_i / n  ->  dx_i = g / n
-    return {full(shape, g.item() / static_cast<Real>(shape.numel()))};
-  });
+  return record("mean", "out = sum_i x_i / n  ->  dx_i = g / n",
+                atto::mean(x.value()), {x}, [shape = x.shape()](const Tensor& g) -> Grads {
+                  return {full(shape, g.item() / static_cast<Real>(shape.numel()))};
+                });
 }
 
 // (..., n, ...) -> (..., ...), or (..., 1, ...) with keepdim
 Var mean(const Var& x, int axis, bool keepdim) {
   const int a = normalize_axis("mean", axis, x.value().rank());
-  return record("mean", atto::mean(x.value(), a, keepdim), {x}, [shape = x.shape(), a, keepdim](const Tensor& g) -> Grads {
-    // out[.., ..] = sum_k x[.., k, ..] / n  ->  dx[.., k, ..] = g[.., ..] / n
-    const Real n = static_cast<Real>(shape[a]);
-    return {expand(with_axis_restored(g, shape, a, keepdim), shape) / n};
-  });
+  return record("mean", "out[.., ..] = sum_k x[.., k, ..] / n  ->  dx[.., k, ..] = g[.., ..] / n",
+                atto::mean(x.value(), a, keepdim), {x}, [shape = x.shape(), a, keepdim](const Tensor& g) -> Grads {
+                  const Real n = static_cast<Real>(shape[a]);
+                  return {expand(with_axis_restored(g, shape, a, keepdim), shape) / n};
+                });
 }
 
 // (..., n, ...) -> (..., ...), or (..., 1, ...) with keepdim
@@ -211,9 +211,9 @@ Var max(const Var& x, int axis, bool keepdim) {
   const int a = normalize_axis("max", axis, x.value().rank());
   Tensor out = atto::max(x.value(), a, keepdim);  // first: its errors name max, not argmax
   const Tensor first_max = argmax(x.value(), a, true);
-  return record("max", out, {x},
+  return record("max", "out[.., ..] = x[.., k*, ..], k* the first argmax  ->  dx[.., k*, ..] = g[.., ..], 0 elsewhere",
+                out, {x},
                 [shape = x.shape(), a, keepdim, first_max](const Tensor& g) -> Grads {
-                  // out[.., ..] = x[.., k*, ..], k* the first argmax  ->  dx[.., k*, ..] = g[.., ..], 0 elsewhere
                   const Tensor is_max = equal(first_max, axis_positions(shape, a));
                   return {atto::mul(is_max, with_axis_restored(g, shape, a, keepdim))};
                 });
@@ -249,11 +249,11 @@ Tensor shared_matrix_grad(const Tensor& a, const Tensor& g, bool trans_b) {
 // (.., m, k) x (.., k, n) -> (.., m, n); with Transpose::a, a is (.., k, m), with ::b, b is (.., n, k)
 Var matmul(const Var& a, const Var& b, Transpose transpose) {
   const bool trans_a = transposes_a(transpose), trans_b = transposes_b(transpose);
-  return record("matmul", atto::matmul(a.value(), b.value(), transpose), {a, b},
+  return record("matmul", "C = op(A) op(B)  ->  d op(A) = G op(B)^T;  dA = (G op(B)^T)^T = op(B) G^T when transposed",
+                atto::matmul(a.value(), b.value(), transpose), {a, b},
                 [a = a.value(), b = b.value(), trans_a, trans_b](const Tensor& g, const std::vector<bool>& needs) {
                   Grads grads(2);
                   if (needs[0]) {
-                    // C = op(A) op(B)  ->  d op(A) = G op(B)^T;  dA = (G op(B)^T)^T = op(B) G^T when transposed
                     const Tensor da = trans_a ? atto::matmul(b, g, transpose_of(trans_b, true))
                                             : atto::matmul(g, b, transpose_of(false, !trans_b));
                     grads[0] = sum_to(da, a.shape());
@@ -279,10 +279,10 @@ Var matmul(const Var& a, const Var& b, Transpose transpose) {
 
 // x -> shape (same number of elements)
 Var reshape(const Var& x, const Shape& shape) {
-  return record("reshape", x.value().reshape(shape), {x}, [from = x.shape()](const Tensor& g) -> Grads {
-    // out = x viewed as `shape`  ->  dx = g viewed as x's shape
-    return {g.reshape(from)};
-  });
+  return record("reshape", "out = x viewed as `shape`  ->  dx = g viewed as x's shape",
+                x.value().reshape(shape), {x}, [from = x.shape()](const Tensor& g) -> Grads {
+                  return {g.reshape(from)};
+                });
 }
 
 Var permute(const Var& x, std::initializer_list<int> axes) {
@@ -294,10 +294,10 @@ Var permute(const Var& x, std::span<const int> axes) {
   Tensor out = atto::permute(x.value(), axes);
   std::array<int, kMaxRank> inverse{};
   for (int i = 0; i < x.value().rank(); ++i) inverse[normalize_axis("permute", axes[i], x.value().rank())] = i;
-  return record("permute", out, {x}, [inverse, rank = x.value().rank()](const Tensor& g) -> Grads {
-    // out axis i = x axis axes[i]  ->  dx = g permuted by the inverse
-    return {atto::permute(g, std::span<const int>(inverse.data(), rank))};
-  });
+  return record("permute", "out axis i = x axis axes[i]  ->  dx = g permuted by the inverse",
+                out, {x}, [inverse, rank = x.value().rank()](const Tensor& g) -> Grads {
+                  return {atto::permute(g, std::span<const int>(inverse.data(), rank))};
+                });
 }
 
 Var transpose(const Var& x, int axis0, int axis1) {
@@ -310,9 +310,9 @@ Var transpose(const Var& x, int axis0, int axis1) {
 
 // (.., n, ..) -> (.., count, ..), the elements start, start+step, ... below stop
 Var slice(const Var& x, int axis, Index start, Index stop, Index step) {
-  return record("slice", atto::slice(x.value(), axis, start, stop, step), {x},
+  return record("slice", "out = x[.., start:stop:step, ..]  ->  dx = zeros with g at those positions",
+                atto::slice(x.value(), axis, start, stop, step), {x},
                 [shape = x.shape(), axis, start, stop, step](const Tensor& g) -> Grads {
-                  // out = x[.., start:stop:step, ..]  ->  dx = zeros with g at those positions
                   return {unslice(g, shape, axis, start, stop, step)};
                 });
 }
@@ -329,18 +329,18 @@ Var concat(std::span<const Var> parts, int axis) {
   Tensor out = atto::concat(values, axis);
   const int a = normalize_axis("concat", axis, out.rank());
   for (const Var& part : parts) sizes.push_back(part.shape()[a]);
-  return record("concat", out, parts, [sizes, a](const Tensor& g) -> Grads {
-    // out = [x_0 | x_1 | ...] along axis  ->  dx_i = the i-th piece of g
-    return split(g, a, sizes);
-  });
+  return record("concat", "out = [x_0 | x_1 | ...] along axis  ->  dx_i = the i-th piece of g",
+                out, parts, [sizes, a](const Tensor& g) -> Grads {
+                  return split(g, a, sizes);
+                });
 }
 
 // x -> shape (NumPy broadcasting)
 Var expand(const Var& x, const Shape& shape) {
-  return record("expand", atto::expand(x.value(), shape), {x}, [from = x.shape()](const Tensor& g) -> Grads {
-    // out = x repeated along broadcast dims  ->  dx = g summed over them
-    return {sum_to(g, from)};
-  });
+  return record("expand", "out = x repeated along broadcast dims  ->  dx = g summed over them",
+                atto::expand(x.value(), shape), {x}, [from = x.shape()](const Tensor& g) -> Grads {
+                  return {sum_to(g, from)};
+                });
 }
 
 Var unsqueeze(const Var& x, int axis) { return reshape(x, atto::unsqueeze(x.value(), axis).shape()); }
@@ -355,9 +355,9 @@ namespace {
 // where's forward and backward; `op` and `condition_name` say who called
 // (masked_fill calls its condition the mask).
 Var select(const char* op, const char* condition_name, const Tensor& condition, const Var& a, const Var& b) {
-  return record(op, atto::where(condition, a.value(), b.value()), {a, b},
+  return record(op, "out = c ? a : b  ->  da = g where c, db = g where not c (each summed to its shape)",
+                atto::where(condition, a.value(), b.value()), {a, b},
                 [condition, sa = a.shape(), sb = b.shape()](const Tensor& g) -> Grads {
-                  // out = c ? a : b  ->  da = g where c, db = g where not c (each summed to its shape)
                   const Tensor zero = scalar(0);
                   return {sum_to(atto::where(condition, g, zero), sa), sum_to(atto::where(condition, zero, g), sb)};
                 },
@@ -401,8 +401,9 @@ Var take_checked_rows(const Var& table, Shape out_shape, std::vector<Index> pick
   for (size_t i = 0; i < picked.size(); ++i) {
     std::copy_n(table.value().data() + picked[i] * dim, dim, out.data() + i * dim);
   }
-  return record("take_rows", out, {table}, [picked, rows, dim, skip_row](const Tensor& g) -> Grads {
-    // out[i, :] = table[picked[i], :]  ->  dtable[picked[i], :] += g[i, :]  (in order: deterministic)
+  return record("take_rows",
+                "out[i, :] = table[picked[i], :]  ->  dtable[picked[i], :] += g[i, :]  (in order: deterministic)",
+                out, {table}, [picked, rows, dim, skip_row](const Tensor& g) -> Grads {
     Tensor dtable = zeros({rows, dim});
     for (size_t i = 0; i < picked.size(); ++i) {
       if (skip_row && picked[i] == *skip_row) continue;
@@ -464,10 +465,10 @@ Var dropout(const Var& x, Real p, bool training, Generator& generator) {
   // keep = 1/(1-p) with probability 1-p, else 0; p == 1 drops everything.
   const Real scale = p < 1 ? Real(1) / (1 - p) : Real(0);
   const Tensor keep = map(generator.uniform(x.shape()), [p, scale](Real u) { return u >= p ? scale : Real(0); });
-  return record("dropout", atto::mul(x.value(), keep), {x}, [keep](const Tensor& g) -> Grads {
-    // out = x * keep  ->  dx = g * keep
-    return {atto::mul(g, keep)};
-  });
+  return record("dropout", "out = x * keep  ->  dx = g * keep",
+                atto::mul(x.value(), keep), {x}, [keep](const Tensor& g) -> Grads {
+                  return {atto::mul(g, keep)};
+                });
 }
 
 }  // namespace atto

@@ -51,7 +51,7 @@ TEST_CASE("backward: each backward function runs exactly once") {
   int calls = 0;
   Var x(tensor({1, 2}), true);
   auto counted = [&](const Var& in) {
-    return record("counted", in.value(), {in}, [&calls](const Tensor& g) -> Grads {
+    return record("counted", "out = in  ->  din = g", in.value(), {in}, [&calls](const Tensor& g) -> Grads {
       ++calls;
       return {g};
     });
@@ -172,7 +172,7 @@ TEST_CASE("anomaly mode: a fused op given Inf is named in forward, though its ou
 
 TEST_CASE("backward: a custom op's gradient of the wrong shape is caught") {
   Var x(tensor({1, 2}), true);
-  Var y = record("broken", x.value(), {x}, [](const Tensor&) -> Grads { return {zeros({3})}; });
+  Var y = record("broken", "out = x  ->  dx = a gradient of the wrong shape", x.value(), {x}, [](const Tensor&) -> Grads { return {zeros({3})}; });
   CHECK_THROWS_WITH_AS(sum(y).backward(), "backward: broken returned a gradient of shape (3) for input 0 of shape (2)",
                        ShapeError);
 }

@@ -9,7 +9,7 @@ namespace {
 // tanh with a backward that is wrong by 1% on element 2 only.
 Var slightly_wrong_tanh(const Var& x) {
   Tensor y = atto::tanh(x.value());
-  return record("slightly_wrong_tanh", y, {x}, [y](const Tensor& g) -> Grads {
+  return record("slightly_wrong_tanh", "y = tanh(x)  ->  dx = g * (1 - y^2), one entry 1% off", y, {x}, [y](const Tensor& g) -> Grads {
     Tensor dx = map("slightly_wrong_tanh", y, g, [](Real yv, Real gv) { return gv * (1 - yv * yv); });
     dx.data()[2] *= 1.01;
     return {dx};
@@ -57,7 +57,7 @@ TEST_CASE("gradcheck: NaN gradients and non-deterministic backward fail") {
   const GradcheckResult nan = gradcheck(
       "nan_grad",
       [](const std::vector<Var>& v) {
-        return record("nan_grad", v[0].value().clone(), {v[0]}, [](const Tensor& g) -> Grads {
+        return record("nan_grad", "out = x  ->  dx = NaN", v[0].value().clone(), {v[0]}, [](const Tensor& g) -> Grads {
           return {map(g, [](Real) { return std::numeric_limits<Real>::quiet_NaN(); })};
         });
       },
@@ -69,7 +69,7 @@ TEST_CASE("gradcheck: NaN gradients and non-deterministic backward fail") {
   const GradcheckResult flaky = gradcheck(
       "flaky",
       [&calls](const std::vector<Var>& v) {
-        return record("flaky", v[0].value().clone(), {v[0]}, [&calls](const Tensor& g) -> Grads {
+        return record("flaky", "out = x  ->  dx = g, a little more each call", v[0].value().clone(), {v[0]}, [&calls](const Tensor& g) -> Grads {
           return {g * (1 + 1e-12 * ++calls)};
         });
       },
@@ -81,7 +81,7 @@ TEST_CASE("gradcheck: NaN gradients and non-deterministic backward fail") {
 TEST_CASE("gradcheck: an op defined outside the library, checked like the built-ins") {
   // softplus(x) = log(1 + e^x), with its own backward: sigmoid(x).
   const auto softplus = [](const Var& x) {
-    return record("softplus", atto::log(1 + atto::exp(x.value())), {x},
+    return record("softplus", "y = log(1 + exp(x))  ->  dx = g * sigmoid(x)", atto::log(1 + atto::exp(x.value())), {x},
                   [x = x.value()](const Tensor& g) -> Grads { return {atto::mul(g, atto::sigmoid(x))}; });
   };
   const GradcheckResult result = gradcheck(
@@ -115,7 +115,7 @@ TEST_CASE("gradcheck: a registered op joins the table and the gradcheck program"
 // escape the check and end the program.
 TEST_CASE("gradcheck: a throwing backward or forward is reported as FAIL, with the op named") {
   const auto throwing_backward = [](const std::vector<Var>& v) {
-    return record("throws_in_backward", atto::tanh(v[0].value()), {v[0]},
+    return record("throws_in_backward", "y = tanh(x)  ->  backward throws", atto::tanh(v[0].value()), {v[0]},
                   [](const Tensor&) -> Grads { throw std::runtime_error("index out of range in my backward"); });
   };
   const GradcheckResult backward = gradcheck("throws_in_backward", throwing_backward, {Generator(1).normal({2, 2})});

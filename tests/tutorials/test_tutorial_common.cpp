@@ -172,7 +172,7 @@ TEST_CASE("explorer: a page only when asked (full mode, or --html), with its dat
   const std::string path = page.save("page");
   std::ifstream in(path);
   const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK(html.find(R"("title":"a <title>")") != std::string::npos);
+  CHECK(html.find(R"("title":"a \u003ctitle>")") != std::string::npos);
   CHECK(html.find(R"("op":"tanh")") != std::string::npos);
   CHECK(html.find(R"("rows":["a","b"])") != std::string::npos);
   CHECK(html.find("function graphPanel") != std::string::npos);  // the script is inside

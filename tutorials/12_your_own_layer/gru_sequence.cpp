@@ -113,7 +113,12 @@ Var gru_sequence(const Var& x, const Var& h0, const Var& kernel, const Var& recu
   }
 
   return record(
-      "gru_sequence", std::move(outputs), {x, h0, kernel, recurrent, input_bias, recurrent_bias},
+      "gru_sequence",
+      "a_t = x_t K + b_x,  b_t = h_{t-1} R + b_h,  z = sig(a_z + b_z),  r = sig(a_r + b_r),\n"
+      "  n = tanh(a_n + r b_n),  h_t = z h_{t-1} + (1 - z) n  ->  backward through time:\n"
+      "  dn = dh_t (1 - z) (1 - n^2),  dz = dh_t (h_{t-1} - n) z (1 - z),  dr = dn b_n r (1 - r),\n"
+      "  dh_{t-1} = dh_t z + [dz, dr, dn r] R^T,  dK = sum_t x_t^T da_t,  dR = sum_t h_{t-1}^T db_t",
+      std::move(outputs), {x, h0, kernel, recurrent, input_bias, recurrent_bias},
       [tape, s, kernel = kernel.value(), recurrent = recurrent.value()](const Tensor& grad,
                                                                         const std::vector<bool>& needs_grad) {
         const Index B = s.batch, T = s.steps, U = s.units, G = 3 * s.units;

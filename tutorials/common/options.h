@@ -6,7 +6,7 @@
 //                the folder of the executable, e.g. build/tutorial_output, so
 //                that running a tutorial never writes into the source tree)
 //   --html, --no-html
-//                write the run's explorer page (tutorials/common/explorer.h, on nn/explorer.h)
+//                write the run's explorer page (tutorials/common/explorer.h, on autograd/explorer.h)
 //                or not; by default written in full mode, not in quick mode
 //   --help
 // and the switches a tutorial adds of its own (tutorial 09's --interactive

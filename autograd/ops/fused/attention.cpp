@@ -232,6 +232,24 @@ void backward_head(const Head& h, const Real* out, const Real* row_max, const Re
   }
 }
 
+// The head's attention weights, softmax(scores) row by row, into out
+// (tq x tv): for a picture of the graph, which the forward above never
+// stores. A row with every key masked is all zero.
+void weights_of_head(const Head& h, Real* out) {
+  h.scores(0, h.tq, 0, h.tv, out);
+  for (Index i = 0; i < h.tq; ++i) {
+    Real* row = out + i * h.tv;
+    const Real top = *std::max_element(row, row + h.tv);
+    if (top == kNegInf) {
+      std::fill_n(row, h.tv, Real(0));
+      continue;
+    }
+    Real total = 0;
+    for (Index j = 0; j < h.tv; ++j) total += row[j] = std::exp(row[j] - top);
+    for (Index j = 0; j < h.tv; ++j) row[j] /= total;
+  }
+}
+
 }  // namespace
 
 // q (..., Tq, d), k (..., Tv, d), v (..., Tv, dv), bias broadcasting to (..., Tq, Tv) -> (..., Tq, dv)
@@ -263,7 +281,11 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
                    infinite_share.data() + h * s.tq);
     }
   });
-  return record("scaled_dot_product_attention", out, {q, k, v},
+  Var result = record("scaled_dot_product_attention",
+                "S = scale q k^T + bias (masked: -inf), P = softmax(S) by rows, out = P v  ->\n"
+                "  dv = P^T g,  dP = g v^T,  dS = P * (dP - rowsum(dP * P)),\n"
+                "  dq = scale dS k,  dk = scale dS^T q",
+                out, {q, k, v},
                 [head, s, cost, out, row_max, log_total, infinite_share,
                  shapes = std::array{q.shape(), k.shape(), v.shape()}](
                     const Tensor& g) -> Grads {
@@ -279,6 +301,12 @@ Var scaled_dot_product_attention(const Var& q, const Var& k, const Var& v, Real 
                   return Grads{dq, dk, dv};
                 },
                 {{"bias", bias}});
+  show_internals(result, [head, s, scores_shape] {
+    Tensor weights = Tensor::empty(scores_shape);
+    for (Index h = 0; h < s.heads; ++h) weights_of_head(head(h), weights.data() + h * s.tq * s.tv);
+    return std::vector<std::pair<std::string, Tensor>>{{"attention weights", weights}};
+  });
+  return result;
 }
 
 }  // namespace atto

@@ -85,9 +85,10 @@ Var cross_entropy_of_picked(const Var& logits, const std::vector<Index>& picked)
   }
   // Every row ignored: nothing to learn from, a loss of 0 rather than 0/0.
   const Real scale = counted > 0 ? Real(1) / static_cast<Real>(counted) : Real(0);
-  return record("softmax_cross_entropy", scalar(total * scale), {logits},
+  return record("softmax_cross_entropy",
+                "loss = -(1/count) sum_r log_softmax(x_r)[t_r]  ->  dx_r = g/count * (softmax(x_r) - one_hot(t_r))",
+                scalar(total * scale), {logits},
                 [log_probs, picked, scale, classes](const Tensor& g) -> Grads {
-                  // loss = -(1/count) sum_r log_softmax(x_r)[t_r]  ->  dx_r = g/count * (softmax(x_r) - one_hot(t_r))
                   Tensor dx = Tensor::empty(log_probs.shape());
                   const Real factor = g.item() * scale;
                   for (size_t r = 0; r < picked.size(); ++r) {

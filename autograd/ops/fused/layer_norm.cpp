@@ -9,6 +9,7 @@
 //   xhat = (x - mu) r    y = xhat gamma + beta
 #include "autograd/ops.h"
 #include "autograd/var.h"
+#include "core/elementwise.h"
 #include "core/errors.h"
 #include "core/parallel.h"
 #include "core/reduce.h"
@@ -45,14 +46,16 @@ Var layer_norm(const Var& x, const Var& gamma, const Var& beta, Real eps) {
       }
     }
   });
-  return record("layer_norm", y, {x, gamma, beta},
+  return record("layer_norm",
+                "y = xhat gamma + beta, xhat = (x - mu) r  ->\n"
+                "  dx = r (dxhat - mean(dxhat) - xhat mean(dxhat xhat)),  dxhat = g gamma,\n"
+                "  dgamma = sum over rows of g xhat,  dbeta = sum over rows of g",
+                y, {x, gamma, beta},
                 [normalised, inverse_deviation, gamma = gamma.value(), shape = x.shape(), rows, n](
                     const Tensor& grad, const std::vector<bool>& needs) -> Grads {
                   Grads grads(3);
                   const Tensor g_rows = grad.reshape({rows, n});
                   if (needs[0]) {
-                    // y = xhat gamma + beta, xhat = (x - mu) r  ->
-                    //   dx = r (dxhat - mean(dxhat) - xhat mean(dxhat xhat)),  dxhat = g gamma
                     Tensor dx = Tensor::empty(shape);
                     parallel_for(rows, 6 * n, [&](Index begin, Index end) {
                       for (Index r = begin; r < end; ++r) {
@@ -74,7 +77,6 @@ Var layer_norm(const Var& x, const Var& gamma, const Var& beta, Real eps) {
                     });
                     grads[0] = dx;
                   }
-                  // y = xhat gamma + beta  ->  dgamma = sum over rows of g xhat, dbeta = sum of g
                   if (needs[1]) grads[1] = sum(atto::mul(g_rows, normalised), 0);
                   if (needs[2]) grads[2] = sum(g_rows, 0);
                   return grads;

@@ -196,8 +196,14 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
     }
   });
 
-  return record(
-      "lstm_sequence", std::move(states), {x, h0, c0, kernel, recurrent, bias},
+  Var result = record(
+      "lstm_sequence",
+      "z_t = x_t K + h_{t-1} R + b,  c_t = f c_{t-1} + i g,  h_t = o tanh(c_t)  ->  backward through time:\n"
+      "  dc_t = dh_t o (1 - tanh^2 c_t) + f_{t+1} dc_{t+1},\n"
+      "  dz_i = dc_t g i(1-i),  dz_f = dc_t c_{t-1} f(1-f),  dz_g = dc_t i (1-g^2),  dz_o = dh_t tanh(c_t) o(1-o),\n"
+      "  dh_{t-1} = dz_t R^T (+ the output's gradient at t-1),  dx_t = dz_t K^T,\n"
+      "  dK = sum_t x_t^T dz_t,  dR = sum_t h_{t-1}^T dz_t,  db = sum_t dz_t",
+      std::move(states), {x, h0, c0, kernel, recurrent, bias},
       [tape, s, kernel = kernel.value(), recurrent = recurrent.value()](const Tensor& grad,
                                                                         const std::vector<bool>& needs_grad) {
         const Index B = s.batch, T = s.steps, U = s.units, G = 4 * s.units;
@@ -249,6 +255,17 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
         return grads;
       },
       {{"mask", mask}});
+  show_internals(result, [tape, U = s.units] {
+    // The gates are kept time-major, (T, B, 4U): shown batch-major, as x is.
+    const Tensor gates = permute(tape->gates, {1, 0, 2});
+    std::vector<std::pair<std::string, Tensor>> shown;
+    for (const auto& [index, name] : {std::pair{0, "input gate i"}, std::pair{1, "forget gate f"},
+                                      std::pair{2, "candidate g"}, std::pair{3, "output gate o"}}) {
+      shown.emplace_back(name, slice(gates, 2, index * U, (index + 1) * U));
+    }
+    return shown;
+  });
+  return result;
 }
 
 }  // namespace atto

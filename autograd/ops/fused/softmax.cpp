@@ -30,27 +30,27 @@ Tensor over_rows(const Tensor& y, const Tensor& g, Row row) {
 // (..., n) -> (..., n)
 Var softmax(const Var& x) {
   Tensor y = atto::softmax(x.value());
-  return record("softmax", y, {x}, [y](const Tensor& g) -> Grads {
-    // y_j = exp(x_j) / sum_k exp(x_k)  ->  dx_j = y_j * (g_j - sum_k g_k y_k)
-    return {over_rows(y, g, [](const Real* yr, const Real* gr, Real* dx, Index n) {
-      Real dot = 0;
-      for (Index k = 0; k < n; ++k) dot += gr[k] * yr[k];
-      for (Index j = 0; j < n; ++j) dx[j] = yr[j] * (gr[j] - dot);
-    })};
-  });
+  return record("softmax", "y_j = exp(x_j) / sum_k exp(x_k)  ->  dx_j = y_j * (g_j - sum_k g_k y_k)",
+                y, {x}, [y](const Tensor& g) -> Grads {
+                  return {over_rows(y, g, [](const Real* yr, const Real* gr, Real* dx, Index n) {
+                    Real dot = 0;
+                    for (Index k = 0; k < n; ++k) dot += gr[k] * yr[k];
+                    for (Index j = 0; j < n; ++j) dx[j] = yr[j] * (gr[j] - dot);
+                  })};
+                });
 }
 
 // (..., n) -> (..., n)
 Var log_softmax(const Var& x) {
   Tensor y = atto::log_softmax(x.value());
-  return record("log_softmax", y, {x}, [y](const Tensor& g) -> Grads {
-    // y_j = x_j - log sum_k exp(x_k)  ->  dx_j = g_j - exp(y_j) * sum_k g_k
-    return {over_rows(y, g, [](const Real* yr, const Real* gr, Real* dx, Index n) {
-      Real total = 0;
-      for (Index k = 0; k < n; ++k) total += gr[k];
-      for (Index j = 0; j < n; ++j) dx[j] = gr[j] - exp_of(yr[j]) * total;
-    })};
-  });
+  return record("log_softmax", "y_j = x_j - log sum_k exp(x_k)  ->  dx_j = g_j - exp(y_j) * sum_k g_k",
+                y, {x}, [y](const Tensor& g) -> Grads {
+                  return {over_rows(y, g, [](const Real* yr, const Real* gr, Real* dx, Index n) {
+                    Real total = 0;
+                    for (Index k = 0; k < n; ++k) total += gr[k];
+                    for (Index j = 0; j < n; ++j) dx[j] = gr[j] - exp_of(yr[j]) * total;
+                  })};
+                });
 }
 
 }  // namespace atto

@@ -57,10 +57,11 @@ Var sliding_windows(const Var& x, Index kernel_size, Index strides) {
       }
     }
   });
-  return record("sliding_windows", out, {x}, [s, k, strides, row](const Tensor& g) -> Grads {
-    // out[n, i, j, (dy k + dx) C + c] = x[n, i stride + dy, j stride + dx, c]
-    //   ->  dx[n, i stride + dy, j stride + dx, c] += g[n, i, j, (dy k + dx) C + c]
-    // in window order within each image, whichever thread has it: the same bits at any thread count.
+  return record("sliding_windows",
+                "out[n, i, j, (dy k + dx) C + c] = x[n, i stride + dy, j stride + dx, c]\n"
+                "  ->  dx[n, i stride + dy, j stride + dx, c] += g[n, i, j, (dy k + dx) C + c]",
+                out, {x}, [s, k, strides, row](const Tensor& g) -> Grads {
+    // In window order within each image, whichever thread has it: the same bits at any thread count.
     Tensor dx = zeros({s.batch, s.height, s.width, s.channels});
     parallel_for(s.batch, s.rows * s.cols * row, [&](Index begin, Index end) {
       for (Index n = begin; n < end; ++n) {

@@ -35,7 +35,7 @@ std::string against_library(const Shape& a_shape, const Shape& b_shape, std::uin
 
 // The learner's backward inside an op, for gradcheck.
 Var yours(const Var& a, const Var& b) {
-  return record("mul", mul(a.value(), b.value()), {a, b},
+  return record("mul", "out = a * b  ->  (da, db) = your mul_backward(a, b, g)", mul(a.value(), b.value()), {a, b},
                 [a = a.value(), b = b.value()](const Tensor& g) { return mul_backward(a, b, g); });
 }
 

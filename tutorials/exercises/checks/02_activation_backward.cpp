@@ -22,7 +22,8 @@ std::string against_library(Forward library, Backward learner, std::uint64_t see
 // The library's forward with the learner's backward, for gradcheck.
 Var with_your_backward(const char* name, Forward library, Backward learner, const Var& x) {
   const Tensor y = library(Var(x.value())).value();
-  return record(name, y, {x}, [y, learner](const Tensor& g) { return Grads{learner(y, g)}; });
+  return record(name, "y = f(x)  ->  dx = your backward(y, g)", y, {x},
+                [y, learner](const Tensor& g) { return Grads{learner(y, g)}; });
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ std::string against_library(Index m, Index k, Index n, std::uint64_t seed) {
 }
 
 Var yours(const Var& a, const Var& b) {
-  return record("matmul", matmul(a.value(), b.value()), {a, b},
+  return record("matmul", "C = A B  ->  (dA, dB) = your matmul_backward(A, B, G)", matmul(a.value(), b.value()), {a, b},
                 [a = a.value(), b = b.value()](const Tensor& g) { return matmul_backward(a, b, g); });
 }
 

@@ -15,7 +15,8 @@ namespace {
 
 Var yours(const Var& x) {
   const Tensor y = stable_softmax(x.value());
-  return record("softmax", y, {x}, [y](const Tensor& g) { return Grads{softmax_backward(y, g)}; });
+  return record("softmax", "y = softmax(x)  ->  dx = your softmax_backward(y, g)", y, {x},
+                [y](const Tensor& g) { return Grads{softmax_backward(y, g)}; });
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 namespace atto::exercise {
 
 inline Var your_cross_entropy(const Var& logits, const Ids& targets, std::optional<Index> ignore_index = std::nullopt) {
-  return record("your_cross_entropy", cross_entropy(logits.value(), targets, ignore_index), {logits},
+  return record("your_cross_entropy", "loss = your cross_entropy(z, t)  ->  dz = your cross_entropy_backward(z, t) * g",
+                cross_entropy(logits.value(), targets, ignore_index), {logits},
                 [z = logits.value(), targets, ignore_index](const Tensor& g) {
                   return Grads{cross_entropy_backward(z, targets, ignore_index) * g.item()};
                 });

@@ -12,7 +12,8 @@ inline Var your_lstm_step(const Var& x, const Var& h, const Var& c, const Var& k
   const LSTMWeights w{kernel.value(), recurrent.value(), bias.value()};
   const CellStep step = lstm_cell_forward(x.value(), h.value(), c.value(), w);
   const Index units = w.recurrent.dim(0);
-  return record("your_lstm_cell", concat({step.h, step.c}, 1), {x, h, c, kernel, recurrent, bias},
+  return record("your_lstm_cell", "[h | c] = your lstm_cell_forward(x, h, c)  ->  your lstm_cell_backward",
+                concat({step.h, step.c}, 1), {x, h, c, kernel, recurrent, bias},
                 [x = x.value(), h = h.value(), c = c.value(), w, step, units](const Tensor& g) {
                   const CellGrads d =
                       lstm_cell_backward(x, h, c, w, step, slice(g, 1, 0, units), slice(g, 1, units, 2 * units));

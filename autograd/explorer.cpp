@@ -1,4 +1,4 @@
-#include "nn/explorer.h"
+#include "autograd/explorer.h"
 
 #include "core/json.h"
 
@@ -40,12 +40,8 @@ Explorer::Explorer(std::string title, bool enabled)
         if (enabled_) checks_.push_back(gradcheck_json(result));
       }) {}
 
-void Explorer::add_graph(const std::string& caption, const Var& loss, const Module* model) {
+void Explorer::add_graph(const std::string& caption, const Var& loss, const NodeNames& names) {
   if (!enabled_) return;
-  NodeNames names;
-  if (model) {
-    for (const auto& [name, parameter] : model->named_parameters()) names.emplace(parameter.node().get(), name);
-  }
   Json json;
   json.begin_object().key("caption").value(caption).key("graph").raw(graph_json(loss, names)).end_object();
   graphs_.push_back(json.str());

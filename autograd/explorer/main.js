@@ -1,7 +1,7 @@
 // ## The page
 //
 // The page data, the JSON in <script id="explorer-data"> (written by
-// nn/explorer.cpp, a graph by graph_json and a check by gradcheck_json in
+// autograd/explorer.cpp, a graph by graph_json and a check by gradcheck_json in
 // autograd/graph_json.cpp). This list is the schema's one description;
 // docs/explorer.md points here. Keys marked (optional) may be absent, and
 // the page works without them.
@@ -17,7 +17,8 @@
 //                  {rows, cols, of: [rows, cols], data[]}}
 //     scope: {id, name, parent (optional), path (optional, "encoder.norm1")}
 //   checks[]: {op, passed, failure, report, diagnosis, max_abs_error,
-//              max_rel_error, atol, rtol, output_shape[], inputs[]}
+//              max_rel_error, entries_beyond (optional), atol, rtol,
+//              output_shape[], inputs[]}
 //     input: {shape[], rows, cols, shown_rows, shown_cols, analytic[], numeric[],
 //             difference[] (optional), beyond (optional), beyond_shown (optional)}
 //       (the shown block, row-major; difference = analytic - numeric in double)

@@ -1,5 +1,5 @@
 // The explorer page's script, first part: helpers every panel uses. The
-// page's scripts (nn/meson.build's explorer_scripts, joined in that order)
+// page's scripts (autograd/meson.build's explorer_scripts, joined in that order)
 // share one scope: common.js, graph.js, checks.js, attention.js,
 // curves.js, then main.js, which holds the page data's schema and draws
 // the panels. Plain DOM, SVG and canvas: no library, nothing fetched.
