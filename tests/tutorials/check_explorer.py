@@ -400,7 +400,10 @@ def main():
                 continue
             shot = os.path.join(args.out_dir, f"{args.name}_{panel}.png")
             address = "file://" + os.path.abspath(tested) + "#shot&show=" + panel + "".join("&" + p for p in hash_parts)
-            browser_run(browser, profile, "--hide-scrollbars", "--window-size=1280,900", f"--screenshot={shot}", address)
+            # Every compositor stage before the capture: without it, part of a
+            # scrolled panel can come out blank.
+            browser_run(browser, profile, "--hide-scrollbars", "--run-all-compositor-stages-before-draw", "--window-size=1280,900",
+                        f"--screenshot={shot}", address)
             if not os.path.exists(shot) or os.path.getsize(shot) < 1000:
                 problems.append(f"no screenshot written to {shot}")
             else:
