@@ -79,13 +79,13 @@ function drawJacobians(box, check) {
     for (const d of difference) if (typeof d === "number") largest = Math.max(largest, Math.abs(d));
     const outlinedCount = difference.reduce((count, _, k) => count + beyond(k), 0);
     const key = html("figcaption", { class: "legend", "data-role": "legend" },
-      html("div", { class: "legend-bar", style: `background: linear-gradient(to right, rgb(${BLUE}), #fff, rgb(${RED}))` }),
+      html("div", { class: "legend-bar", style: `background: linear-gradient(to right, ${cssColour(diverging(-1))}, #fff, ${cssColour(diverging(1))})` }),
       html("div", { class: "legend-labels" }, html("span", { class: "at-start" }, "\u2212tol"),
            html("span", { class: "at-zero", style: "left: 50%" }, "0"), html("span", { class: "at-end" }, "+tol")),
       html("div", { class: "note" }, "white = 0, full colour = at the tolerance (atol + rtol \u00b7 |numeric|), outlined = beyond it"));
     const differencePanel = heatmap(matrix(difference), describe, {
       name: `analytic minus numeric, input ${i}`, legend: key,
-      rgb: (d, r, c) => (typeof d === "number" ? diverging(d / tolerance(r * cols + c)) : MAGENTA),
+      colour: (d, r, c) => (typeof d === "number" ? diverging(d / tolerance(r * cols + c)) : MAGENTA),
       outlined: (r, c) => beyond(r * cols + c),
     });
     box.append(html("div", { class: "row" },

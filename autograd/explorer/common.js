@@ -2,7 +2,7 @@
 // page's scripts (autograd/meson.build's explorer_scripts, joined in that order)
 // share one scope: common.js, graph.js, checks.js, attention.js,
 // curves.js, then main.js, which holds the page data's schema and draws
-// the panels. Plain DOM, SVG and canvas: no library, nothing fetched.
+// the panels. Plain DOM and SVG: no library, nothing fetched.
 "use strict";
 
 const data = JSON.parse(document.getElementById("explorer-data").textContent);
@@ -74,11 +74,17 @@ function positioned(tokens) {
 
 // ## Colours
 
-const WHITE = [255, 255, 255], RED = [200, 30, 40], BLUE = [30, 80, 200], NAVY = [35, 57, 91], MAGENTA = [221, 0, 255];
+// A colour is one 32-bit number (blue, green, red from the high byte down),
+// so that a map's cells allocate nothing.
+const WHITE = [255, 255, 255], RED = [200, 30, 40], BLUE = [30, 80, 200], NAVY = [35, 57, 91];
+const pixel = (r, g, b) => ((b << 16) | (g << 8) | r) >>> 0;
+const MAGENTA = pixel(221, 0, 255);
 function mix(from, to, t) {
   const s = Math.min(Math.max(t, 0), 1);
-  return from.map((f, i) => Math.round(f + (to[i] - f) * s));
+  return pixel(Math.round(from[0] + (to[0] - from[0]) * s), Math.round(from[1] + (to[1] - from[1]) * s),
+               Math.round(from[2] + (to[2] - from[2]) * s));
 }
+const cssColour = (p) => `rgb(${p & 255},${(p >>> 8) & 255},${(p >>> 16) & 255})`;
 // Blue, white, red for t in [-1, 1]: white exactly at 0.
 const diverging = (t) => (t >= 0 ? mix(WHITE, RED, t) : mix(WHITE, BLUE, -t));
 
@@ -90,18 +96,17 @@ function scale(low, high) {
   const reach = Math.max(-low, high);
   return {
     low, high, spans,
-    rgb: (v) => {
+    colour: (v) => {
       if (typeof v !== "number") return MAGENTA;
       if (spans) return diverging(v / reach);
       return mix(WHITE, NAVY, high > low ? (v - low) / (high - low) : 0.5);
     },
     // CSS stops for the legend, the same colours as the cells.
     gradient: spans
-      ? `linear-gradient(to right, rgb(${mix(WHITE, BLUE, -low / reach)}), #fff ${(100 * -low) / (high - low)}%, rgb(${mix(WHITE, RED, high / reach)}))`
-      : "linear-gradient(to right, #fff, rgb(" + NAVY + "))",
+      ? `linear-gradient(to right, ${cssColour(mix(WHITE, BLUE, -low / reach))}, #fff ${(100 * -low) / (high - low)}%, ${cssColour(mix(WHITE, RED, high / reach))})`
+      : `linear-gradient(to right, #fff, ${cssColour(mix(WHITE, NAVY, 1))})`,
   };
 }
-const css = (rgb) => `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
 
 // One colour per series name on every page: the name hashed (FNV-1a, 32
 // bits) into the palette, so "train" has the same colour on each chart.
@@ -143,17 +148,44 @@ function hover(target, text) {
 
 // ## Heatmaps
 
-// A matrix {rows, cols, data} drawn on one canvas of one pixel per cell,
-// scaled up by the browser without smoothing (a 400 x 400 map, or the
-// hundreds of maps of "open all", cost a pixel per entry), with what must
-// stay sharp (outlines, the focused cell, a marked row, token labels) in an
-// SVG laid over it. One listener each for the pointer and the keys: the
-// cell under the pointer comes from its position, arrow keys move a
-// focused cell, and the tooltip says describe(r, c, v) for either. Options:
+// A cols x rows picture, pixel (r, c) of colour colourAt(r * cols + c), as
+// the address of an uncompressed BMP: no canvas (whose context alone costs
+// more than a small map, and "open all" draws hundreds), nothing to encode
+// but base64, decoded by the browser when it paints.
+function bitmap(cols, rows, colourAt) {
+  const stride = Math.ceil((3 * cols) / 4) * 4, size = 54 + stride * rows;
+  const bytes = new Uint8Array(size), header = new DataView(bytes.buffer);
+  bytes.set([66, 77]);  // "BM"
+  header.setUint32(2, size, true);
+  header.setUint32(10, 54, true);  // where the pixels start
+  header.setUint32(14, 40, true);  // BITMAPINFOHEADER
+  header.setInt32(18, cols, true);
+  header.setInt32(22, -rows, true);  // negative: the first row is the top one
+  header.setUint16(26, 1, true);
+  header.setUint16(28, 24, true);  // blue, green, red: a byte each
+  for (let r = 0, k = 0; r < rows; ++r) {
+    for (let c = 0, at = 54 + r * stride; c < cols; ++c, ++k, at += 3) {
+      const p = colourAt(k);
+      bytes[at] = (p >>> 16) & 255;
+      bytes[at + 1] = (p >>> 8) & 255;
+      bytes[at + 2] = p & 255;
+    }
+  }
+  let text = "";
+  for (let at = 0; at < size; at += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(at, at + 0x8000));
+  return "data:image/bmp;base64," + btoa(text);
+}
+
+// A matrix {rows, cols, data} as coloured cells: an image of one pixel per
+// cell scaled up by the browser without smoothing (a 400 x 400 map costs a
+// pixel per entry), with what must stay sharp (outlines, the focused cell, a marked row, token
+// labels) in an SVG laid over it. One listener each for the pointer and the
+// keys: the cell under the pointer comes from its position, arrow keys move
+// a focused cell, and the tooltip says describe(r, c, v) for either. Options:
 //   name            what the map shows, for its accessible label;
 //   cell            the side of a cell in pixels;
 //   low, high       the range of the colour scale (default: the data's, with 0);
-//   rgb(v, r, c)    a cell's colour instead of the scale's;
+//   colour(v, r, c) a cell's colour (a pixel) instead of the scale's;
 //   outlined(r, c)  cells drawn with a black outline;
 //   rowLabels, colLabels  tokens written beside the rows and above the columns;
 //   mark            the row outlined in red (an attention map's step);
@@ -166,18 +198,13 @@ function heatmap(matrix, describe, options = {}) {
   const range = scale(options.low ?? dataLow, options.high ?? dataHigh);
   const labelled = options.rowLabels && cell >= 8;
   const left = labelled ? 90 : 0, top = labelled ? 70 : 0, right = labelled ? 60 : 0;
-  const canvas = html("canvas", { class: "heatmap", tabindex: 0, role: "img", "data-rows": rows, "data-cols": cols, "data-cell": cell,
-                                  style: `left: ${left}px; top: ${top}px; width: ${cols * cell}px; height: ${rows * cell}px`,
-                                  "aria-label": `${options.name || "heatmap"}, ${rows} by ${cols}: arrow keys move between cells` });
-  canvas.width = Math.max(cols, 1);
-  canvas.height = Math.max(rows, 1);
-  const image = new ImageData(canvas.width, canvas.height);
-  for (let k = 0; k < rows * cols; ++k) {
-    const v = matrix.data[k];
-    image.data.set(options.rgb ? options.rgb(v, Math.floor(k / cols), k % cols) : range.rgb(v), 4 * k);
-    image.data[4 * k + 3] = 255;
-  }
-  canvas.getContext("2d").putImageData(image, 0, 0);
+  const colourAt = (k) => (options.colour ? options.colour(matrix.data[k], Math.floor(k / cols), k % cols) : range.colour(matrix.data[k]));
+  const attributes = { class: "heatmap", tabindex: 0, "data-rows": rows, "data-cols": cols, "data-cell": cell,
+                       style: `left: ${left}px; top: ${top}px; width: ${cols * cell}px; height: ${rows * cell}px`,
+                       "aria-label": `${options.name || "heatmap"}, ${rows} by ${cols}: arrow keys move between cells` };
+  // The cells: an image of one pixel per cell, scaled up by the browser
+  // without smoothing; what the pointer and the keys act on.
+  const surface = html("img", { ...attributes, alt: attributes["aria-label"], draggable: "false", src: bitmap(cols, rows, colourAt) });
 
   const width = left + cols * cell + right, height = top + rows * cell;
   const overlay = svg("svg", { class: "heatmap-overlay", width, height, "aria-hidden": "true" });
@@ -203,35 +230,35 @@ function heatmap(matrix, describe, options = {}) {
 
   const say = (r, c) => describe(r, c, matrix.data[r * cols + c]);
   const cellAt = (event) => {
-    const box = canvas.getBoundingClientRect();
+    const box = surface.getBoundingClientRect();
     const c = Math.floor((event.clientX - box.left) / cell), r = Math.floor((event.clientY - box.top) / cell);
     return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null;
   };
-  canvas.addEventListener("mousemove", (event) => {
+  surface.addEventListener("mousemove", (event) => {
     const hit = cellAt(event);
     if (hit) showTooltip(say(...hit), event.clientX, event.clientY);
     else hideTooltip();
   });
-  canvas.addEventListener("mouseleave", hideTooltip);
+  surface.addEventListener("mouseleave", hideTooltip);
   let focused = null;  // [r, c] of the cell the keys move
   const showFocused = () => {
     focusBox.setAttribute("x", left + focused[1] * cell + 0.5);
     focusBox.setAttribute("y", top + focused[0] * cell + 0.5);
     focusBox.setAttribute("visibility", "visible");
-    canvas.dataset.focused = focused.join(",");
-    const box = canvas.getBoundingClientRect();
+    surface.dataset.focused = focused.join(",");
+    const box = surface.getBoundingClientRect();
     showTooltip(say(...focused), box.left + (focused[1] + 1) * cell, box.top + (focused[0] + 1) * cell);
   };
-  canvas.addEventListener("focus", () => {
+  surface.addEventListener("focus", () => {
     focused ||= [0, 0];
     showFocused();
   });
-  canvas.addEventListener("blur", () => {
+  surface.addEventListener("blur", () => {
     hideTooltip();
     focusBox.setAttribute("visibility", "hidden");
   });
   const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-  canvas.addEventListener("keydown", (event) => {
+  surface.addEventListener("keydown", (event) => {
     const move = moves[event.key];
     if (!move || !focused) return;
     event.preventDefault();
@@ -239,7 +266,7 @@ function heatmap(matrix, describe, options = {}) {
     showFocused();
   });
 
-  const frame = html("div", { class: "heatmap-frame", style: `width: ${width}px; height: ${height}px` }, canvas, overlay);
+  const frame = html("div", { class: "heatmap-frame", style: `width: ${width}px; height: ${height}px` }, surface, overlay);
   return html("figure", { class: "heatmap-figure" }, frame, options.legend || legend(range));
 }
 

@@ -2,10 +2,11 @@
 """The explorer page in a real browser.
 
     check_explorer.py TUTORIAL OUT_DIR NAME [--op OP] [--pair ROW,COL] [--budget-mb MB]
-                      [--most-boxes N] [--steps N] [--open-all-ms MS] [--synthetic] [--existing]
+                      [--most-boxes N] [--steps N] [--open-all-ms MS] [--synthetic] [--existing] [--html-page]
 
-Runs TUTORIAL --quick --html --out OUT_DIR (--existing: uses the page already
-there), then writes NAME.selftest.html beside the page: a copy with
+Runs TUTORIAL --quick --html --out OUT_DIR (--html-page: PROGRAM --html
+OUT_DIR/NAME.html, as the gradcheck tool takes it; --existing: uses the page
+already there), then writes NAME.selftest.html beside the page: a copy with
 tests/tutorials/explorer_selftest.js (and axe-core, when found) injected
 before </body>, so that the page users get carries no test code. Headless
 Chromium opens the copy in an 800 x 900 window; the self-test clicks,
@@ -295,6 +296,7 @@ def main():
     parser.add_argument("--load-ms", type=float, default=1000, help="the time budget of the page's first drawing")
     parser.add_argument("--synthetic", action="store_true", help="also time a generated 2,000-node graph and 400 x 400 map")
     parser.add_argument("--existing", action="store_true", help="check the page already in OUT_DIR (a full-mode run's)")
+    parser.add_argument("--html-page", action="store_true", help="the program writes its page with --html PATH")
     args = parser.parse_args()
 
     browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
@@ -302,13 +304,15 @@ def main():
         print("skipped: no Chromium installed (apt-get install chromium), so the explorer page was not opened")
         return 77
 
+    page = os.path.join(args.out_dir, args.name + ".html")
     if not args.existing:
-        run = subprocess.run([args.tutorial, "--quick", "--html", "--out", args.out_dir], capture_output=True, text=True)
+        os.makedirs(args.out_dir, exist_ok=True)
+        command = [args.tutorial, "--html", page] if args.html_page else [args.tutorial, "--quick", "--html", "--out", args.out_dir]
+        run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0:
             print(run.stdout[-3000:], run.stderr[-3000:])
             print(f"FAIL: {args.tutorial} exited {run.returncode}")
             return 1
-    page = os.path.join(args.out_dir, args.name + ".html")
     problems = []
     if not os.path.exists(page):
         print(f"FAIL: {page} was not written")

@@ -43,15 +43,27 @@
   const openAll = $('#checks [data-role="open-all"]');
   const openAllMs = openAll && testing ? timed(() => click(openAll)) : 0;
 
-  // The centre of a heatmap's cell (r, c) in the window (its canvas is a
-  // pixel per cell, scaled up to data-cell pixels).
-  const cellCentre = (canvas, r, c) => {
-    const at = canvas.getBoundingClientRect(), cell = +canvas.dataset.cell;
+  // The centre of a heatmap's cell (r, c) in the window (its cells are
+  // data-cell pixels wide).
+  const cellCentre = (map, r, c) => {
+    const at = map.getBoundingClientRect(), cell = +map.dataset.cell;
     return [at.left + (c + 0.5) * cell, at.top + (r + 0.5) * cell];
   };
-  const hoverCell = (canvas, r, c) => {
-    const [x, y] = cellCentre(canvas, r, c);
-    canvas.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: x, clientY: y }));
+  // Each cell's colour, [r, g, b], row by row, read from the map's image
+  // (a pixel per cell) drawn on a canvas.
+  const cellColours = async (map) => {
+    await map.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = map.naturalWidth;
+    canvas.height = map.naturalHeight;
+    const g = canvas.getContext("2d");
+    g.drawImage(map, 0, 0);
+    const pixels = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    return Array.from({ length: canvas.width * canvas.height }, (_, k) => [...pixels.slice(4 * k, 4 * k + 3)]);
+  };
+  const hoverCell = (map, r, c) => {
+    const [x, y] = cellCentre(map, r, c);
+    map.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: x, clientY: y }));
     return tooltipShown() ? $("#tooltip").textContent : null;
   };
 
@@ -64,7 +76,7 @@
       if (r < 0 || c < 0 || (params.has("map") && m !== +params.get("map"))) continue;
       const box = $(`#attention [data-map="${m}"]`);
       if (params.has("map")) $$("#attention .map").forEach((other) => (other.style.display = other === box ? "" : "none"));
-      return hoverCell($("canvas.heatmap", box), r, c);
+      return hoverCell($(".heatmap", box), r, c);
     }
     return null;
   };
@@ -125,13 +137,13 @@
       const slider = $('#attention [data-role="step"]');
       slider.value = 7;
       const map_ms = timed(() => slider.dispatchEvent(new Event("input")));
-      const canvas = $("#attention canvas.heatmap");
+      const surface = $("#attention .heatmap");
       const map = data.attention[0];
       const twice = map.rows.findIndex((t, r) => map.rows.indexOf(t) !== r);
       return { nodes: data.graphs[0].graph.nodes.length, boxes: $$("#graph .node").length, layout_ms, draw_ms,
                layouts_counted: view.layoutCount, relayouts_on_same_state: view.layoutCount - relayouts,
-               edges: edgesThroughBoxes(), map_ms, map_cells: +canvas.dataset.rows * +canvas.dataset.cols,
-               repeated_token: map.rows[twice], repeated_hover: hoverCell(canvas, twice, 0) };
+               edges: edgesThroughBoxes(), map_ms, map_cells: +surface.dataset.rows * +surface.dataset.cols,
+               repeated_token: map.rows[twice], repeated_hover: hoverCell(surface, twice, 0) };
     });
   }
   if (!params.has("shot")) {
@@ -192,7 +204,7 @@
           const gradient = $("#graph .details .gradient");
           const inside = $('#graph [data-role="inside"]');
           found.clicked = { op: view.nodes[view.selected].op, gradient: gradient ? gradient.textContent : null,
-                            gradient_canvas: !!(gradient && $("canvas.heatmap", gradient)), inside: inside ? inside.textContent : "" };
+                            gradient_map: !!(gradient && $(".heatmap", gradient)), inside: inside ? inside.textContent : "" };
           found.edges_after_search = edgesThroughBoxes();
         }
 
@@ -218,7 +230,7 @@
           key(search, "Enter");
           const entry = $(`#graph .details [data-internal="${CSS.escape(fused.internals[0].name)}"]`);
           found.internals = { name: fused.internals[0].name, selected_has_it: !!view.nodes[view.selected].internals,
-                              entry_open: !!(entry && entry.open), heatmap: !!(entry && $("canvas.heatmap", entry)) };
+                              entry_open: !!(entry && entry.open), heatmap: !!(entry && $(".heatmap", entry)) };
         }
         // A tensor shaped like an attention map gets its tokens.
         const shaped = view.nodes.find((n) => n.shape.length >= 2 && n.value.heat && n.value.heat.of[0] === n.value.heat.rows &&
@@ -226,10 +238,10 @@
             m.cols.length === n.shape[n.shape.length - 1]));
         if (shaped) {
           view.select(shaped.id);
-          const canvas = $("#graph .details canvas.heatmap");
-          canvas.dispatchEvent(new FocusEvent("focus"));
+          const surface = $("#graph .details .heatmap");
+          surface.dispatchEvent(new FocusEvent("focus"));
           found.tokens = { node: shaped.id, shape: shaped.shape, focus_text: tooltipShown() ? $("#tooltip").textContent : null };
-          canvas.dispatchEvent(new FocusEvent("blur"));
+          surface.dispatchEvent(new FocusEvent("blur"));
         }
 
         // Folded runs: one step at a time, numbered, with prev and next.
@@ -275,21 +287,20 @@
         found.elsewhere = elsewhere ? elsewhere.getAttribute("href") : null;
         found.failed_open_first = failedOpenFirst;
         found.open_all_ms = openAllMs;
-        found.cells = $$("#checks canvas.heatmap").reduce((n, c) => n + +c.dataset.rows * +c.dataset.cols, 0);
+        found.cells = $$("#checks .heatmap").reduce((n, c) => n + +c.dataset.rows * +c.dataset.cols, 0);
         // Every difference panel: cells coloured, read from its pixels (any
         // channel below 254: 1/255 of full colour or more), and cells outlined.
-        found.differences = $$("#checks [data-role=difference]").map((panel) => {
-          const canvas = $("canvas.heatmap", panel);
-          const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-          let coloured = 0;
-          for (let k = 0; k < pixels.length; k += 4) if (pixels[k] < 254 || pixels[k + 1] < 254 || pixels[k + 2] < 254) ++coloured;
+        found.differences = [];
+        for (const panel of $$("#checks [data-role=difference]")) {
+          const map = $(".heatmap", panel);
+          const coloured = (await cellColours(map)).filter((rgb) => rgb.some((v) => v < 254)).length;
           const outlined = $$(".heatmap-overlay .outline", panel).length;
           const check = +panel.closest("details.check").dataset.check;
-          const hover = hoverCell(canvas, 0, 0);
-          canvas.dispatchEvent(new MouseEvent("mouseleave"));
-          return { check, input: +panel.dataset.input, coloured, outlined, legend: !!$('[data-role="legend"]', panel),
-                   largest: +$('[data-role="largest-difference"]', panel).textContent, hover };
-        });
+          const hover = hoverCell(map, 0, 0);
+          map.dispatchEvent(new MouseEvent("mouseleave"));
+          found.differences.push({ check, input: +panel.dataset.input, coloured, outlined, legend: !!$('[data-role="legend"]', panel),
+                                   largest: +$('[data-role="largest-difference"]', panel).textContent, hover });
+        }
         return found;
       });
     }
@@ -299,14 +310,14 @@
         showPanel("attention");
         const found = {};
         // Arrow keys move the focused cell, and the tooltip follows.
-        const canvas = $("#attention canvas.heatmap");
-        canvas.dispatchEvent(new FocusEvent("focus"));
+        const surface = $("#attention .heatmap");
+        surface.dispatchEvent(new FocusEvent("focus"));
         const first = $("#tooltip").textContent;
-        key(canvas, "ArrowRight");
-        key(canvas, "ArrowDown");
-        found.keys = { focusable: canvas.getAttribute("tabindex") === "0" && !!canvas.getAttribute("aria-label"),
-                       first, moved: $("#tooltip").textContent, focused: canvas.dataset.focused ?? null };
-        canvas.dispatchEvent(new FocusEvent("blur"));
+        key(surface, "ArrowRight");
+        key(surface, "ArrowDown");
+        found.keys = { focusable: surface.getAttribute("tabindex") === "0" && !!surface.getAttribute("aria-label"),
+                       first, moved: $("#tooltip").textContent, focused: surface.dataset.focused ?? null };
+        surface.dispatchEvent(new FocusEvent("blur"));
         if (params.get("pair")) found.hover = hoverPair();
         return found;
       });
