@@ -81,7 +81,7 @@ def with_selftest(text, axe):
 def self_test(browser, profile, path, hash_text):
     dom = browser_run(browser, profile, "--window-size=800,900", "--dump-dom",
                       "file://" + os.path.abspath(path) + "#" + hash_text).stdout
-    seen = between(dom, 'id="selftest-result"', "</pre>", last=True)
+    seen = between(dom, '<pre id="selftest-result" style=', "</pre>", last=True)
     if seen is None:
         print(dom[-2000:])
         return None

@@ -49,17 +49,17 @@
     const at = map.getBoundingClientRect(), cell = +map.dataset.cell;
     return [at.left + (c + 0.5) * cell, at.top + (r + 0.5) * cell];
   };
-  // Each cell's colour, [r, g, b], row by row, read from the map's image
-  // (a pixel per cell) drawn on a canvas.
-  const cellColours = async (map) => {
-    await map.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = map.naturalWidth;
-    canvas.height = map.naturalHeight;
-    const g = canvas.getContext("2d");
-    g.drawImage(map, 0, 0);
-    const pixels = g.getImageData(0, 0, canvas.width, canvas.height).data;
-    return Array.from({ length: canvas.width * canvas.height }, (_, k) => [...pixels.slice(4 * k, 4 * k + 3)]);
+  // Each cell's colour, [r, g, b], row by row, read from the bitmap the
+  // map's image shows (a pixel per cell, rows top down, blue green red).
+  const cellColours = (map) => {
+    const bytes = Uint8Array.from(atob(map.src.slice(map.src.indexOf(",") + 1)), (ch) => ch.charCodeAt(0));
+    const header = new DataView(bytes.buffer);
+    const cols = header.getInt32(18, true), rows = -header.getInt32(22, true), stride = Math.ceil((3 * cols) / 4) * 4;
+    const colours = [];
+    for (let r = 0; r < rows; ++r) {
+      for (let c = 0, at = header.getUint32(10, true) + r * stride; c < cols; ++c, at += 3) colours.push([bytes[at + 2], bytes[at + 1], bytes[at]]);
+    }
+    return colours;
   };
   const hoverCell = (map, r, c) => {
     const [x, y] = cellCentre(map, r, c);
@@ -293,7 +293,7 @@
         found.differences = [];
         for (const panel of $$("#checks [data-role=difference]")) {
           const map = $(".heatmap", panel);
-          const coloured = (await cellColours(map)).filter((rgb) => rgb.some((v) => v < 254)).length;
+          const coloured = cellColours(map).filter((rgb) => rgb.some((v) => v < 254)).length;
           const outlined = $$(".heatmap-overlay .outline", panel).length;
           const check = +panel.closest("details.check").dataset.check;
           const hover = hoverCell(map, 0, 0);
