@@ -77,17 +77,17 @@ Var scaled_dot_product_attention_composed(const Var& q, const Var& k, const Var&
       for (Index j = i + 1; j < tv; ++j) above.at({i, j}) = 1;
     scores = masked_fill(scores, above, -std::numeric_limits<Real>::infinity());
   }
-  return matmul(softmax(scores), v);
+  return matmul(name_for_pictures(softmax(scores), "attention weights"), v);
 }
 
 LSTMState lstm_cell_composed(const Var& x, const LSTMState& state, const Var& kernel, const Var& recurrent,
                              const Var& bias) {
   const Index units = recurrent.shape()[0];
   const Var z = matmul(x, kernel) + matmul(state.h, recurrent) + bias;
-  const Var input_gate = sigmoid(slice(z, -1, 0, units));
-  const Var forget_gate = sigmoid(slice(z, -1, units, 2 * units));
-  const Var candidate = tanh(slice(z, -1, 2 * units, 3 * units));
-  const Var output_gate = sigmoid(slice(z, -1, 3 * units, 4 * units));
+  const Var input_gate = name_for_pictures(sigmoid(slice(z, -1, 0, units)), "input gate i");
+  const Var forget_gate = name_for_pictures(sigmoid(slice(z, -1, units, 2 * units)), "forget gate f");
+  const Var candidate = name_for_pictures(tanh(slice(z, -1, 2 * units, 3 * units)), "candidate g");
+  const Var output_gate = name_for_pictures(sigmoid(slice(z, -1, 3 * units, 4 * units)), "output gate o");
   const Var c = forget_gate * state.c + input_gate * candidate;
   return {output_gate * tanh(c), c};
 }

@@ -38,7 +38,9 @@ Explorer::Explorer(std::string title, bool enabled)
       title_(std::move(title)),
       watch_([this](const GradcheckResult& result) {
         if (enabled_) checks_.push_back(gradcheck_json(result));
-      }) {}
+      }) {
+  if (enabled_) scopes_.emplace();
+}
 
 void Explorer::add_graph(const std::string& caption, const Var& loss, const NodeNames& names) {
   if (!enabled_) return;

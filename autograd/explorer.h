@@ -19,14 +19,18 @@
 //   * training curves.
 // The page needs no network and no source tree: its script and style
 // (autograd/explorer/, ours, no library) are compiled into the library, and the
-// data is inside the page. A disabled Explorer (enabled = false) records
-// nothing and writes nothing, so a program can leave its calls in place.
+// data is inside the page. Make the Explorer before the forward it will
+// draw: while an enabled one lives, layers record the graph scopes that the
+// page folds into boxes (autograd/grad_mode.h), and gradchecks are watched.
+// A disabled Explorer (enabled = false) records nothing and writes
+// nothing, so a program can leave its calls in place.
 #pragma once
 
 #include "autograd/gradcheck.h"
 #include "autograd/graph_json.h"
 #include "autograd/var.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +78,7 @@ class Explorer {
 
  private:
   bool enabled_;
+  std::optional<ScopeRecording> scopes_;  // while enabled: layers record their graph scopes
   std::string title_, elsewhere_note_, elsewhere_address_;
   std::vector<std::string> graphs_, checks_, attention_, curves_;  // each one JSON value
   GradcheckWatch watch_;

@@ -172,6 +172,7 @@ std::string graph_json(const Var& root, const NodeNames& names) {
   json.end_array().key("scopes").begin_array();
   for (const auto& [id, scope] : scopes) {
     json.begin_object().key("id").value(static_cast<Index>(id)).key("name").value(scope->name);
+    if (!scope->path.empty()) json.key("path").value(scope->path);
     if (scope->parent) json.key("parent").value(static_cast<Index>(scope->parent->id));
     json.end_object();
   }

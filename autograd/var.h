@@ -237,6 +237,14 @@ template <class Backward>
 // pictures of the graph; nothing when no node was recorded.
 void show_internals(const Var& out, Internals internals);
 
+// Labels a node made by an op for pictures of the graph ("input gate i"),
+// only while one is wanted (grad_mode.h): free otherwise. A leaf keeps the
+// name its user gave it.
+inline Var name_for_pictures(Var v, const char* name) {
+  if (graph_pictures_wanted() && !v.is_leaf()) v.node()->name = name;
+  return v;
+}
+
 // True when every element is finite (no NaN, no Inf).
 [[nodiscard]] bool all_finite(const Tensor& t);
 

@@ -54,7 +54,7 @@ class ScoredAttention : public Module {
   };
   Result forward(const Var& query, const Var& value, const AttentionMasks& masks = {});
   Result operator()(const Var& query, const Var& value, const AttentionMasks& masks = {}) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(query, value, masks);
   }
 

@@ -77,11 +77,11 @@ class Embedding : public Layer {
   [[nodiscard]] Var forward(const Tensor& ids);
   [[nodiscard]] Var forward(const Ids& ids);  // exact at any vocabulary size (core/ids.h)
   [[nodiscard]] Var operator()(const Tensor& ids) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(ids);
   }
   [[nodiscard]] Var operator()(const Ids& ids) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(ids);
   }
   using Layer::operator();

@@ -75,7 +75,7 @@ class LSTM : public Module {
                  const Tensor& mask = Tensor()) const;
   Result operator()(const Var& x, const std::optional<LSTMState>& initial_state = std::nullopt,
                     const Tensor& mask = Tensor()) const {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(x, initial_state, mask);
   }
   [[nodiscard]] std::string type_name() const override { return "LSTM"; }

@@ -36,7 +36,17 @@ void Module::register_module(std::string name, Module& child) {
   for (const auto& [existing, _] : children_) {
     if (existing == name) throw_argument_error("register_module", "'{}' is registered twice", name);
   }
+  child.parent_ = this;
+  child.name_in_parent_ = name;
   children_.emplace_back(std::move(name), &child);
+}
+
+std::string Module::path() const {
+  std::string path;
+  for (const Module* m = this; m->parent_ != nullptr; m = m->parent_) {
+    path.insert(0, path.empty() ? m->name_in_parent_ : m->name_in_parent_ + ".");
+  }
+  return path;
 }
 
 void Module::collect(const std::string& prefix, std::vector<std::pair<std::string, Var>>& out) const {

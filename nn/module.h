@@ -56,9 +56,18 @@ class Module {
   // counts, and the total, like Keras's model.summary().
   [[nodiscard]] std::string summary() const;
 
+  // The module's place in its model, "decoder.attention": the names it was
+  // registered under, from the outermost module down ("" for the model).
+  [[nodiscard]] std::string path() const;
+
  protected:
   void register_parameter(std::string name, const Var& parameter);
   void register_module(std::string name, Module& child);
+  // The graph scope a call of this module opens (grad_mode.h): its type
+  // name and its path; nothing, at the cost of one test, when no picture is wanted.
+  [[nodiscard]] GraphScope graph_scope() const {
+    return graph_pictures_wanted() ? GraphScope(type_name(), path()) : GraphScope();
+  }
 
  private:
   void collect(const std::string& prefix, std::vector<std::pair<std::string, Var>>& out) const;
@@ -66,6 +75,8 @@ class Module {
 
   std::vector<std::pair<std::string, Var>> parameters_;
   std::vector<std::pair<std::string, Module*>> children_;
+  const Module* parent_ = nullptr;  // set by the parent's register_module
+  std::string name_in_parent_;
   bool training_ = true;
 };
 
@@ -85,7 +96,7 @@ class Layer : public Module {
  public:
   [[nodiscard]] virtual Var forward(const Var& x) = 0;
   [[nodiscard]] Var operator()(const Var& x) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(x);
   }
 };

@@ -75,7 +75,7 @@ class MultiHeadAttention : public Module {
   };
   Result forward(const Var& query, const Var& value, const MultiHeadMasks& masks = {});
   Result operator()(const Var& query, const Var& value, const MultiHeadMasks& masks = {}) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(query, value, masks);
   }
 

@@ -71,7 +71,7 @@ class TransformerEncoderLayer : public Module {
   };
   Result forward(const Var& x, const TransformerEncoderMasks& masks = {});
   Result operator()(const Var& x, const TransformerEncoderMasks& masks = {}) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(x, masks);
   }
   [[nodiscard]] std::string type_name() const override { return "TransformerEncoderLayer"; }
@@ -96,7 +96,7 @@ class TransformerDecoderLayer : public Module {
   // Self-attention is causal: target position i sees targets j <= i.
   Result forward(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {});
   Result operator()(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {}) {
-    const GraphScope scope(type_name());
+    const GraphScope scope = graph_scope();
     return forward(x, memory, masks);
   }
   // One step of greedy decoding, without a graph and without dropout: the

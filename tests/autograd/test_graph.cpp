@@ -81,6 +81,7 @@ TEST_CASE("Json: exact() reads back as the same double; value() keeps 5 digits")
 }
 
 TEST_CASE("GraphScope: nodes remember the scopes they were recorded in; NoGradGuard opens none") {
+  const ScopeRecording recording;
   Var x(tensor({1.0, 2.0}), true);
   Var outside = x * 2.0;
   Var inner_node, second;
@@ -104,11 +105,25 @@ TEST_CASE("GraphScope: nodes remember the scopes they were recorded in; NoGradGu
   CHECK(current_graph_scope() == nullptr);
 }
 
+TEST_CASE("GraphScope: records nothing, and labels stay off, when no picture is wanted") {
+  REQUIRE_FALSE(graph_pictures_wanted());
+  Var x(tensor({1.0, 2.0}), true);
+  const GraphScope unseen("layer");
+  CHECK(current_graph_scope() == nullptr);
+  const Var y = name_for_pictures(tanh(x), "a label");
+  CHECK(y.node()->picture.scope == nullptr);
+  CHECK(y.name().empty());
+  const ScopeRecording recording;
+  CHECK(graph_pictures_wanted());
+  CHECK(name_for_pictures(tanh(x), "a label").name() == "a label");
+}
+
 TEST_CASE("graph_json: every node with its gradient, formula and place; leaf gradients left as they were") {
   Var w(tensor({{1.0, -2.0}, {0.5, 3.0}}), true);
   w.set_name("w");
   Var x(tensor({{1.0, 1.0}}));
   Var loss;
+  const ScopeRecording recording;
   {
     const GraphScope scope("model");
     loss = sum(tanh(matmul(x, w)));

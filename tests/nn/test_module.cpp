@@ -52,6 +52,19 @@ TEST_CASE("module: parameters are collected recursively with dotted names") {
   CHECK(model.parameters().size() == 6);
 }
 
+TEST_CASE("module: each module knows its place in the model, and a call's graph scope says it") {
+  Model model;
+  CHECK(model.path().empty());
+  CHECK(model.encoder.dense.path() == "encoder.dense");
+  CHECK(model.head.path() == "head");
+  const ScopeRecording recording;  // as an Explorer page holds while it is written
+  const Var out = model.encoder.dense(Var(ones({1, 4})));
+  REQUIRE(out.node()->picture.scope != nullptr);
+  CHECK(out.node()->picture.scope->name == "Dense");
+  CHECK(out.node()->picture.scope->path == "encoder.dense");
+  CHECK(graph_json(sum(out)).find(R"("name":"Dense","path":"encoder.dense")") != std::string::npos);
+}
+
 TEST_CASE("module: summary lists the tree, shapes and counts") {
   Model model;
   const std::string text = model.summary();
