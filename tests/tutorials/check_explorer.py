@@ -43,10 +43,10 @@ ERROR_RECORDER = ('<script>window.selftestErrors = []; addEventListener("error",
                   'original(...a); }; }</script>')
 
 
-def browser_run(browser, profile, *arguments):
+def browser_run(browser, profile, *arguments, timeout=240):
     command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                f"--user-data-dir={profile}", "--virtual-time-budget=30000", *arguments]
-    return subprocess.run(command, capture_output=True, text=True, timeout=240)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
 def between(text, start, end, last=False):
@@ -405,9 +405,15 @@ def main():
             shot = os.path.join(args.out_dir, f"{args.name}_{panel}.png")
             address = "file://" + os.path.abspath(tested) + "#shot&show=" + panel + "".join("&" + p for p in hash_parts)
             # Every compositor stage before the capture: without it, part of a
-            # scrolled panel can come out blank.
-            browser_run(browser, profile, "--hide-scrollbars", "--run-all-compositor-stages-before-draw", "--window-size=1280,900",
-                        f"--screenshot={shot}", address)
+            # scrolled panel can come out blank. Headless Chromium now and
+            # then hangs on a capture: a second try, then a finding.
+            for attempt in range(2):
+                try:
+                    browser_run(browser, profile, "--hide-scrollbars", "--run-all-compositor-stages-before-draw",
+                                "--window-size=1280,900", f"--screenshot={shot}", address, timeout=90)
+                    break
+                except subprocess.TimeoutExpired:
+                    print(f"note: the screenshot {shot} hung (try {attempt + 1} of 2)")
             if not os.path.exists(shot) or os.path.getsize(shot) < 1000:
                 problems.append(f"no screenshot written to {shot}")
             else:
