@@ -1,0 +1,319 @@
+// The explorer page's script, first part: helpers every panel uses. The
+// page's scripts (autograd/meson.build's explorer_scripts, joined in that order)
+// share one scope: common.js, graph.js, checks.js, attention.js,
+// curves.js, then main.js, which holds the page data's schema and draws
+// the panels. Plain DOM and SVG: no library, nothing fetched.
+"use strict";
+
+const data = JSON.parse(document.getElementById("explorer-data").textContent);
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// ## Elements
+
+function element(namespace, tag, attributes, children) {
+  const made = namespace ? document.createElementNS(namespace, tag) : document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (name.startsWith("on")) made.addEventListener(name.slice(2), value);
+    else made.setAttribute(name, value);
+  }
+  for (const child of children || []) made.append(child);
+  return made;
+}
+const html = (tag, attributes, ...children) => element(null, tag, attributes, children);
+const svg = (tag, attributes, ...children) => element(SVG_NS, tag, attributes, children);
+
+// Enter and Space on a focusable element that is not a button act as a click.
+function pressable(target, action) {
+  target.addEventListener("click", action);
+  target.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    action(event);
+  });
+  return target;
+}
+
+// ## Numbers
+
+// 4 significant digits; NaN and the infinities arrive as strings.
+function number(x) {
+  if (typeof x === "string") return x;
+  if (x === 0) return "0";
+  if (Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3) return x.toExponential(3);
+  let text = x.toPrecision(4);
+  if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  return text;
+}
+const shapeText = (shape) => "(" + shape.join(",") + ")";
+
+// [min, max] of the numbers among values, with `start` inside the range
+// (a loop: Math.min(...values) overflows the stack on a large map).
+function extent(values, start = []) {
+  let low = Infinity, high = -Infinity;
+  for (const list of [start, values]) {
+    for (const v of list) {
+      if (typeof v !== "number") continue;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  return low <= high ? [low, high] : [0, 0];
+}
+
+// Tokens as labels, a repeated one numbered by its occurrence ("a·1",
+// "a·2"), so that a hover names one position, not any of several.
+function positioned(tokens) {
+  const total = new Map(), seen = new Map();
+  for (const t of tokens) total.set(t, (total.get(t) || 0) + 1);
+  return tokens.map((t) => {
+    if (total.get(t) === 1) return t;
+    seen.set(t, (seen.get(t) || 0) + 1);
+    return `${t}\u00b7${seen.get(t)}`;
+  });
+}
+
+// ## Colours
+
+// A colour is one 32-bit number (blue, green, red from the high byte down),
+// so that a map's cells allocate nothing.
+const WHITE = [255, 255, 255], RED = [200, 30, 40], BLUE = [30, 80, 200], NAVY = [35, 57, 91];
+const pixel = (r, g, b) => ((b << 16) | (g << 8) | r) >>> 0;
+const MAGENTA = pixel(221, 0, 255);
+function mix(from, to, t) {
+  const s = Math.min(Math.max(t, 0), 1);
+  return pixel(Math.round(from[0] + (to[0] - from[0]) * s), Math.round(from[1] + (to[1] - from[1]) * s),
+               Math.round(from[2] + (to[2] - from[2]) * s));
+}
+const cssColour = (p) => `rgb(${p & 255},${(p >>> 8) & 255},${(p >>> 16) & 255})`;
+// Blue, white, red for t in [-1, 1]: white exactly at 0.
+const diverging = (t) => (t >= 0 ? mix(WHITE, RED, t) : mix(WHITE, BLUE, -t));
+
+// The scale of a heatmap over [low, high]: diverging around zero when the
+// range spans it, white to navy otherwise. NaN and the infinities (strings)
+// are magenta.
+function scale(low, high) {
+  const spans = low < 0 && high > 0;
+  const reach = Math.max(-low, high);
+  return {
+    low, high, spans,
+    colour: (v) => {
+      if (typeof v !== "number") return MAGENTA;
+      if (spans) return diverging(v / reach);
+      return mix(WHITE, NAVY, high > low ? (v - low) / (high - low) : 0.5);
+    },
+    // CSS stops for the legend, the same colours as the cells.
+    gradient: spans
+      ? `linear-gradient(to right, ${cssColour(mix(WHITE, BLUE, -low / reach))}, #fff ${(100 * -low) / (high - low)}%, ${cssColour(mix(WHITE, RED, high / reach))})`
+      : `linear-gradient(to right, #fff, ${cssColour(mix(WHITE, NAVY, 1))})`,
+  };
+}
+
+// One colour per series name on every page: the name hashed (FNV-1a, 32
+// bits) into the palette, so "train" has the same colour on each chart.
+const PALETTE = ["#1a5fb4", "#c01c28", "#26a269", "#a35200", "#613583", "#0b7285", "#865e3c", "#c71585"];
+function seriesColour(name) {
+  let hash = 0x811c9dc5;
+  for (const ch of new TextEncoder().encode(name)) hash = Math.imul(hash ^ ch, 0x01000193) >>> 0;
+  return PALETTE[hash % PALETTE.length];
+}
+
+// ## The tooltip
+
+// One tooltip for the whole page: shown on hover and on keyboard focus,
+// kept inside the window, hidden when the pointer or the focus leaves. It
+// is a live region, so a screen reader reads what a hover would show.
+const tooltip = html("div", { class: "tooltip", id: "tooltip", role: "status", "aria-live": "polite" });
+function showTooltip(text, x, y) {
+  tooltip.textContent = text;
+  tooltip.style.display = "block";
+  const width = tooltip.offsetWidth, height = tooltip.offsetHeight;
+  const left = x + 12 + width > innerWidth - 4 ? x - 12 - width : x + 12;
+  const top = y + 12 + height > innerHeight - 4 ? y - 12 - height : y + 12;
+  tooltip.style.left = Math.max(4, Math.min(left, innerWidth - width - 4)) + "px";
+  tooltip.style.top = Math.max(4, Math.min(top, innerHeight - height - 4)) + "px";
+}
+function hideTooltip() {
+  tooltip.style.display = "none";
+}
+// Hover text for a whole element, shown on pointer and on focus.
+function hover(target, text) {
+  target.addEventListener("mousemove", (event) => showTooltip(text(), event.clientX, event.clientY));
+  target.addEventListener("mouseleave", hideTooltip);
+  target.addEventListener("focus", () => {
+    const at = target.getBoundingClientRect();
+    showTooltip(text(), at.right, at.bottom);
+  });
+  target.addEventListener("blur", hideTooltip);
+}
+
+// ## Heatmaps
+
+// A cols x rows picture, pixel (r, c) of colour colourAt(r * cols + c), as
+// the address of an uncompressed BMP: no canvas (whose context alone costs
+// more than a small map, and "open all" draws hundreds), nothing to encode
+// but base64, decoded by the browser when it paints.
+function bitmap(cols, rows, colourAt) {
+  const stride = Math.ceil((3 * cols) / 4) * 4, size = 54 + stride * rows;
+  const bytes = new Uint8Array(size), header = new DataView(bytes.buffer);
+  bytes.set([66, 77]);  // "BM"
+  header.setUint32(2, size, true);
+  header.setUint32(10, 54, true);  // where the pixels start
+  header.setUint32(14, 40, true);  // BITMAPINFOHEADER
+  header.setInt32(18, cols, true);
+  header.setInt32(22, -rows, true);  // negative: the first row is the top one
+  header.setUint16(26, 1, true);
+  header.setUint16(28, 24, true);  // blue, green, red: a byte each
+  for (let r = 0, k = 0; r < rows; ++r) {
+    for (let c = 0, at = 54 + r * stride; c < cols; ++c, ++k, at += 3) {
+      const p = colourAt(k);
+      bytes[at] = (p >>> 16) & 255;
+      bytes[at + 1] = (p >>> 8) & 255;
+      bytes[at + 2] = p & 255;
+    }
+  }
+  let text = "";
+  for (let at = 0; at < size; at += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(at, at + 0x8000));
+  return "data:image/bmp;base64," + btoa(text);
+}
+
+// A matrix {rows, cols, data} as coloured cells: an image of one pixel per
+// cell scaled up by the browser without smoothing (a 400 x 400 map costs a
+// pixel per entry), with what must stay sharp (outlines, the focused cell, a marked row, token
+// labels) in an SVG laid over it. One listener each for the pointer and the
+// keys: the cell under the pointer comes from its position, arrow keys move
+// a focused cell, and the tooltip says describe(r, c, v) for either. Options:
+//   name            what the map shows, for its accessible label;
+//   cell            the side of a cell in pixels;
+//   low, high       the range of the colour scale (default: the data's, with 0);
+//   colour(v, r, c) a cell's colour (a pixel) instead of the scale's;
+//   outlined(r, c)  cells drawn with a black outline;
+//   rowLabels, colLabels  tokens written beside the rows and above the columns;
+//   mark            the row outlined in red (an attention map's step);
+//   legend          an element instead of the min / 0 / max legend.
+// Returns a <figure> of the map and its legend.
+function heatmap(matrix, describe, options = {}) {
+  const { rows, cols } = matrix;
+  const cell = options.cell || Math.max(4, Math.min(16, Math.floor(280 / Math.max(cols, 1))));
+  const [dataLow, dataHigh] = extent(matrix.data, [0]);
+  const range = scale(options.low ?? dataLow, options.high ?? dataHigh);
+  const labelled = options.rowLabels && cell >= 8;
+  const left = labelled ? 90 : 0, top = labelled ? 70 : 0, right = labelled ? 60 : 0;
+  const colourAt = (k) => (options.colour ? options.colour(matrix.data[k], Math.floor(k / cols), k % cols) : range.colour(matrix.data[k]));
+  const attributes = { class: "heatmap", tabindex: 0, "data-rows": rows, "data-cols": cols, "data-cell": cell,
+                       style: `left: ${left}px; top: ${top}px; width: ${cols * cell}px; height: ${rows * cell}px`,
+                       "aria-label": `${options.name || "heatmap"}, ${rows} by ${cols}: arrow keys move between cells` };
+  // The cells: an image of one pixel per cell, scaled up by the browser
+  // without smoothing; what the pointer and the keys act on.
+  const surface = html("img", { ...attributes, alt: attributes["aria-label"], draggable: "false", src: bitmap(cols, rows, colourAt) });
+
+  const width = left + cols * cell + right, height = top + rows * cell;
+  const overlay = svg("svg", { class: "heatmap-overlay", width, height, "aria-hidden": "true" });
+  const at = (r, c, attributes) => svg("rect", { x: left + c * cell + 0.5, y: top + r * cell + 0.5, width: cell - 1, height: cell - 1, ...attributes });
+  if (options.outlined) {
+    for (let r = 0; r < rows; ++r) {
+      for (let c = 0; c < cols; ++c) if (options.outlined(r, c)) overlay.append(at(r, c, { class: "outline", "data-row": r, "data-col": c }));
+    }
+  }
+  if (labelled) {
+    options.rowLabels.forEach((label, r) =>
+      overlay.append(svg("text", { x: left - 4, y: top + r * cell + cell * 0.75, "text-anchor": "end", "font-size": 11 }, label)));
+    options.colLabels.forEach((label, c) => {
+      const x = left + c * cell + cell * 0.7, y = top - 4;
+      overlay.append(svg("text", { x, y, transform: `rotate(-45 ${x} ${y})`, "font-size": 11 }, label));
+    });
+  }
+  if (options.mark !== undefined) {
+    overlay.append(svg("rect", { class: "mark", x: left + 1, y: top + options.mark * cell + 1, width: cols * cell - 2, height: cell - 2 }));
+  }
+  const focusBox = at(0, 0, { class: "focused", visibility: "hidden" });
+  overlay.append(focusBox);
+
+  const say = (r, c) => describe(r, c, matrix.data[r * cols + c]);
+  const cellAt = (event) => {
+    const box = surface.getBoundingClientRect();
+    const c = Math.floor((event.clientX - box.left) / cell), r = Math.floor((event.clientY - box.top) / cell);
+    return r >= 0 && r < rows && c >= 0 && c < cols ? [r, c] : null;
+  };
+  surface.addEventListener("mousemove", (event) => {
+    const hit = cellAt(event);
+    if (hit) showTooltip(say(...hit), event.clientX, event.clientY);
+    else hideTooltip();
+  });
+  surface.addEventListener("mouseleave", hideTooltip);
+  let focused = null;  // [r, c] of the cell the keys move
+  const showFocused = () => {
+    focusBox.setAttribute("x", left + focused[1] * cell + 0.5);
+    focusBox.setAttribute("y", top + focused[0] * cell + 0.5);
+    focusBox.setAttribute("visibility", "visible");
+    surface.dataset.focused = focused.join(",");
+    const box = surface.getBoundingClientRect();
+    showTooltip(say(...focused), box.left + (focused[1] + 1) * cell, box.top + (focused[0] + 1) * cell);
+  };
+  surface.addEventListener("focus", () => {
+    focused ||= [0, 0];
+    showFocused();
+  });
+  surface.addEventListener("blur", () => {
+    hideTooltip();
+    focusBox.setAttribute("visibility", "hidden");
+  });
+  const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  surface.addEventListener("keydown", (event) => {
+    const move = moves[event.key];
+    if (!move || !focused) return;
+    event.preventDefault();
+    focused = [Math.min(Math.max(focused[0] + move[0], 0), rows - 1), Math.min(Math.max(focused[1] + move[1], 0), cols - 1)];
+    showFocused();
+  });
+
+  const frame = html("div", { class: "heatmap-frame", style: `width: ${width}px; height: ${height}px` }, surface, overlay);
+  return html("figure", { class: "heatmap-figure" }, frame, options.legend || legend(range));
+}
+
+// The colour bar under a heatmap: its minimum, 0 where the range spans
+// zero (a tick on the bar, its label kept clear of the others), its maximum.
+function legend(range) {
+  const zero = range.spans ? (100 * -range.low) / (range.high - range.low) : null;
+  const bar = html("div", { class: "legend-bar", style: `background: ${range.gradient}` });
+  if (zero !== null) bar.append(html("span", { class: "zero-tick", style: `left: ${zero}%` }));
+  const labels = html("div", { class: "legend-labels" }, html("span", { class: "at-start", "data-mark": "min" }, number(range.low)));
+  if (zero !== null) labels.append(html("span", { class: "at-zero", "data-mark": "zero", style: `left: ${Math.min(Math.max(zero, 35), 65)}%` }, "0"));
+  labels.append(html("span", { class: "at-end", "data-mark": "max" }, number(range.high)));
+  return html("figcaption", { class: "legend", "data-role": "legend" }, bar, labels);
+}
+
+// min, max, mean and the heatmap of a value or gradient summary; a tensor
+// whose last two axes match an attention map's rows x cols gets its tokens.
+function summary(title, s, shape) {
+  const part = html("div", { class: "summary" });
+  part.append(html("h4", {}, title));
+  if (s.empty) {
+    part.append("empty");
+    return part;
+  }
+  part.append(html("div", {}, `min ${number(s.min)}   max ${number(s.max)}   mean ${number(s.mean)}`));
+  if (s.heat) {
+    const averaged = s.heat.of[0] > s.heat.rows || s.heat.of[1] > s.heat.cols;
+    const tokens = averaged ? null : attentionTokens(shape, s.heat.rows);
+    const describe = tokens
+      ? (r, c, v) => `"${tokens.rows[r]}" (${tokens.row_label}) and "${tokens.cols[c]}" (${tokens.col_label}): ${number(v)}`
+      : (r, c, v) => `${averaged ? "block" : "entry"} [${r}, ${c}]: ${number(v)}`;
+    part.append(heatmap(s.heat, describe, tokens ? { name: title, rowLabels: tokens.rows, colLabels: tokens.cols, cell: 12 }
+                                                 : { name: title, cell: 10 }));
+    if (averaged) part.append(html("div", { class: "note" }, `${s.heat.of[0]} x ${s.heat.of[1]} averaged into ${s.heat.rows} x ${s.heat.cols} blocks`));
+  }
+  return part;
+}
+
+// The tokens of the first attention map whose rows x cols are the last two
+// axes of `shape`, repeated down the heatmap's rows (one block per head or
+// batch entry); null when none matches.
+function attentionTokens(shape, heatRows) {
+  if (!shape || shape.length < 2) return null;
+  const [rows, cols] = shape.slice(-2);
+  const map = data.attention.find((m) => m.rows.length === rows && m.cols.length === cols);
+  if (!map || heatRows % rows !== 0) return null;
+  const rowTokens = positioned(map.rows);
+  return { rows: Array.from({ length: heatRows }, (_, r) => rowTokens[r % rows]), cols: positioned(map.cols),
+           row_label: map.row_label, col_label: map.col_label };
+}
