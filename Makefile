@@ -5,7 +5,8 @@
 # `make test NATIVE=true` builds with -march=native (see meson_options.txt).
 
 BUILD_DIR ?= build
-PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev
+# fortunes-min: tutorial 14's text (it falls back to built-in proverbs without it).
+PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev fortunes-min
 # CI treats warnings as errors.
 NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
