@@ -62,6 +62,7 @@ void bench_attention(const Options& options);  // layers.cpp
 void bench_lstm(const Options& options);
 void bench_gru(const Options& options);
 void bench_seq2seq(const Options& options);    // training.cpp
+void bench_gpt(const Options& options);        // training.cpp
 void bench_scaling(const Options& options);    // scaling.cpp: 1 vs 2 threads, bitwise identical
 
 }  // namespace bench

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   bench::bench_lstm(options);
   bench::bench_gru(options);
   bench::bench_seq2seq(options);
+  bench::bench_gpt(options);
   bench::bench_scaling(options);
   return 0;
 }

@@ -132,6 +132,56 @@ def seq2seq_step():
     return step
 
 
+class Gpt(torch.nn.Module):
+    """Tutorial 14's model (tutorials/14_gpt/gpt.h): token and learned
+    position embeddings; pre-norm blocks x += attention(LN(x)) with a causal
+    mask, x += Linear(ReLU(Linear(LN(x)))); a final LayerNorm and a Linear to
+    the vocabulary, not tied to the embedding."""
+
+    def __init__(self, vocab, context, width, heads, layers, feedforward):
+        super().__init__()
+        self.tokens = torch.nn.Embedding(vocab, width)
+        self.positions = torch.nn.Embedding(context, width)
+        self.blocks = torch.nn.ModuleList()
+        for _ in range(layers):
+            self.blocks.append(torch.nn.ModuleDict({
+                "norm1": torch.nn.LayerNorm(width),
+                "attention": torch.nn.MultiheadAttention(width, heads, batch_first=True),
+                "norm2": torch.nn.LayerNorm(width),
+                "feedforward": torch.nn.Sequential(torch.nn.Linear(width, feedforward), torch.nn.ReLU(),
+                                                   torch.nn.Linear(feedforward, width)),
+            }))
+        self.final_norm = torch.nn.LayerNorm(width)
+        self.output = torch.nn.Linear(width, vocab)
+        self.register_buffer("mask", torch.full((context, context), float("-inf")).triu(1))
+
+    def forward(self, ids):
+        x = self.tokens(ids) + self.positions(torch.arange(ids.shape[1]))
+        for block in self.blocks:
+            normed = block["norm1"](x)
+            x = x + block["attention"](normed, normed, normed, attn_mask=self.mask, need_weights=False)[0]
+            x = x + block["feedforward"](block["norm2"](x))
+        return self.output(self.final_norm(x))
+
+
+def gpt_step():
+    # One Adam step of tutorial 14's full-mode model: V=85, T=64, width 64, 4 heads, 2 blocks, B=16.
+    torch.manual_seed(0)
+    model = Gpt(85, 64, 64, 4, 2, 256)
+    adam = torch.optim.Adam(model.parameters(), lr=0.003)
+    inputs = torch.randint(1, 85, (16, 64))
+    targets = torch.randint(1, 85, (16, 64))
+
+    def step():
+        adam.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(inputs).reshape(-1, 85), targets.reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        adam.step()
+
+    return step
+
+
 WORKLOADS = {
     "op_overhead": lambda threads: op_overhead(False),
     "op_overhead_grad": lambda threads: op_overhead(True),
@@ -139,6 +189,7 @@ WORKLOADS = {
     "elementwise_add": lambda threads: elementwise_add(),
     "softmax": lambda threads: softmax(),
     "seq2seq_step": lambda threads: seq2seq_step(),
+    "gpt_step": lambda threads: gpt_step(),
     "causal_attention": causal_attention,
     "lstm": lambda threads: recurrent(torch.nn.LSTM),
     "gru": lambda threads: recurrent(torch.nn.GRU),

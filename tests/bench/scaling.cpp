@@ -69,6 +69,13 @@ std::vector<ScalingCase> cases() {
          for (const atto::Var& p : step.parameters) values.push_back(flat(p.value()));
          return atto::concat(values, 0);
        }},
+      {"GPT: model + 3 Adam steps", [] {
+         GptStep step;
+         for (int i = 0; i < 3; ++i) step();
+         std::vector<atto::Tensor> values;
+         for (const atto::Var& p : step.parameters) values.push_back(flat(p.value()));
+         return atto::concat(values, 0);
+       }, 1.5},
   };
 }
 

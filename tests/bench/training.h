@@ -1,10 +1,11 @@
-// Tutorial 09's translator and one Adam step on fixed random batches, shared
-// by the training benchmark and the thread-scaling table.
+// Tutorial 09's translator and tutorial 14's GPT, one Adam step each on fixed
+// random batches, shared by the training benchmark and the thread-scaling table.
 #pragma once
 
 #include "nn/nn.h"
 #include "tests/bench/common.h"
 #include "nn/translator.h"
+#include "tutorials/14_gpt/gpt.h"
 
 namespace bench {
 
@@ -23,6 +24,22 @@ struct Seq2seqStep {
 
  private:
   atto::Tensor random_ids(Index rows, Index steps);
+};
+
+// Tutorial 14's full-mode model: V=85, context 64, width 64, 4 heads, 2
+// blocks, feed-forward 256, batches of 16 windows.
+struct GptStep {
+  static constexpr Index kVocab = 85, kBatch = 16, kContext = 64;
+
+  GptStep();
+  // Forward (causal), cross-entropy, backward, gradient clipping, Adam; returns the loss.
+  Real operator()();
+
+  atto::Generator gen;
+  atto::tutorial::Gpt model;
+  std::vector<atto::Var> parameters;
+  atto::Adam adam;
+  atto::Tensor inputs, targets;
 };
 
 }  // namespace bench
