@@ -11,7 +11,11 @@ namespace atto {
 
 namespace {
 
-// min, max, mean and a heatmap of at most 24 x 24 block means.
+// min, max, mean and a heatmap: the tensor's entries as rows (all axes but
+// the last) x columns, each cell the mean of a block of f x g entries where
+// there are more than 48 rows or 24 columns. f and g are whole, so every
+// block but the last of a row or column holds as many entries: two heads'
+// rows never share a cell unless the map has more rows than it can show.
 void summarise(Json& json, const Tensor& t) {
   json.begin_object();
   if (t.numel() == 0) return void(json.key("empty").value(true).end_object());
@@ -24,15 +28,17 @@ void summarise(Json& json, const Tensor& t) {
   }
   json.key("min").value(low).key("max").value(high).key("mean").value(total / static_cast<double>(t.numel()));
   if (t.numel() > 1) {
-    constexpr Index kMost = 24;
+    constexpr Index kMostRows = 48, kMostCols = 24;
     const Index cols = t.rank() == 0 ? 1 : t.shape()[t.rank() - 1], rows = t.numel() / std::max<Index>(cols, 1);
-    const Index shown_rows = std::min(rows, kMost), shown_cols = std::min(cols, kMost);
+    const Index row_block = (rows + kMostRows - 1) / kMostRows, col_block = (cols + kMostCols - 1) / kMostCols;
+    const Index shown_rows = (rows + row_block - 1) / row_block, shown_cols = (cols + col_block - 1) / col_block;
     json.key("heat").begin_object().key("rows").value(shown_rows).key("cols").value(shown_cols);
-    json.key("of").begin_array().value(rows).value(cols).end_array().key("data").begin_array();
+    json.key("of").begin_array().value(rows).value(cols).end_array();
+    json.key("block").begin_array().value(row_block).value(col_block).end_array().key("data").begin_array();
     for (Index r = 0; r < shown_rows; ++r) {
-      const Index r0 = r * rows / shown_rows, r1 = (r + 1) * rows / shown_rows;
+      const Index r0 = r * row_block, r1 = std::min(rows, r0 + row_block);
       for (Index c = 0; c < shown_cols; ++c) {
-        const Index c0 = c * cols / shown_cols, c1 = (c + 1) * cols / shown_cols;
+        const Index c0 = c * col_block, c1 = std::min(cols, c0 + col_block);
         double block = 0;
         for (Index i = r0; i < r1; ++i)
           for (Index j = c0; j < c1; ++j) block += data[i * cols + j];

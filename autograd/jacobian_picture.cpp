@@ -13,7 +13,7 @@ namespace atto {
 
 namespace {
 
-constexpr double kPanelSize = 240, kGap = 36, kLeft = 70, kTitle = 70, kBarRoom = 90;
+constexpr double kPanelSize = 240, kGap = 36, kLeft = 70, kTitle = 70;
 
 // Blue for negative, white for 0, red for positive; t in [-1, 1].
 std::string diverging(double t) {
@@ -45,10 +45,18 @@ struct Canvas {
   }
   // A vertical scale from -limit (bottom) to +limit (top), its three ticks
   // labelled top, middle, bottom.
-  void colour_bar(double x, double y, double h, const std::array<std::string, 3>& ticks, std::string_view label) {
+  // Returns the width it took: the bar, its tick labels (about 6 px a
+  // character at size 10), and its title turned on its side beyond them.
+  double colour_bar(double x, double y, double h, const std::array<std::string, 3>& ticks, std::string_view label) {
     for (int i = 0; i < 40; ++i) rect(x, y + h * i / 40.0, 12, h / 40.0 + 0.5, diverging(1 - (i + 0.5) / 20.0));
-    for (int tick = 0; tick <= 2; ++tick) text(x + 16, y + h * tick / 2.0 + 4, ticks[static_cast<std::size_t>(tick)], 10);
-    text(x + 62, y + h / 2, label, 11, "middle", 90);
+    std::size_t longest = 0;
+    for (int tick = 0; tick <= 2; ++tick) {
+      text(x + 16, y + h * tick / 2.0 + 4, ticks[static_cast<std::size_t>(tick)], 10);
+      longest = std::max(longest, ticks[static_cast<std::size_t>(tick)].size());
+    }
+    const double title_x = x + 16 + 6.0 * static_cast<double>(longest) + 10;
+    text(title_x, y + h / 2, label, 11, "middle", 90);
+    return title_x + 10 - x;
   }
 };
 
@@ -133,11 +141,10 @@ std::string jacobian_svg(const GradcheckResult& result) {
     width = std::max(width, kLeft + 6.6 * static_cast<double>(columns.size()));
     canvas.text(kLeft - 10, y + 22 + panel_h / 2, fmt::format("rows: output {}", result.output_shape), 11, "middle", -90);
     const double bar_x = panels_right + 24, bar_h = std::max(panel_h, 80.0);
-    canvas.colour_bar(bar_x, y + 22, bar_h, {fmt::format("{:.3g}", scale), "0", fmt::format("{:.3g}", -scale)},
-                      "Jacobian entry");
-    canvas.colour_bar(bar_x + kBarRoom, y + 22, bar_h, {"+tolerance", "0", "-tolerance"},
-                      "difference / tolerance");
-    width = std::max(width, bar_x + 2 * kBarRoom);
+    const double second_x = bar_x + 12 + canvas.colour_bar(bar_x, y + 22, bar_h, {fmt::format("{:.3g}", scale), "0",
+                                                               fmt::format("{:.3g}", -scale)}, "Jacobian entry");
+    width = std::max(width, second_x + canvas.colour_bar(second_x, y + 22, bar_h, {"+tolerance", "0", "-tolerance"},
+                                                         "difference / tolerance"));
     y += 22 + std::max(panel_h, 80.0) + 40;
   }
   width = std::max(width, 24 + 9.6 * static_cast<double>(title.size()));

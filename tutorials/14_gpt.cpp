@@ -380,7 +380,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> labels;
     for (Index id : sample) {
       const std::string& c = vocab.character(id);
-      labels.push_back(c == "\n" ? "\\n" : c == " " ? "_" : c);
+      labels.push_back(c == "\n" ? "\\n" : c);
     }
     std::vector<Tensor> weights;
     const auto length = static_cast<Index>(sample.size());

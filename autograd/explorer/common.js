@@ -64,6 +64,7 @@ function extent(values, start = []) {
 // "a·2"), so that a hover names one position, not any of several.
 function positioned(tokens) {
   const total = new Map(), seen = new Map();
+  tokens = tokens.map((t) => (t === " " ? "\u2423" : t));  // a space would be no label at all
   for (const t of tokens) total.set(t, (total.get(t) || 0) + 1);
   return tokens.map((t) => {
     if (total.get(t) === 1) return t;
@@ -215,9 +216,12 @@ function heatmap(matrix, describe, options = {}) {
     }
   }
   if (labelled) {
-    options.rowLabels.forEach((label, r) =>
+    // Cells narrower than a line of text: every k-th label, so none overprints.
+    const every = Math.ceil(12 / cell);
+    options.rowLabels.forEach((label, r) => r % every === 0 &&
       overlay.append(svg("text", { x: left - 4, y: top + r * cell + cell * 0.75, "text-anchor": "end", "font-size": 11 }, label)));
     options.colLabels.forEach((label, c) => {
+      if (c % every !== 0) return;
       const x = left + c * cell + cell * 0.7, y = top - 4;
       overlay.append(svg("text", { x, y, transform: `rotate(-45 ${x} ${y})`, "font-size": 11 }, label));
     });
@@ -283,7 +287,8 @@ function legend(range) {
 }
 
 // min, max, mean and the heatmap of a value or gradient summary; a tensor
-// whose last two axes match an attention map's rows x cols gets its tokens.
+// of three axes or more whose last two match an attention map's rows x cols
+// gets its tokens.
 function summary(title, s, shape) {
   const part = html("div", { class: "summary" });
   part.append(html("h4", {}, title));
@@ -291,16 +296,24 @@ function summary(title, s, shape) {
     part.append("empty");
     return part;
   }
-  part.append(html("div", {}, `min ${number(s.min)}   max ${number(s.max)}   mean ${number(s.mean)}`));
+  const count = shape ? shape.reduce((a, b) => a * b, 1) : 0;
+  part.append(html("div", {}, count === 1 ? number(s.min) : `min ${number(s.min)}   max ${number(s.max)}   mean ${number(s.mean)}`));
   if (s.heat) {
     const averaged = s.heat.of[0] > s.heat.rows || s.heat.of[1] > s.heat.cols;
     const tokens = averaged ? null : attentionTokens(shape, s.heat.rows);
     const describe = tokens
       ? (r, c, v) => `"${tokens.rows[r]}" (${tokens.row_label}) and "${tokens.cols[c]}" (${tokens.col_label}): ${number(v)}`
       : (r, c, v) => `${averaged ? "block" : "entry"} [${r}, ${c}]: ${number(v)}`;
-    part.append(heatmap(s.heat, describe, tokens ? { name: title, rowLabels: tokens.rows, colLabels: tokens.cols, cell: 12 }
-                                                 : { name: title, cell: 10 }));
-    if (averaged) part.append(html("div", { class: "note" }, `${s.heat.of[0]} x ${s.heat.of[1]} averaged into ${s.heat.rows} x ${s.heat.cols} blocks`));
+    // The colour scale spans the tensor's own min and max (block means lie
+    // inside them), so that the legend agrees with the line above it.
+    const range = typeof s.min === "number" && typeof s.max === "number" ? { low: s.min, high: s.max } : {};
+    part.append(heatmap(s.heat, describe, tokens ? { name: title, rowLabels: tokens.rows, colLabels: tokens.cols, cell: 12, ...range }
+                                                 : { name: title, cell: 10, ...range }));
+    if (averaged) {
+      const [down, across] = s.heat.block || [1, 1];
+      part.append(html("div", { class: "note" }, `${s.heat.of[0]} x ${s.heat.of[1]} entries drawn as ${s.heat.rows} x ${s.heat.cols} ` +
+                                                 `cells, each the mean of ${down} x ${across}`));
+    }
   }
   return part;
 }
@@ -309,7 +322,9 @@ function summary(title, s, shape) {
 // axes of `shape`, repeated down the heatmap's rows (one block per head or
 // batch entry); null when none matches.
 function attentionTokens(shape, heatRows) {
-  if (!shape || shape.length < 2) return null;
+  // Attention weights come in batches, (B, T, S) or (B, H, T, S): a matrix
+  // of two axes is a weight or an input, whatever its size.
+  if (!shape || shape.length < 3) return null;
   const [rows, cols] = shape.slice(-2);
   const map = data.attention.find((m) => m.rows.length === rows && m.cols.length === cols);
   if (!map || heatRows % rows !== 0) return null;

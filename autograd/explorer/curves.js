@@ -50,13 +50,27 @@ function drawCurve(curve, logarithmic) {
   }
   curve.series.forEach((series, k) => {
     const stroke = seriesColour(series.name);
-    chart.append(svg("polyline", { class: "curve", stroke, "data-series": series.name, points: series.y.map((v, i) => `${x(i)},${y(v)}`).join(" ") }));
-    series.y.forEach((v, i) => {
-      const text = `${series.name}, ${curve.x_label} ${i + 1}: ${number(v)}`;
-      const dot = svg("circle", { cx: x(i), cy: y(v), r: 4, fill: stroke, tabindex: 0, role: "img", "aria-label": text });
-      hover(dot, () => text);
-      chart.append(dot);
-    });
+    const line = svg("polyline", { class: "curve", stroke, "data-series": series.name, points: series.y.map((v, i) => `${x(i)},${y(v)}`).join(" ") });
+    chart.append(line);
+    // A dot per point, each a tab stop, where there are few; a long run (a
+    // loss per step) is one stop, its line, which tells its first, last,
+    // lowest and highest values.
+    if (series.y.length > 60) {
+      const [lowest, highest] = extent(series.y);
+      const text = `${series.name}: ${series.y.length} ${curve.x_label}s, first ${number(series.y[0])}, last ` +
+        `${number(series.y[series.y.length - 1])}, lowest ${number(lowest)}, highest ${number(highest)}`;
+      line.setAttribute("tabindex", 0);
+      line.setAttribute("role", "img");
+      line.setAttribute("aria-label", text);
+      hover(line, () => text);
+    } else {
+      series.y.forEach((v, i) => {
+        const text = `${series.name}, ${curve.x_label} ${i + 1}: ${number(v)}`;
+        const dot = svg("circle", { cx: x(i), cy: y(v), r: 4, fill: stroke, tabindex: 0, role: "img", "aria-label": text });
+        hover(dot, () => text);
+        chart.append(dot);
+      });
+    }
     chart.append(svg("line", { x1: right + 20, y1: 20 + 18 * k, x2: right + 44, y2: 20 + 18 * k, stroke, "stroke-width": 3 }),
                  svg("text", { x: right + 50, y: 24 + 18 * k, "font-size": 12, "data-role": "series-name" }, series.name));
   });

@@ -77,12 +77,14 @@ class GraphView {
     this.matches = new Set();
   }
 
+  // Consecutive calls of one module (a loop's steps) fold into a run; two
+  // modules of one type (query and key, both Dense) stay apart.
   makeRuns(ids) {
     let run = null;
     for (const id of ids.sort((a, b) => a - b)) {
-      const name = this.scopes.get(id).name;
-      if (run && run.name === name) run.ids.push(id);
-      else run = { id, name, ids: [id] };
+      const { name, path } = this.scopes.get(id);
+      if (run && run.name === name && run.path === path) run.ids.push(id);
+      else run = { id, name, path, ids: [id] };
       this.runOf.set(id, run);
       this.stepOf.set(id, run.ids.length - 1);
     }

@@ -14,7 +14,8 @@
 //            formula (optional), kept[] (optional), value, grad (optional),
 //            internals[] (optional): {name, shape[], value} for a fused op}
 //     value, grad: {empty: true} or {min, max, mean, heat (optional):
-//                  {rows, cols, of: [rows, cols], data[]}}
+//                  {rows, cols, of: [rows, cols], block (optional): [down,
+//                  across] entries a cell is the mean of, data[]}}
 //     scope: {id, name, parent (optional), path (optional, "encoder.norm1")}
 //   checks[]: {op, passed, failure, report, diagnosis, max_abs_error,
 //              max_rel_error, entries_beyond (optional), atol, rtol,
@@ -45,7 +46,7 @@ const sections = {}, drawers = {};
 for (const [id, title, count, draw] of panels) {
   const section = html("section", { id, class: "hidden", "aria-label": title }, html("h2", {}, title));
   if (id === "checks") checksElsewhere(section);
-  if (count === 0) {
+  if (count === 0 && !(id === "checks" && data.checks_elsewhere)) {
     const why = id === "checks" && data.precision === "float" && !data.checks_elsewhere
       ? " It is built in single precision, where gradcheck refuses to run (finite differences would drown in " +
         "rounding); tutorials 02, 04, 07 and 12, built in double, run them, and their pages show each one."

@@ -117,6 +117,9 @@ def synthetic_data(title):
     nodes[1951].update(shape=[2, 4, 6], value=summary(8, 6))
     scopes = [{"id": 0, "name": "LSTM", "path": "encoder.lstm"}]
     scopes += [{"id": s, "name": "LSTM step", "parent": 0} for s in range(1, 61)]
+    # Two modules of one type, one after the other: two boxes, not a run.
+    scopes += [{"id": 61, "name": "Dense", "path": "attention.query"}, {"id": 62, "name": "Dense", "path": "attention.key"}]
+    nodes[1960]["scope"], nodes[1961]["scope"] = 61, 62
     size = 400
     tokens = [f"t{i % 150}" for i in range(size)]
     return {"title": title, "precision": "double",
@@ -186,7 +189,9 @@ def check_page(args, data, text, result, problems):
             expect(search.get("relayouts_while_typing") == 0, f"typing in the search laid the graph out again: {search}")
             expect(search.get("enter_selected") and search.get("in_view"),
                    f"Enter in the search did not select the first result, in view: {search}")
-            expect(clicked.get("op") == args.op and "min" in (clicked.get("gradient") or ""),
+            # the heading and a number (a scalar's) or min, max and mean
+            shown = (clicked.get("gradient") or "").replace("gradient d(root)/d(this)", "", 1)
+            expect(clicked.get("op") == args.op and any(ch.isdigit() for ch in shown),
                    f"clicking a {args.op} node did not show its gradient: {clicked}")
         if "named" in graph:
             named = graph["named"]
@@ -194,6 +199,7 @@ def check_page(args, data, text, result, problems):
                    f"a named node does not show its name: {named}")
         if "path" in graph:
             expect(graph["path"]["shown"], f"a node's module path is not in its details: {graph['path']}")
+            expect(graph["path"].get("apart", True), f"two modules of one type fold into one run: {graph['path']}")
         if any(n.get("internals") for n in nodes):
             inner = graph.get("internals", {})
             expect(inner.get("selected_has_it") and inner.get("entry_open") and inner.get("heatmap"),
@@ -397,6 +403,8 @@ def main():
                 for key in ["named", "path", "internals", "tokens"]:
                     if key not in found.get("graph", {}):
                         problems.append(f"generated page: the {key} test did not run")
+                if "apart" not in found.get("graph", {}).get("path", {}):
+                    problems.append("generated page: the test of two modules of one type did not run")
 
         for panel, count in [("graph", len(data["graphs"])), ("checks", len(data["checks"])),
                              ("attention", len(data["attention"])), ("curves", len(data["curves"]))]:

@@ -222,6 +222,11 @@
           const row = $$("#graph .details th").find((th) => th.nextSibling && th.nextSibling.textContent === view.modulePath(scoped.id));
           found.path = { path: view.modulePath(scoped.id), shown: !!row };
         }
+        // Two modules of one type called one after the other (a query and a
+        // key Dense) are two runs, not one run of two steps.
+        const twins = [...view.scopes.values()].filter((s, i, all) => i > 0 && all[i - 1].name === s.name &&
+          all[i - 1].parent === s.parent && all[i - 1].path && s.path && all[i - 1].path !== s.path);
+        if (twins.length && found.path) found.path.apart = twins.every((s) => view.runOf.get(s.id).ids.length === 1);
         // Internals of a fused op: one search away.
         const fused = view.nodes.find((n) => n.internals && n.internals.length);
         if (fused) {
@@ -233,7 +238,7 @@
                               entry_open: !!(entry && entry.open), heatmap: !!(entry && $(".heatmap", entry)) };
         }
         // A tensor shaped like an attention map gets its tokens.
-        const shaped = view.nodes.find((n) => n.shape.length >= 2 && n.value.heat && n.value.heat.of[0] === n.value.heat.rows &&
+        const shaped = view.nodes.find((n) => n.shape.length >= 3 && n.value.heat && n.value.heat.of[0] === n.value.heat.rows &&
           n.value.heat.of[1] === n.value.heat.cols && data.attention.some((m) => m.rows.length === n.shape[n.shape.length - 2] &&
             m.cols.length === n.shape[n.shape.length - 1]));
         if (shaped) {

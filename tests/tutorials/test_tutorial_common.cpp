@@ -176,7 +176,7 @@ TEST_CASE("explorer: a page only when asked (full mode, or --html), with its dat
   CHECK(html.find(R"("op":"tanh")") != std::string::npos);
   // A float build runs no gradient check: its page points to the table's page, run in double.
   CHECK((html.find(R"("checks_elsewhere":{"note":)") != std::string::npos) == (sizeof(Real) < 8));
-  CHECK((html.find(R"("address":"gradcheck.html")") != std::string::npos) == (sizeof(Real) < 8));
+  CHECK((html.find(R"("address":"gradcheck.html#show=checks")") != std::string::npos) == (sizeof(Real) < 8));
   CHECK(html.find(R"("rows":["a","b"])") != std::string::npos);
   CHECK(html.find("function graphPanel") != std::string::npos);  // the script is inside
   for (const char* fetches : {"<script src", "<link", "fetch(", "XMLHttpRequest", "import(", "https://"}) {

@@ -27,7 +27,7 @@ class ExplorerPage : public atto::Explorer {
           "runs no gradient check itself. Every op and layer it uses is checked in double precision in the "
           "library's table, Jacobian by Jacobian, with each op's graph and formula: gradcheck.html beside this "
           "page, which make tutorials writes (or: build/tests/gradcheck --html " + out_dir_ + "/gradcheck.html).",
-          "gradcheck.html");
+          "gradcheck.html#show=checks");
     }
   }
 
