@@ -145,6 +145,9 @@ function hover(target, text) {
     showTooltip(text(), at.right, at.bottom);
   });
   target.addEventListener("blur", hideTooltip);
+  // A click acts (selects, opens): the details it shows must not sit under
+  // the focus's tooltip.
+  target.addEventListener("click", hideTooltip);
 }
 
 // ## Heatmaps
