@@ -6,7 +6,9 @@
 
 BUILD_DIR ?= build
 # fortunes-min: tutorial 14's text (it falls back to built-in proverbs without it).
-PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev fortunes-min
+# libopenmpi-dev, openmpi-bin: the distributed layer, its tests and tutorial 15
+# (optional: without them those are skipped).
+PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev fortunes-min libopenmpi-dev openmpi-bin
 # CI treats warnings as errors.
 NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
