@@ -122,10 +122,16 @@ test-x86-cpus: setup
 	meson compile -C $(BUILD_DIR) tests/test_core_f32 tests/test_core_f64 tutorials/01_tensors
 	tests/x86/check_cpus.sh $(BUILD_DIR)
 
-# Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
+# Benchmarks against OpenBLAS (and later PyTorch) when they are installed;
+# then data parallelism on two ranks, when MPI is (root allowed, as in CI).
 bench: setup
 	meson compile -C $(BUILD_DIR) tests/bench/bench
 	$(BUILD_DIR)/tests/bench/bench
+	@if ninja -C $(BUILD_DIR) -t query tests/bench/bench_distributed > /dev/null 2>&1; then \
+	  meson compile -C $(BUILD_DIR) tests/bench/bench_distributed && \
+	  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none \
+	    mpirun -np 2 $(BUILD_DIR)/tests/bench/bench_distributed; \
+	else echo "bench_distributed is not built: it needs MPI (libopenmpi-dev openmpi-bin)"; fi
 
 # Configures once, and again whenever the options differ from the last run's.
 setup: deps

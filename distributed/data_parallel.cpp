@@ -137,7 +137,7 @@ void GradientAverager::average() {
   started = now();
   const Real* from = flat_.data();
   for (Var p : parameters_) {
-    Tensor grad = zeros(p.value().shape());
+    Tensor grad = Tensor::empty(p.value().shape());
     std::copy_n(from, p.numel(), grad.data());
     from += p.numel();
     p.set_grad(std::move(grad));
