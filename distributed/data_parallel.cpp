@@ -134,13 +134,19 @@ void GradientAverager::average() {
     cost_.messages += 2;
   }
 
+  // Into the same tensors every step: a fresh megabyte-sized one each time
+  // costs its page faults, which the other ranks then wait for.
   started = now();
   const Real* from = flat_.data();
-  for (Var p : parameters_) {
-    Tensor grad = Tensor::empty(p.value().shape());
+  averaged_.resize(parameters_.size());
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    Var p = parameters_[i];
+    Tensor& grad = averaged_[i];
+    if (!(grad.shape() == p.value().shape())) grad = Tensor::empty(p.value().shape());
     std::copy_n(from, p.numel(), grad.data());
+    grad.note_write();
     from += p.numel();
-    p.set_grad(std::move(grad));
+    p.set_grad(grad);
   }
   cost_.arithmetic_seconds += now() - started;
 }

@@ -39,7 +39,8 @@ void broadcast_parameters(const World& world, const Module& model);
 // at most bucket_elements numbers each (one pair of collective calls per
 // bucket rather than per parameter). A parameter without a gradient on a
 // rank counts as a zero gradient there; after average() every parameter
-// has one.
+// has one, in a tensor the averager keeps and overwrites at the next
+// average() (clone it to keep a step's gradient).
 class GradientAverager {
  public:
   GradientAverager(const World& world, std::vector<Var> parameters, Index bucket_elements = Index(1) << 22);
@@ -61,6 +62,7 @@ class GradientAverager {
   std::vector<Var> parameters_;
   Index bucket_elements_, elements_ = 0;
   std::vector<Real> flat_, received_, part_;
+  std::vector<Tensor> averaged_;  // the gradients set, written again each step
   Cost cost_;
 };
 
