@@ -129,8 +129,8 @@ bench: setup
 	$(BUILD_DIR)/tests/bench/bench
 	@if ninja -C $(BUILD_DIR) -t query tests/bench/bench_distributed > /dev/null 2>&1; then \
 	  meson compile -C $(BUILD_DIR) tests/bench/bench_distributed && \
-	  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none \
-	    mpirun -np 2 $(BUILD_DIR)/tests/bench/bench_distributed; \
+	  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1 \
+	    mpirun --bind-to none -np 2 $(BUILD_DIR)/tests/bench/bench_distributed; \
 	else echo "bench_distributed is not built: it needs MPI (libopenmpi-dev openmpi-bin)"; fi
 
 # Configures once, and again whenever the options differ from the last run's.

@@ -1,6 +1,7 @@
 // Data parallelism over MPI, run on two ranks of one thread each:
 //
-//   mpirun -np 2 build/tests/bench/bench_distributed [--reps N]   (make bench runs it)
+//   mpirun --bind-to none -np 2 build/tests/bench/bench_distributed [--reps N]   (make bench runs it;
+//   unpinned, a rank runs on whichever core other programs leave free)
 //
 // 1. The average of a gradient against its size: the library's
 //    GradientAverager (summed in rank order) against a plain MPI_Allreduce
