@@ -75,6 +75,16 @@ GradientAverager::GradientAverager(const World& world, std::vector<Var> paramete
                          bucket_elements, world.size());
   }
   for (const Var& p : parameters_) elements_ += p.numel();
+  // Parts of different sizes would not line up in the collective calls.
+  std::vector<Index> all(static_cast<std::size_t>(world.size()));
+  MPI_Allgather(&elements_, 1, MPI_INT64_T, all.data(), 1, MPI_INT64_T, MPI_COMM_WORLD);
+  for (int r = 1; r < world.size(); ++r) {
+    if (all[static_cast<std::size_t>(r)] != all[0]) {
+      throw_argument_error("GradientAverager",
+                           "rank 0 averages {} numbers, rank {} {}: every rank must pass the same parameters", all[0], r,
+                           all[static_cast<std::size_t>(r)]);
+    }
+  }
   flat_.resize(static_cast<std::size_t>(elements_));
 }
 

@@ -40,7 +40,9 @@ void broadcast_parameters(const World& world, const Module& model);
 // bucket rather than per parameter). A parameter without a gradient on a
 // rank counts as a zero gradient there; after average() every parameter
 // has one, in a tensor the averager keeps and overwrites at the next
-// average() (clone it to keep a step's gradient).
+// average() (clone it to keep a step's gradient). Made on every rank at
+// once; throws ArgumentError on every rank when their parameters hold
+// different counts of numbers, or unless ranks <= bucket_elements <= 2^28.
 class GradientAverager {
  public:
   GradientAverager(const World& world, std::vector<Var> parameters, Index bucket_elements = Index(1) << 22);

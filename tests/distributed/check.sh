@@ -3,7 +3,8 @@
 # ranks than cores is allowed). Usage: check.sh MPIRUN CHECK_PROGRAM OUT_DIR
 #   - 2 and 3 ranks give the parameters of one process, bit for bit;
 #   - a checkpoint of 2 ranks resumes on 3, and one of 3 on 2;
-#   - ranks holding different models stop at the start, saying so;
+#   - ranks holding different models, or averaging different parameters,
+#     stop at the start, saying so;
 #   - a rank that throws, or is killed, stops every rank within seconds,
 #     and the last checkpoint is whole (a run resumes from it).
 set -u
@@ -32,6 +33,10 @@ cat "$out/resume2.txt"
 if ranks 3 different-models > "$out/different.txt" 2>&1; then fail "different models were not refused"; fi
 grep -q "the ranks hold different models: rank 0 has 6 parameters" "$out/different.txt" ||
   { fail "no clear error for different models"; cat "$out/different.txt"; }
+
+if ranks 2 different-gradients > "$out/different.txt" 2>&1; then fail "different parameters were not refused"; fi
+grep -Eq "GradientAverager: rank 0 averages 645 numbers, rank 1 640: every rank must pass the same parameters" \
+  "$out/different.txt" || { fail "no clear error for different parameters"; cat "$out/different.txt"; }
 
 # A failure at step 5: every rank gone, with a message, in seconds; the
 # checkpoint of step 5 (written after step 4) loads and resumes.

@@ -6,6 +6,7 @@
 //                                                     from FILE (written by RANKS_BEFORE ranks) on to STEPS,
 //                                                     against one process that changes its slicing there too
 //   data_parallel_check different-models              rank 1 builds a wider model
+//   data_parallel_check different-gradients           rank 1 averages one parameter fewer
 //   data_parallel_check fail throw|kill RANK STEP FILE
 //                                                     as save, and rank RANK throws or is killed at STEP
 //
@@ -151,6 +152,12 @@ int run(World& world, const std::vector<std::string>& args) {
   if (mode == "different-models") {
     Model other(kSeed, world.rank() == 1 ? 33 : 32);
     broadcast_parameters(world, other.net);
+    return 0;
+  }
+  if (mode == "different-gradients") {
+    std::vector<Var> parameters = model.net.parameters();
+    if (world.rank() == 1) parameters.pop_back();
+    GradientAverager averager(world, parameters);
     return 0;
   }
   if (mode == "resume") {
