@@ -6,7 +6,8 @@
 #   - ranks holding different models, or averaging different parameters,
 #     stop at the start, saying so;
 #   - a rank that throws, or is killed, stops every rank within seconds,
-#     and the last checkpoint is whole (a run resumes from it).
+#     and the last checkpoint is whole (a run resumes from it), also when
+#     rank 0 is killed from outside while saving a checkpoint every step.
 set -u
 mpirun=$1 check=$2 out=$3
 rm -rf "$out" && mkdir -p "$out" || exit 1
@@ -24,10 +25,10 @@ for n in 1 2 3; do
 done
 
 ranks 2 save 12 "$out/two.ckpt" > "$out/save2.txt" 2>&1 || fail "2 ranks could not train and save"
-ranks 3 resume "$out/two.ckpt" 2 24 > "$out/resume3.txt" 2>&1 || fail "3 ranks resumed from 2 differ"
+ranks 3 resume "$out/two.ckpt" 2 12 > "$out/resume3.txt" 2>&1 || fail "3 ranks resumed from 2 differ"
 cat "$out/resume3.txt"
 ranks 3 save 12 "$out/three.ckpt" > "$out/save3.txt" 2>&1 || fail "3 ranks could not train and save"
-ranks 2 resume "$out/three.ckpt" 3 24 > "$out/resume2.txt" 2>&1 || fail "2 ranks resumed from 3 differ"
+ranks 2 resume "$out/three.ckpt" 3 12 > "$out/resume2.txt" 2>&1 || fail "2 ranks resumed from 3 differ"
 cat "$out/resume2.txt"
 
 if ranks 3 different-models > "$out/different.txt" 2>&1; then fail "different models were not refused"; fi
@@ -53,8 +54,28 @@ for how in throw kill; do
     if [ $how = throw ] && ! grep -q "rank $rank of 3: stopping every rank: a failure on purpose at step 5" "$out/fail.txt"; then
       fail "no message from the rank that threw"; cat "$out/fail.txt"
     fi
-    ranks 2 resume "$out/fail.ckpt" 3 8 > "$out/after_fail.txt" 2>&1 ||
+    ranks 2 resume "$out/fail.ckpt" 3 3 > "$out/after_fail.txt" 2>&1 ||
       { fail "the checkpoint left by the failed run does not resume"; cat "$out/after_fail.txt"; }
   done
 done
+# Rank 0 killed from outside at whatever it was doing, a checkpoint written
+# every step (a few hundred of them a second): the job ends within seconds
+# and the checkpoint on disk is whole.
+rm -f "$out/killed.ckpt" "$out/rank0.pid"
+start=$(date +%s)
+ranks 3 save-until-killed "$out/killed.ckpt" "$out/rank0.pid" > "$out/killed.txt" 2>&1 &
+job=$!
+waited=0
+while [ ! -s "$out/rank0.pid" ] && [ $waited -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
+sleep 1
+kill -KILL "$(cat "$out/rank0.pid")"
+wait $job
+status=$? seconds=$(($(date +%s) - start))
+echo "rank 0 of 3 killed while saving every step: exit status $status after $seconds s"
+if [ $status = 0 ] || [ $status = 124 ] || [ $seconds -gt 20 ]; then
+  fail "rank 0 killed: exit status $status after $seconds s"; cat "$out/killed.txt"
+fi
+ranks 2 resume "$out/killed.ckpt" 3 3 > "$out/after_kill.txt" 2>&1 ||
+  { fail "the checkpoint left by the killed rank does not resume"; cat "$out/after_kill.txt"; }
+tail -1 "$out/after_kill.txt"
 exit $failed

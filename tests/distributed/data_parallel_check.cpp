@@ -2,9 +2,11 @@
 //
 //   data_parallel_check equal STEPS                   N ranks, then the same run in one process: bit for bit
 //   data_parallel_check save STEPS FILE               N ranks, a checkpoint every step
-//   data_parallel_check resume FILE RANKS_BEFORE STEPS
-//                                                     from FILE (written by RANKS_BEFORE ranks) on to STEPS,
+//   data_parallel_check resume FILE RANKS_BEFORE MORE
+//                                                     from FILE (written by RANKS_BEFORE ranks), MORE steps on,
 //                                                     against one process that changes its slicing there too
+//   data_parallel_check save-until-killed FILE PIDFILE
+//                                                     as save, without end; rank 0 writes its process id to PIDFILE
 //   data_parallel_check different-models              rank 1 builds a wider model
 //   data_parallel_check different-gradients           rank 1 averages one parameter fewer
 //   data_parallel_check fail throw|kill RANK STEP FILE
@@ -21,8 +23,13 @@
 
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace atto;
 using namespace atto::distributed;
@@ -162,18 +169,27 @@ int run(World& world, const std::vector<std::string>& args) {
   }
   if (mode == "resume") {
     load_checkpoint_from_root(world, args.at(1), model.net, &adam);
-    const Index resumed_at = adam.steps();
-    distributed_steps(world, model, adam, data, std::stoll(args.at(3)));
+    const Index resumed_at = adam.steps(), end = resumed_at + std::stoll(args.at(3));
+    distributed_steps(world, model, adam, data, end);
     Model reference(kSeed);
     Adam reference_adam = make_adam(reference);
     reference_steps(reference, reference_adam, data, 0, resumed_at, std::stoi(args.at(2)));
-    reference_steps(reference, reference_adam, data, resumed_at, std::stoll(args.at(3)), world.size());
+    reference_steps(reference, reference_adam, data, resumed_at, end, world.size());
     return compare(world, model, reference,
                    fmt::format("resumed at step {} from {} ranks, against one process", resumed_at, args.at(2)));
   }
   broadcast_parameters(world, model.net);
   if (mode == "save") {
     distributed_steps(world, model, adam, data, std::stoll(args.at(1)), args.at(2));
+    return 0;
+  }
+  if (mode == "save-until-killed") {
+    if (world.is_root()) {
+      const std::string temporary = args.at(2) + ".tmp";
+      std::ofstream(temporary) << getpid() << "\n";
+      std::filesystem::rename(temporary, args.at(2));
+    }
+    distributed_steps(world, model, adam, data, std::numeric_limits<Index>::max(), args.at(1));
     return 0;
   }
   if (mode == "fail") {
