@@ -298,7 +298,7 @@ bool launch_ranks(const Options& options) {
   char self[4096] = {};
   if (readlink("/proc/self/exe", self, sizeof self - 1) < 0) return false;
   // Containers often run as root, which mpirun refuses unless told; and
-  // they lack the cross-process memory attach of Open MPI's shared-memory
+  // some forbid the cross-process memory attach of Open MPI's shared-memory
   // transport, so it copies through the shared segment instead.
   setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
   // A rank waiting in a collective call spins; on a machine shared with
