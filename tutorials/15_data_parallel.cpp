@@ -63,7 +63,7 @@ struct Setup {
   std::vector<Index> train_ids, held_ids;
   std::vector<std::uint32_t> code_points;
   GptConfig config;
-  Index steps = 0, global_batch = 48;
+  Index steps = 0, timed_steps = 0, global_batch = 48;
   std::uint64_t seed = 0;
 };
 
@@ -79,6 +79,7 @@ Setup make_setup(const Options& options) {
   // Tutorial 14's quick model: one block of width 48 over 32 characters.
   setup.config = {.vocab = vocab.size(), .context = 32, .d_model = 48, .num_heads = 4, .layers = 1, .feedforward = 96};
   setup.steps = options.quick ? 24 : 150;
+  setup.timed_steps = options.quick ? 10 : 60;
   setup.seed = options.seed;
   return setup;
 }
@@ -262,7 +263,7 @@ int run_rank(World& world, const Options& options) {
   Adam one_adam = make_adam(one_process);
   const ShardedSampler one_sampler = make_sampler(setup, 0, kRanks);
   std::vector<double> ranks_step, compute, communication, one_thread, two_threads;
-  for (Index round = 0; round < std::min<Index>(setup.steps, 60); ++round) {
+  for (Index round = 0; round < setup.timed_steps; ++round) {
     world.barrier();
     const double started = now();
     rank_step(setup.steps + round);
@@ -386,7 +387,7 @@ int main(int argc, char** argv) {
   // may be one.
   fmt::print("\n== 4. a step, median of {}, the three timed in turn by the ranks' job (rank 0 alone for one process;\n"
              "   CPU: the machine this runs on; the kernels found {} of 2 cores free before it) ==\n",
-             std::min<Index>(setup.steps, 60), idle_threads);
+             setup.timed_steps, idle_threads);
   fmt::print("{:<28} {:>9} {:>9}\n", "", "ms", "speedup");
   fmt::print("{:<28} {:>9.1f} {:>9.2f}\n", "1 process x 1 thread", 1e3 * one_core, 1.0);
   fmt::print("{:<28} {:>9.1f} {:>9.2f}\n", "1 process x 2 threads", 1e3 * two_threads, one_core / two_threads);
