@@ -39,6 +39,13 @@ if ranks 2 different-gradients > "$out/different.txt" 2>&1; then fail "different
 grep -Eq "GradientAverager: rank 0 averages 645 numbers, rank 1 640: every rank must pass the same parameters" \
   "$out/different.txt" || { fail "no clear error for different parameters"; cat "$out/different.txt"; }
 
+if ranks 2 small-buckets > "$out/small.txt" 2>&1; then fail "buckets smaller than the ranks were not refused"; fi
+grep -q "GradientAverager: bucket_elements 1 must be from the number of ranks (2) to 2^28" "$out/small.txt" ||
+  { fail "no clear error for buckets smaller than the ranks"; cat "$out/small.txt"; }
+if ranks 1 second-world > "$out/second.txt" 2>&1; then fail "a second World was not refused"; fi
+grep -q "World: MPI is already started: make one World per process" "$out/second.txt" ||
+  { fail "no clear error for a second World"; cat "$out/second.txt"; }
+
 # A failure at step 5: every rank gone, with a message, in seconds; the
 # checkpoint of step 5 (written after step 4) loads and resumes.
 for how in throw kill; do

@@ -9,6 +9,8 @@
 //                                                     as save, without end; rank 0 writes its process id to PIDFILE
 //   data_parallel_check different-models              rank 1 builds a wider model
 //   data_parallel_check different-gradients           rank 1 averages one parameter fewer
+//   data_parallel_check small-buckets                 buckets of 1 number, fewer than the ranks
+//   data_parallel_check second-world                  a second World in one process
 //   data_parallel_check fail throw|kill RANK STEP FILE
 //                                                     as save, and rank RANK throws or is killed at STEP
 //
@@ -150,7 +152,8 @@ int compare(const World& world, Model& ours, Model& reference, const std::string
   return differing == 0 ? 0 : 1;
 }
 
-int run(World& world, const std::vector<std::string>& args) {
+int run(World& world, int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
   const Data data = make_data();
   const std::string& mode = args.at(0);
   // Every rank starts from different weights: broadcast_parameters makes them rank 0's.
@@ -159,6 +162,14 @@ int run(World& world, const std::vector<std::string>& args) {
   if (mode == "different-models") {
     Model other(kSeed, world.rank() == 1 ? 33 : 32);
     broadcast_parameters(world, other.net);
+    return 0;
+  }
+  if (mode == "small-buckets") {
+    GradientAverager averager(world, model.net.parameters(), 1);
+    return 0;
+  }
+  if (mode == "second-world") {
+    World again(argc, argv);
     return 0;
   }
   if (mode == "different-gradients") {
@@ -211,6 +222,6 @@ int run(World& world, const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   return run_on_every_rank(argc, argv, [&](World& world) {
     if (argc < 2) throw std::runtime_error("usage: data_parallel_check MODE ... (see the source)");
-    return run(world, std::vector<std::string>(argv + 1, argv + argc));
+    return run(world, argc, argv);
   });
 }
