@@ -6,7 +6,9 @@
 
 BUILD_DIR ?= build
 # fortunes-min: tutorial 14's text (it falls back to built-in proverbs without it).
-PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev fortunes-min
+# libopenmpi-dev, openmpi-bin: the distributed layer, its tests and tutorial 15
+# (optional: without them those are skipped).
+PACKAGES := g++ make meson ninja-build pkg-config libfmt-dev doctest-dev fortunes-min libopenmpi-dev openmpi-bin
 # CI treats warnings as errors.
 NATIVE ?= false
 MESON_OPTIONS := -Dwerror=$(if $(CI),true,false) -Dnative=$(NATIVE)
@@ -29,6 +31,8 @@ TUTORIALS := $(sort $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
 # link to (gradient checks need double precision).
 tutorials: setup
 	@set -e; for t in $(TUTORIALS); do \
+	  if ! ninja -C $(BUILD_DIR) -t query tutorials/$$t > /dev/null 2>&1; then \
+	    printf '\n%s is not built here: it needs MPI (libopenmpi-dev openmpi-bin, meson_options.txt)\n' "$$t"; continue; fi; \
 	  meson compile -C $(BUILD_DIR) tutorials/$$t; \
 	  printf '\n==================== %s ====================\n' "$$t"; \
 	  (cd $(BUILD_DIR) && "./tutorials/$$t"); \
@@ -118,10 +122,16 @@ test-x86-cpus: setup
 	meson compile -C $(BUILD_DIR) tests/test_core_f32 tests/test_core_f64 tutorials/01_tensors
 	tests/x86/check_cpus.sh $(BUILD_DIR)
 
-# Benchmarks against OpenBLAS (and later PyTorch) when they are installed.
+# Benchmarks against OpenBLAS (and later PyTorch) when they are installed;
+# then data parallelism on two ranks, when MPI is (root allowed, as in CI).
 bench: setup
 	meson compile -C $(BUILD_DIR) tests/bench/bench
 	$(BUILD_DIR)/tests/bench/bench
+	@if ninja -C $(BUILD_DIR) -t query tests/bench/bench_distributed > /dev/null 2>&1; then \
+	  meson compile -C $(BUILD_DIR) tests/bench/bench_distributed && \
+	  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1 \
+	    mpirun --bind-to none -np 2 $(BUILD_DIR)/tests/bench/bench_distributed; \
+	else echo "bench_distributed is not built: it needs MPI (libopenmpi-dev openmpi-bin)"; fi
 
 # Configures once, and again whenever the options differ from the last run's.
 setup: deps

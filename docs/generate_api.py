@@ -19,6 +19,7 @@ LAYERS = [
     ("core", "tensors and the kernels on them; knows nothing of graphs"),
     ("autograd", "Var, the graph, differentiable ops, gradient checks"),
     ("nn", "modules, layers, losses, optimizers, checkpoints, data"),
+    ("distributed", "data-parallel training over MPI; built only when MPI is found"),
 ]
 UMBRELLAS = {"core.h", "autograd.h", "nn.h"}  # headers that only include the others
 NOT_NAMES = {"fmt", "format", "parse"}  # the fmt::formatter specialisations' members

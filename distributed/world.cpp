@@ -1,0 +1,45 @@
+#include "distributed/world.h"
+
+#include "core/errors.h"
+
+#include <fmt/format.h>
+#include <mpi.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+namespace atto::distributed {
+
+World::World(int& argc, char**& argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) throw_argument_error("World", "MPI is already started: make one World per process");
+  // Ranks call MPI from their main thread only; OpenMP threads never do.
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+World::~World() { MPI_Finalize(); }
+
+void World::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
+
+void World::abort(const std::string& why) const {
+  std::fputs(fmt::format("rank {} of {}: {}\n", rank_, size_, why).c_str(), stderr);
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+  std::abort();  // MPI_Abort does not return; this tells the compiler so
+}
+
+int run_on_every_rank(int argc, char** argv, const std::function<int(World&)>& body) {
+  World world(argc, argv);
+  try {
+    return body(world);
+  } catch (const std::exception& error) {
+    world.abort(fmt::format("stopping every rank: {}", error.what()));
+  }
+}
+
+}  // namespace atto::distributed
