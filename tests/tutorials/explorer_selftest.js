@@ -42,6 +42,24 @@
   const failedOpenFirst = !firstCheck || firstCheck.dataset.passed === "true" || firstCheck.open;
   const openAll = $('#checks [data-role="open-all"]');
   const openAllMs = openAll && testing ? timed(() => click(openAll)) : 0;
+  // The timeline's slider, moved to the last step and back: each redraw timed.
+  let timelineRedrawMs = null;
+  if (data.timelines.length && testing) {
+    showPanel("timeline");
+    const slider = $('#timeline [data-timeline="0"] [data-role="timeline-step"]');
+    const move = (k) => timed(() => {
+      slider.value = k;
+      slider.dispatchEvent(new Event("input"));
+    });
+    timelineRedrawMs = Math.max(move(data.timelines[0].steps.length - 1), move(0));
+    // The slider took the graph panel to the probe's graph; the graph test
+    // below starts from the page's first graph, chosen as a reader would.
+    const chooser = $('[data-role="graph-choice"]');
+    if (chooser) {
+      chooser.value = 0;
+      chooser.dispatchEvent(new Event("change"));
+    }
+  }
 
   // The centre of a heatmap's cell (r, c) in the window (its cells are
   // data-cell pixels wide).
@@ -342,12 +360,75 @@
       });
     }
 
+    if (data.timelines.length) {
+      await part("timeline", async () => {
+        showPanel("timeline");
+        const timeline = data.timelines[0], box = $('#timeline [data-timeline="0"]'), last = timeline.steps.length - 1;
+        const slider = $('[data-role="timeline-step"]', box);
+        const move = (k) => {
+          slider.value = k;
+          slider.dispatchEvent(new Event("input"));
+        };
+        // What each part shows, to tell whether it followed the slider.
+        const state = () => ({
+          label: $('[data-role="timeline-step-label"]', box).textContent,
+          markers: $$('[data-role="marker"]', box).map((m) => m.getAttribute("x1")).join(),
+          map: $('[data-part="maps"] .heatmap', box)?.src ?? null,
+          grid: $$('[data-part="grid"] .heatmap', box).map((m) => m.src).join(),
+          activations: $('[data-part="activations"]', box).textContent,
+          parameters: $('[data-part="parameters"]', box).textContent,
+          graph: $('[data-role="graph-choice"]')?.value ?? null,
+        });
+        move(0);
+        // A node of the probe's graph selected at the first step stays selected at the last.
+        const graphOf = (k) => timeline.steps.slice(0, k + 1).reverse().find((s) => s.graph !== undefined)?.graph;
+        const probeNode = graphOf(0) !== undefined ? explorer.graph.nodes.find((n) => n.op === "softmax" || n.op === "tanh") : null;
+        if (probeNode) explorer.graph.select(probeNode.id);
+        const first = state();
+        move(last);
+        const after = state();
+        const changed = Object.keys(first).filter((k) => first[k] !== after[k]);
+        const unchanged = Object.keys(first).filter((k) => first[k] === after[k]);
+        // The map drawn at the last step is the one recorded there: each
+        // cell's colour is the colour of the recorded weight.
+        const recorded = timeline.steps[last].maps[0]?.heads[0];
+        const drawn = $('[data-part="maps"] .heatmap', box);
+        const colours = scale(0, 1);
+        const map_matches = !!recorded && cellColours(drawn).every((rgb, k) => {
+          const p = colours.colour(recorded.data[k]);
+          return rgb[0] === (p & 255) && rgb[1] === ((p >>> 8) & 255) && rgb[2] === ((p >>> 16) & 255);
+        });
+        const found = { steps: timeline.steps.length, changed, unchanged, map_matches, redraw_ms: timelineRedrawMs,
+                        has_grid: !!$('[data-part="grid"] [data-role="head-grid"]', box),
+                        grid_cells: $$('[data-part="grid"] .grid-cell', box).length,
+                        recorded_heads: timeline.steps[last].maps.reduce((n, m) => n + m.heads.length, 0),
+                        address_step: new URLSearchParams(location.hash.slice(1)).get("step"), last_step: String(timeline.steps[last].step),
+                        graph_expected: graphOf(last) ?? null, graph_shown: after.graph,
+                        node_kept: probeNode ? explorer.graph.selected === probeNode.id && selectedText() !== null : null };
+        // A grid cell opens that map and head larger.
+        const cells = $$('[data-part="grid"] .grid-cell', box);
+        if (cells.length > 1) {
+          const cell = cells[cells.length - 1];
+          click(cell);
+          found.grid_opened = $('[data-part="maps"]', box).dataset.map === `${cell.dataset.map},${cell.dataset.head}`;
+        }
+        // Play walks the steps by itself.
+        move(0);
+        click($('[data-role="play"]', box));
+        await sleep(500);
+        found.played_to = +slider.value;
+        click($('[data-role="play"]', box));
+        return found;
+      });
+    }
+
     // Each panel drawn (every one has been shown above).
     result.panels = {
       graph_boxes: result.graph ? result.graph.folded_boxes : 0,
       checks: $$("#checks details.check").length,
       attention: $$("#attention .map").length,
       curves: $$("#curves .curve-chart").length,
+      timelines: $$("#timeline .timeline").length,
     };
     // Every heatmap on the page (after the clicks above) has its legend.
     const figures = $$("figure.heatmap-figure");
@@ -359,7 +440,7 @@
   if (window.axe && testing) {
     await part("axe", async () => {
       const found = [];
-      for (const id of ["graph", "checks", "attention", "curves"]) {
+      for (const id of ["graph", "checks", "attention", "curves", "timeline"]) {
         showPanel(id);
         const audit = await axe.run(document, { resultTypes: ["violations"] });
         for (const v of audit.violations) {
