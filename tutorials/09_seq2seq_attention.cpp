@@ -308,11 +308,11 @@ int main(int argc, char** argv) {
   // Its training, replayed on the page: a hundred snapshots (fifty in quick
   // mode) of the losses, of each weight's update against its size, of the
   // layers' stuck units, and of the probe's alignment (its graph at the
-  // first, middle and last of them). The held-out loss is on 50 validation
+  // first, middle and last of them). The held-out loss is on 32 validation
   // dates: the recording should cost a few percent of the training.
   Timeline timeline("dates with attention: the training replayed");
   const ParallelCorpus held_out =
-      make_corpus({data.validation.begin(), data.validation.begin() + 50}, chars, chars);
+      make_corpus({data.validation.begin(), data.validation.begin() + 32}, chars, chars);
   const auto held_out_loss = [&] {
     const Var logits = attentive.forward(held_out.source, held_out.decoder_input);
     return Scalars{{"held-out loss", cross_entropy(logits, held_out.decoder_target, Vocabulary::kPad).item()}};
@@ -343,7 +343,7 @@ int main(int argc, char** argv) {
       "What to look for: the probe's first four output characters copy the source's year. After the first step their "
       "attention is spread over the whole date ({:.2f} of their weight on the year's four characters); by the last "
       "step it is on the year ({:.2f}). The run checks that it starts under 0.3 and ends over 0.8. Watch the other "
-      "rows too: the month's digits look at \"february\", the day's at \"13\".", year_first, year_last));
+      "rows too: the month's digits look into the words, the day's at \"13\".", year_first, year_last));
   page.add_timeline(timeline);
 
   fmt::print("\n== dates, without attention (tutorial 08's model) ==\n");

@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   tutorial::ExplorerPage page(options, "Tutorial 11: multi-head self-attention");
   const Index steps = options.quick ? 100 : 1500;
   Generator held_out_gen(options.seed + 5);
-  const auto [held_out_digits, held_out_reversed] = make_batch(64, held_out_gen);
+  const auto [held_out_digits, held_out_reversed] = make_batch(32, held_out_gen);
   const auto held_out_accuracy = [&] {
     const Tensor predicted = argmax(model.forward(held_out_digits).first.value(), -1);
     return Scalars{{"held-out digits right", mean(equal(predicted, held_out_reversed)).item()}};
