@@ -101,7 +101,7 @@ function timelinePanel(section) {
     const maps = html("div", { "data-part": "maps" }), grid = html("div", { "data-part": "grid" });
     const stuck = html("div", { "data-part": "activations" }), parameters = html("div", { "data-part": "parameters" });
     const graphLink = html("div", { "data-part": "graph" });
-    box.append(maps, grid, graphLink, html("div", { class: "row" }, ...charts.map((c) => c.element)), html("div", { class: "row" }, stuck, parameters));
+    box.append(grid, maps, graphLink, html("div", { class: "row" }, ...charts.map((c) => c.element)), html("div", { class: "row" }, stuck, parameters));
     section.append(box);
 
     let opened = [0, 0], timer = null;
