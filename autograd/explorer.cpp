@@ -43,7 +43,15 @@ std::string map_json(const AttentionMap& map) {
   write_strings(json, map.cols);
   json.key("heads").begin_array();
   for (const Tensor& head : map.heads) write_matrix(json, head);
-  json.end_array().end_object();
+  json.end_array();
+  if (!map.queries.empty()) {
+    json.key("scale").value(map.scale).key("queries").begin_array();
+    for (const Tensor& q : map.queries) write_matrix(json, q);
+    json.end_array().key("keys").begin_array();
+    for (const Tensor& k : map.keys) write_matrix(json, k);
+    json.end_array();
+  }
+  json.end_object();
   return json.str();
 }
 
@@ -71,6 +79,15 @@ void check_attention_map(const AttentionMap& map) {
         head.dim(1) != static_cast<Index>(map.cols.size())) {
       throw_shape_error("Explorer", "attention map '{}': a head {} for {} row and {} column labels", map.title,
                         head.shape(), map.rows.size(), map.cols.size());
+    }
+  }
+  if (map.queries.empty() && map.keys.empty()) return;
+  for (std::size_t h = 0; h < map.heads.size(); ++h) {
+    if (map.queries.size() != map.heads.size() || map.keys.size() != map.heads.size() || map.queries[h].rank() != 2 ||
+        map.keys[h].rank() != 2 || map.queries[h].dim(0) != map.heads[h].dim(0) ||
+        map.keys[h].dim(0) != map.heads[h].dim(1) || map.queries[h].dim(1) != map.keys[h].dim(1)) {
+      throw_shape_error("Explorer", "attention map '{}': {} queries and {} keys for {} heads; need per head (rows, d) "
+                        "and (cols, d)", map.title, map.queries.size(), map.keys.size(), map.heads.size());
     }
   }
 }

@@ -48,6 +48,12 @@ struct AttentionMap {
   std::vector<std::string> rows, cols;
   std::vector<Tensor> heads;
   std::string row_label = "output", col_label = "input";
+  // What each weight is made of, where the program knows it
+  // (nn/multi_head_attention.h's query_key_vectors): per head the queries
+  // (rows x d) and keys (cols x d), the weight of (i, j) being the softmax
+  // over j of scale * q_i . k_j. The page shows them for a clicked weight.
+  std::vector<Tensor> queries = {}, keys = {};
+  double scale = 1;
 };
 
 // A training curve: y per epoch (or step), one series per line.
@@ -60,7 +66,8 @@ struct Curve {
   std::vector<Series> series;
 };
 
-// Throws ShapeError unless every head is (rows x cols) of the map's labels.
+// Throws ShapeError unless every head is (rows x cols) of the map's labels,
+// and the queries and keys, where given, (rows x d) and (cols x d) per head.
 void check_attention_map(const AttentionMap& map);
 
 class Timeline;

@@ -86,6 +86,13 @@ class Reverser : public Module {
     return {readout_(y), attended.weights.value()};
   }
 
+  // The queries and keys behind the attention weights of `digits` (B, T).
+  MultiHeadAttention::Vectors vectors(const Tensor& digits) {
+    const NoGradGuard no_graph;
+    const Tensor normed = attention_norm_(digits_(digits) + positions_(arange(kLength))).value();
+    return attention_.query_key_vectors(normed, normed);
+  }
+
  private:
   Embedding digits_, positions_;
   LayerNorm attention_norm_;
@@ -111,6 +118,17 @@ Real on_route(const Tensor& map) {
   return total / static_cast<Real>(kLength);
 }
 
+// A map of one sequence with the queries and keys behind its weights, per
+// head, for the page to show under a clicked weight.
+AttentionMap with_vectors(AttentionMap map, const MultiHeadAttention::Vectors& vectors) {
+  for (Index head = 0; head < kHeads; ++head) {
+    map.queries.push_back(slice(vectors.queries, 1, head, head + 1).reshape({kLength, kModel / kHeads}));
+    map.keys.push_back(slice(vectors.keys, 1, head, head + 1).reshape({kLength, kModel / kHeads}));
+  }
+  map.scale = vectors.scale;
+  return map;
+}
+
 // The probe through the model: its heads' maps, their weight on the route
 // and how far apart they are, and its loss, whose graph the timeline reads
 // the layers' stuck units from.
@@ -125,8 +143,9 @@ Var probe(Reverser& model, Timeline& timeline) {
   for (Index j = 0; j < kLength; ++j) positions.push_back(fmt::format("{}:{}", j, kProbe[static_cast<std::size_t>(j)]));
   std::vector<Tensor> heads;
   for (Index head = 0; head < kHeads; ++head) heads.push_back(slice(weights, 1, head, head + 1).reshape({kLength, kLength}));
-  timeline.add_map({.title = "attention", .rows = positions, .cols = positions, .heads = heads,
-                    .row_label = "query position", .col_label = "key position"});
+  timeline.add_map(with_vectors({.title = "attention", .rows = positions, .cols = positions, .heads = heads,
+                                 .row_label = "query position", .col_label = "key position"},
+                                model.vectors(digits)));
   for (Index head = 0; head < kHeads; ++head) {
     timeline.add_scalar(fmt::format("probe: head {} on the route", head), on_route(heads[static_cast<std::size_t>(head)]));
   }
@@ -245,8 +264,10 @@ int main(int argc, char** argv) {
     // The same heads on the explorer page (full mode or --html), a selector between them.
     std::vector<Tensor> heads;
     for (const tutorial::HeatmapPanel& head : panels) heads.push_back(head.values);
-    page.add_attention({.title = "reversing one held-out sequence (position:digit)", .rows = positions,
-                        .cols = positions, .heads = heads, .row_label = "query position", .col_label = "key position"});
+    page.add_attention(with_vectors({.title = "reversing one held-out sequence (position:digit)", .rows = positions,
+                                     .cols = positions, .heads = heads, .row_label = "query position",
+                                     .col_label = "key position"},
+                                    model.vectors(slice(digits, 0, 0, 1))));
     page.save("11_multi_head_self_attention");
   }
   // The headline: fresh sequences, never seen, reversed whole.

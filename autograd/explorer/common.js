@@ -189,7 +189,8 @@ function bitmap(cols, rows, colourAt) {
 //   outlined(r, c)  cells drawn with a black outline;
 //   rowLabels, colLabels  tokens written beside the rows and above the columns;
 //   mark            the row outlined in red (an attention map's step);
-//   legend          an element instead of the min / 0 / max legend.
+//   legend          an element instead of the min / 0 / max legend;
+//   onCell(r, c)    called on a click of a cell, or Enter on the focused one.
 // Returns a <figure> of the map and its legend.
 function heatmap(matrix, describe, options = {}) {
   const { rows, cols } = matrix;
@@ -258,7 +259,19 @@ function heatmap(matrix, describe, options = {}) {
     focusBox.setAttribute("visibility", "hidden");
   });
   const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  if (options.onCell) {
+    surface.style.cursor = "pointer";
+    surface.addEventListener("click", (event) => {
+      const hit = cellAt(event);
+      if (hit) options.onCell(...hit);
+    });
+  }
   surface.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && options.onCell && focused) {
+      event.preventDefault();
+      options.onCell(...focused);
+      return;
+    }
     const move = moves[event.key];
     if (!move || !focused) return;
     event.preventDefault();
@@ -316,4 +329,39 @@ function attentionTokens(shape, heatRows) {
   const rowTokens = positioned(map.rows);
   return { rows: Array.from({ length: heatRows }, (_, r) => rowTokens[r % rows]), cols: positioned(map.cols),
            row_label: map.row_label, col_label: map.col_label };
+}
+
+// ## The vectors behind a weight
+
+// What the weight of (r, c) in head h of `map` is made of, where the map
+// carries its queries and keys: q_r and k_c, their elementwise product,
+// its sum times the scale (the score), and row r's scores through the
+// softmax, which gives the weight again (beside the one recorded).
+function vectorsView(map, h, r, c) {
+  const q = map.queries[h], k = map.keys[h], d = q.cols;
+  const qr = q.data.slice(r * d, (r + 1) * d), kc = k.data.slice(c * d, (c + 1) * d);
+  const dot = (i, j) => {
+    let total = 0;
+    for (let x = 0; x < d; ++x) total += q.data[i * d + x] * k.data[j * d + x];
+    return total;
+  };
+  const scores = Array.from({ length: k.rows }, (_, j) => map.scale * dot(r, j));
+  const top = Math.max(...scores), exps = scores.map((s) => Math.exp(s - top)), total = exps.reduce((a, b) => a + b, 0);
+  const weights = exps.map((e) => e / total);
+  const row = (name, values) => html("div", { class: "vector" }, html("span", { class: "vector-name" }, name),
+    heatmap({ rows: 1, cols: values.length, data: values }, (_, x, v) => `${name}, component ${x}: ${number(v)}`, { cell: 14, name }));
+  const product = qr.map((v, x) => v * kc[x]);
+  const rows = positioned(map.rows), cols = positioned(map.cols);
+  return html("div", { class: "vectors", "data-role": "vectors", "data-cell": `${r},${c}` },
+    html("h3", {}, `why "${rows[r]}" gives "${cols[c]}" ${number(map.heads[h].data[r * map.heads[h].cols + c])}` +
+      (map.heads.length > 1 ? ` (head ${h})` : "")),
+    row(`query q (${map.row_label} "${rows[r]}")`, qr), row(`key k (${map.col_label} "${cols[c]}")`, kc), row("q \u2299 k", product),
+    html("p", { "data-role": "score" }, `score = ${number(map.scale)} \u00d7 \u03a3 q \u2299 k = ${number(map.scale)} \u00d7 ` +
+      `${number(dot(r, c))} = ${number(scores[c])}`),
+    html("table", { class: "stats" },
+      html("tr", {}, html("th", {}, map.col_label), ...cols.map((t, j) => html("th", j === c ? { class: "chosen" } : {}, t))),
+      html("tr", {}, html("th", {}, "score"), ...scores.map((s, j) => html("td", j === c ? { class: "chosen" } : {}, number(s)))),
+      html("tr", {}, html("th", {}, "softmax"), ...weights.map((w, j) => html("td", j === c ? { class: "chosen", "data-role": "recomputed" } : {}, number(w))))),
+    html("p", { class: "note" }, `The softmax of the row's scores gives ${number(weights[c])}; the run recorded ` +
+      `${number(map.heads[h].data[r * map.heads[h].cols + c])} (rounded to 3 decimals; a masked position's score is -\u221e).`));
 }

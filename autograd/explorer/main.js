@@ -22,7 +22,9 @@
 //     input: {shape[], rows, cols, shown_rows, shown_cols, analytic[], numeric[],
 //             difference[] (optional), beyond (optional), beyond_shown (optional)}
 //       (the shown block, row-major; difference = analytic - numeric in double)
-//   attention[]: {title, row_label, col_label, rows[], cols[], heads[]: {rows, cols, data[]}}
+//   attention[]: {title, row_label, col_label, rows[], cols[], heads[]: {rows, cols, data[]},
+//                 scale, queries[], keys[] (optional, together): per head {rows, cols, data[]},
+//                 the weight of (i, j) the softmax over j of scale * q_i . k_j}
 //   curves[]: {title, x_label, y_label, series[]: {name, y[]}}
 //   timelines[] (optional): {title, note, steps[]} (autograd/timeline.h)
 //     step: {step, scalars: {name: value}, parameters[]: {name, norm, grad_norm,

@@ -5,8 +5,9 @@
 // step, the probe's attention maps (every head of every map, a grid of maps
 // x heads, a cell opened larger on a click), the layers' stuck units, the
 // parameters' norms, and the graph panel, which shows the probe's graph
-// recorded at or before the step, its selected node kept. The address keeps
-// the step (page.html#show=timeline&step=40).
+// recorded at or before the step, its selected node kept; where a map
+// carries its queries and keys, a clicked weight's vectors, at each step.
+// The address keeps the step (page.html#show=timeline&step=40).
 
 // A line chart of ys[series][snapshot] against the snapshots' steps, with
 // a marker line that follow(k) moves to snapshot k.
@@ -100,11 +101,12 @@ function timelinePanel(section) {
     }
     const maps = html("div", { "data-part": "maps" }), grid = html("div", { "data-part": "grid" });
     const stuck = html("div", { "data-part": "activations" }), parameters = html("div", { "data-part": "parameters" });
+    const vectors = html("div", { "data-part": "vectors" });
     const graphLink = html("div", { "data-part": "graph" });
-    box.append(grid, maps, graphLink, html("div", { class: "row" }, ...charts.map((c) => c.element)), html("div", { class: "row" }, stuck, parameters));
+    box.append(grid, maps, vectors, graphLink, html("div", { class: "row" }, ...charts.map((c) => c.element)), html("div", { class: "row" }, stuck, parameters));
     section.append(box);
 
-    let opened = [0, 0], timer = null;
+    let opened = [0, 0], picked = null, timer = null;
     const draw = (k, following = true) => {
       const snapshot = timeline.steps[k];
       slider.value = k;
@@ -117,7 +119,15 @@ function timelinePanel(section) {
       maps.replaceChildren(...(shown ? [html("h3", {}, `${shown.title}${shown.heads.length > 1 ? ", head " + opened[1] : ""} at step ${snapshot.step}`),
         heatmap(shown.heads[opened[1]], (r, c, v) => `${shown.row_label} "${shown.rows[r]}" looks at ${shown.col_label} "${shown.cols[c]}": ${number(v)}`,
                 { cell: Math.max(4, Math.min(22, Math.floor(520 / Math.max(shown.heads[opened[1]].cols, 1)))), rowLabels: positioned(shown.rows),
-                  colLabels: positioned(shown.cols), low: 0, high: 1, name: `${shown.title} at step ${snapshot.step}` })] : []));
+                  colLabels: positioned(shown.cols), low: 0, high: 1, name: `${shown.title} at step ${snapshot.step}`,
+                  onCell: shown.queries ? (r, c) => {
+                    picked = [r, c];
+                    draw(+slider.value);
+                  } : undefined })] : []));
+      // The vectors behind the clicked weight, at this step.
+      const pickable = shown && shown.queries && picked && picked[0] < shown.rows.length && picked[1] < shown.cols.length;
+      vectors.replaceChildren(...(pickable ? [vectorsView(shown, opened[1], ...picked)] : shown && shown.queries
+        ? [html("p", { class: "note" }, "Click a weight (or focus the map and press Enter) for the query and key vectors behind it.")] : []));
       maps.dataset.map = opened.join(",");
       grid.replaceChildren(...(several ? [html("h3", {}, "every map and head (click one to open it)"), mapGrid(snapshot.maps, opened, (m, h) => {
         opened = [m, h];

@@ -94,3 +94,22 @@ TEST_CASE("explorer: a timeline's snapshots and its probe graphs reach the page'
   CHECK(html.find(R"("graph":0})") != std::string::npos);  // the step-10 snapshot's graph is the page's first
   CHECK(html.find(R"("caption":"run: the probe at step 10")") != std::string::npos);
 }
+
+TEST_CASE("explorer: an attention map's queries and keys, checked against its heads and written beside them") {
+  AttentionMap map{.title = "m", .rows = {"a"}, .cols = {"x", "y"}, .heads = {tensor({{0.25, 0.75}})},
+                   .queries = {tensor({{1.0, 2.0}})}, .keys = {tensor({{0.5, 0.0}, {1.0, 1.0}})}, .scale = 0.5};
+  check_attention_map(map);
+  Explorer page("vectors");
+  page.add_attention(map);
+  const std::string path = "test_vectors_page.html";
+  page.write(path);
+  std::stringstream text;
+  text << std::ifstream(path).rdbuf();
+  std::remove(path.c_str());
+  CHECK(text.str().find(R"("scale":0.5,"queries":[{"rows":1,"cols":2,"data":[1,2]}],"keys":[{"rows":2,"cols":2,)") !=
+        std::string::npos);
+  map.keys = {tensor({{0.5, 0.0}})};
+  check_throws<ShapeError>([&] { check_attention_map(map); },
+                           "Explorer: attention map 'm': 1 queries and 1 keys for 1 heads; need per head (rows, d) and "
+                           "(cols, d)");
+}

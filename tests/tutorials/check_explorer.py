@@ -292,6 +292,12 @@ def check_timeline(args, timeline, data, found, expect):
         expect(found.get("has_grid") and found.get("grid_cells") == found.get("recorded_heads"),
                f"the grid has {found.get('grid_cells')} cells for {found.get('recorded_heads')} maps x heads")
         expect(found.get("grid_opened"), "clicking a grid cell did not open its map")
+    if timeline["steps"][-1]["maps"] and "queries" in timeline["steps"][-1]["maps"][0]:
+        vectors = found.get("vectors", {})
+        expect(vectors.get("shown") and vectors.get("follows") and "score" in (vectors.get("score_line") or ""),
+               f"a clicked weight's vectors are not shown, or do not follow the slider: {vectors}")
+        expect(vectors.get("recomputed") is not None and abs(vectors["recomputed"] - vectors["recorded"]) <= 2e-3,
+               f"the softmax of the clicked weight's scores is {vectors.get('recomputed')}, the run recorded {vectors.get('recorded')}")
     missing = [p for p in parts if p not in found.get("changed", [])]
     expect(not missing, f"moving the timeline's slider left these parts as they were: {missing}")
     expect(found.get("map_matches"), "the map drawn at the last step is not the one the run recorded there")

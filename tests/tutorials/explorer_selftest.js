@@ -405,6 +405,24 @@
                         address_step: new URLSearchParams(location.hash.slice(1)).get("step"), last_step: String(timeline.steps[last].step),
                         graph_expected: graphOf(last) ?? null, graph_shown: after.graph,
                         node_kept: probeNode ? explorer.graph.selected === probeNode.id && selectedText() !== null : null };
+        // A weight clicked in a map that holds its queries and keys shows
+        // the vectors behind it, whose softmax gives the recorded weight
+        // again, and they follow the slider.
+        if (timeline.steps[last].maps[0]?.queries) {
+          const map = timeline.steps[last].maps[0], [r, c] = [1, map.cols.length - 2];
+          const surface = $('[data-part="maps"] .heatmap', box);
+          const [x, y] = cellCentre(surface, r, c);
+          surface.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: x, clientY: y }));
+          const view = () => $('[data-part="vectors"] [data-role="vectors"]', box);
+          const shown = view();
+          const recomputed = shown ? +$('[data-role="recomputed"]', shown).textContent : null;
+          const text = shown ? shown.textContent : null;
+          move(0);
+          found.vectors = { shown: !!shown, cell: shown?.dataset.cell ?? null, recomputed, recorded: map.heads[0].data[r * map.cols.length + c],
+                            score_line: shown ? $('[data-role="score"]', shown).textContent : null,
+                            follows: !!view() && view().textContent !== text };
+          move(last);
+        }
         // A grid cell opens that map and head larger.
         const cells = $$('[data-part="grid"] .grid-cell', box);
         if (cells.length > 1) {
