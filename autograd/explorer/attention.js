@@ -34,6 +34,8 @@ function attentionPanel(section) {
     }
     controls.append(html("label", {}, "step ", html("input", { type: "range", "data-role": "step", min: 0, max: map.rows.length - 1, value: 0,
                                                              oninput: (e) => { step = +e.target.value; draw(); } })));
+    controls.append(" ", exportLinks(map.title.replace(/[^a-z0-9]+/gi, "_").slice(0, 60), () =>
+      mapSvg(map.heads[head], `${map.title}${map.heads.length > 1 ? ", head " + head : ""}`, rows, cols)));
     box.append(controls, picture, bars, vectors);
     section.append(box);
     draw();

@@ -365,3 +365,59 @@ function vectorsView(map, h, r, c) {
     html("p", { class: "note" }, `The softmax of the row's scores gives ${number(weights[c])}; the run recorded ` +
       `${number(map.heads[h].data[r * map.heads[h].cols + c])} (rounded to 3 decimals; a masked position's score is -\u221e).`));
 }
+
+// ## Pictures out
+
+// A map {rows, cols, data} as a standalone SVG document: a rectangle per
+// cell in the page's colours (the scale over [low, high]), the tokens
+// beside, the title above.
+function mapSvg(matrix, title, rowLabels, colLabels, low = 0, high = 1) {
+  const cell = 16, left = 100, top = 90, range = scale(low, high);
+  const width = left + matrix.cols * cell + 20, height = top + matrix.rows * cell + 20;
+  const picture = svg("svg", { xmlns: SVG_NS, width, height, viewBox: `0 0 ${width} ${height}`, "font-family": "sans-serif" },
+    svg("rect", { width, height, fill: "#fff" }), svg("text", { x: 8, y: 18, "font-size": 14 }, title));
+  for (let r = 0; r < matrix.rows; ++r) {
+    picture.append(svg("text", { x: left - 4, y: top + r * cell + 12, "text-anchor": "end", "font-size": 11 }, rowLabels[r]));
+    for (let c = 0; c < matrix.cols; ++c) {
+      const v = matrix.data[r * matrix.cols + c];
+      picture.append(svg("rect", { x: left + c * cell, y: top + r * cell, width: cell, height: cell, fill: cssColour(range.colour(v)),
+                                   "data-row": r, "data-col": c, "data-value": v }));
+    }
+  }
+  colLabels.forEach((label, c) => {
+    const x = left + c * cell + 11, y = top - 4;
+    picture.append(svg("text", { x, y, transform: `rotate(-45 ${x} ${y})`, "font-size": 11 }, label));
+  });
+  return picture;
+}
+
+// Two links that save a picture: as SVG (the document made when clicked)
+// and as PNG (that SVG drawn on a canvas). `name` is the file's name
+// without its extension; makeSvg() returns an <svg> element.
+function exportLinks(name, makeSvg) {
+  const text = () => {
+    const picture = makeSvg();
+    picture.setAttribute("xmlns", SVG_NS);
+    return new XMLSerializer().serializeToString(picture);
+  };
+  const asSvg = html("a", { class: "link export", "data-role": "export-svg", download: `${name}.svg`, href: "#" }, "SVG");
+  asSvg.addEventListener("click", () => {
+    asSvg.href = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text());
+  });
+  const asPng = html("a", { class: "link export", "data-role": "export-png", download: `${name}.png`, href: "#" }, "PNG");
+  asPng.addEventListener("click", (event) => {
+    if (asPng.dataset.ready) return;
+    event.preventDefault();
+    const source = text(), image = new Image();
+    image.onload = () => {
+      const canvas = html("canvas", { width: image.width, height: image.height });
+      canvas.getContext("2d").drawImage(image, 0, 0);
+      asPng.href = canvas.toDataURL("image/png");
+      asPng.dataset.ready = "true";
+      asPng.click();
+      delete asPng.dataset.ready;
+    };
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(source);
+  });
+  return html("span", { class: "exports" }, "save as ", asSvg, " ", asPng);
+}

@@ -7,7 +7,9 @@
 // parameters' norms, and the graph panel, which shows the probe's graph
 // recorded at or before the step, its selected node kept; where a map
 // carries its queries and keys, a clicked weight's vectors, at each step.
-// The address keeps the step (page.html#show=timeline&step=40).
+// The address keeps the step, the opened map and head and the clicked
+// weight (page.html#show=timeline&step=40&map=0,1&cell=2,5), so a link
+// opens the same view. Each chart and the opened map save as SVG or PNG.
 
 // A line chart of ys[series][snapshot] against the snapshots' steps, with
 // a marker line that follow(k) moves to snapshot k.
@@ -52,7 +54,9 @@ function timelineChart(title, steps, series, yLabel) {
     marker.setAttribute("x1", x(steps[k]));
     marker.setAttribute("x2", x(steps[k]));
   };
-  return { element: html("figure", { class: "timeline-figure", "data-part": "chart" }, html("figcaption", {}, title), chart), follow };
+  const name = title.replace(/[^a-z0-9]+/gi, "_");
+  return { element: html("figure", { class: "timeline-figure", "data-part": "chart" },
+                         html("figcaption", {}, title, " ", exportLinks(name, () => chart.cloneNode(true))), chart), follow };
 }
 
 // Every head of every map of one snapshot: a grid, a row per map (a layer,
@@ -114,9 +118,11 @@ function timelinePanel(section) {
       label.textContent = `step ${snapshot.step} (${k + 1} of ${steps.length})`;
       for (const chart of charts) chart.follow(k);
       const several = snapshot.maps.some((m) => m.heads.length > 1) || snapshot.maps.length > 1;
-      if (opened[0] >= snapshot.maps.length) opened = [0, 0];
+      if (opened[0] >= snapshot.maps.length || opened[1] >= snapshot.maps[opened[0]].heads.length) opened = [0, 0];
       const shown = snapshot.maps[opened[0]];
-      maps.replaceChildren(...(shown ? [html("h3", {}, `${shown.title}${shown.heads.length > 1 ? ", head " + opened[1] : ""} at step ${snapshot.step}`),
+      const caption = shown ? `${shown.title}${shown.heads.length > 1 ? ", head " + opened[1] : ""} at step ${snapshot.step}` : "";
+      maps.replaceChildren(...(shown ? [html("h3", {}, caption, " ", exportLinks(caption.replace(/[^a-z0-9]+/gi, "_"),
+        () => mapSvg(shown.heads[opened[1]], caption, positioned(shown.rows), positioned(shown.cols)))),
         heatmap(shown.heads[opened[1]], (r, c, v) => `${shown.row_label} "${shown.rows[r]}" looks at ${shown.col_label} "${shown.cols[c]}": ${number(v)}`,
                 { cell: Math.max(4, Math.min(22, Math.floor(520 / Math.max(shown.heads[opened[1]].cols, 1)))), rowLabels: positioned(shown.rows),
                   colLabels: positioned(shown.cols), low: 0, high: 1, name: `${shown.title} at step ${snapshot.step}`,
@@ -152,6 +158,9 @@ function timelinePanel(section) {
       }
       const address = new URLSearchParams(location.hash.slice(1));
       address.set("step", snapshot.step);
+      address.set("map", opened.join(","));
+      if (picked) address.set("cell", picked.join(","));
+      else address.delete("cell");
       if (following) history.replaceState(null, "", "#" + address.toString());
     };
     slider.addEventListener("input", () => draw(+slider.value));
@@ -170,6 +179,9 @@ function timelinePanel(section) {
       }, 150);
     });
     const start = steps.indexOf(+asked.get("step"));
+    // The map, head and weight the address names, as the link was made.
+    if (t === 0 && asked.get("map")) opened = asked.get("map").split(",").map(Number);
+    if (t === 0 && asked.get("cell")) picked = asked.get("cell").split(",").map(Number);
     // The step the address names is followed everywhere; otherwise the
     // first step, leaving the graph panel on the page's first graph.
     if (t === 0 && start >= 0) draw(start);

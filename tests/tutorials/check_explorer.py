@@ -298,6 +298,11 @@ def check_timeline(args, timeline, data, found, expect):
                f"a clicked weight's vectors are not shown, or do not follow the slider: {vectors}")
         expect(vectors.get("recomputed") is not None and abs(vectors["recomputed"] - vectors["recorded"]) <= 2e-3,
                f"the softmax of the clicked weight's scores is {vectors.get('recomputed')}, the run recorded {vectors.get('recorded')}")
+    svg = found.get("svg", {})
+    expect(svg.get("parses") and svg.get("cells") == svg.get("wanted") and svg.get("colours_match") and svg.get("png_link"),
+           f"the opened map's SVG does not parse, or does not hold the map cell for cell, or has no PNG beside it: {svg}")
+    expect(found.get("png") == "data:image/png;base64,", f"the opened map's PNG was not drawn: {found.get('png')!r}")
+    expect("map=" in found.get("address", ""), f"the address does not keep the opened map: {found.get('address')}")
     missing = [p for p in parts if p not in found.get("changed", [])]
     expect(not missing, f"moving the timeline's slider left these parts as they were: {missing}")
     expect(found.get("map_matches"), "the map drawn at the last step is not the one the run recorded there")

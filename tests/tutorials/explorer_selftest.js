@@ -423,6 +423,27 @@
                             follows: !!view() && view().textContent !== text };
           move(last);
         }
+        // The opened map saved as SVG: a document that parses, a cell per
+        // weight, each in the colour of the weight recorded at the step.
+        const exported = $('[data-part="maps"] [data-role="export-svg"]', box);
+        if (exported) {
+          click(exported);
+          const text = decodeURIComponent(exported.getAttribute("href").slice(exported.getAttribute("href").indexOf(",") + 1));
+          const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
+          const cells = $$("rect[data-row]", parsed);
+          const wanted = timeline.steps[last].maps[0].heads[0];
+          found.svg = { parses: !parsed.querySelector("parsererror") && parsed.documentElement.tagName === "svg", cells: cells.length,
+                        wanted: wanted.rows * wanted.cols, png_link: !!$('[data-part="maps"] [data-role="export-png"]', box),
+                        colours_match: cells.every((rect) => rect.getAttribute("fill") ===
+                          cssColour(colours.colour(wanted.data[+rect.dataset.row * wanted.cols + +rect.dataset.col]))) };
+        }
+        found.address = location.hash;
+        const png = $('[data-part="maps"] [data-role="export-png"]', box);
+        if (png) {
+          click(png);
+          await sleep(300);
+          found.png = png.getAttribute("href").slice(0, 22);
+        }
         // A grid cell opens that map and head larger.
         const cells = $$('[data-part="grid"] .grid-cell', box);
         if (cells.length > 1) {
