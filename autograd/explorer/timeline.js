@@ -7,8 +7,8 @@
 // parameters' norms, and the graph panel, which shows the probe's graph
 // recorded at or before the step, its selected node kept; where a map
 // carries its queries and keys, a clicked weight's vectors, at each step.
-// The address keeps the step, the opened map and head and the clicked
-// weight (page.html#show=timeline&step=40&map=0,1&cell=2,5), so a link
+// The address keeps the first timeline's step, its opened map and head and
+// the clicked weight (page.html#show=timeline&step=40&map=0,1&cell=2,5), so a link
 // opens the same view. Each chart and the opened map save as SVG or PNG.
 
 // A line chart of ys[series][snapshot] against the snapshots' steps, with
@@ -118,7 +118,8 @@ function timelinePanel(section) {
       label.textContent = `step ${snapshot.step} (${k + 1} of ${steps.length})`;
       for (const chart of charts) chart.follow(k);
       const several = snapshot.maps.some((m) => m.heads.length > 1) || snapshot.maps.length > 1;
-      if (opened[0] >= snapshot.maps.length || opened[1] >= snapshot.maps[opened[0]].heads.length) opened = [0, 0];
+      const exists = opened[0] >= 0 && opened[0] < snapshot.maps.length && opened[1] >= 0 && opened[1] < snapshot.maps[opened[0]].heads.length;
+      if (!exists) opened = [0, 0];
       const shown = snapshot.maps[opened[0]];
       const caption = shown ? `${shown.title}${shown.heads.length > 1 ? ", head " + opened[1] : ""} at step ${snapshot.step}` : "";
       maps.replaceChildren(...(shown ? [html("h3", {}, caption, " ", exportLinks(caption.replace(/[^a-z0-9]+/gi, "_"),
@@ -161,7 +162,7 @@ function timelinePanel(section) {
       address.set("map", opened.join(","));
       if (picked) address.set("cell", picked.join(","));
       else address.delete("cell");
-      if (following) history.replaceState(null, "", "#" + address.toString());
+      if (following && t === 0) history.replaceState(null, "", "#" + address.toString());
     };
     slider.addEventListener("input", () => draw(+slider.value));
     play.addEventListener("click", () => {
