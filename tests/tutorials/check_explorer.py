@@ -321,6 +321,23 @@ def check_timeline(args, timeline, data, found, expect):
                f"the timeline's {name!r} goes from {values[0]} to {values[-1]}, not from under {low} to over {high}")
 
 
+def check_reopened(browser, profile, tested, timeline, problems):
+    """A link to a view opens it: the timeline at the step, map, head and
+    clicked weight the address names."""
+    snapshot = timeline["steps"][len(timeline["steps"]) // 2]
+    maps = snapshot["maps"]
+    if not maps:
+        return
+    m = len(maps) - 1
+    wanted = {"shown": True, "step": str(snapshot["step"]), "map": f"{m},{len(maps[m]['heads']) - 1}",
+              "cell": "1,1" if "queries" in maps[m] else None}
+    address = f"reopen&show=timeline&step={wanted['step']}&map={wanted['map']}&cell=1,1"
+    found = self_test(browser, profile, tested, address)
+    seen = found and found.get("reopened")
+    if seen != wanted:
+        problems.append(f"the address #{address} opened {seen}, not {wanted}")
+
+
 def audit(result, problems):
     if "axe" not in result:
         return
@@ -413,6 +430,9 @@ def main():
         check_page(args, data, text, result, problems)
         if "axe" in result:
             print(f"accessibility audit by {axe}: {len(result['axe']['serious'])} serious or critical violations")
+
+        if data.get("timelines"):
+            check_reopened(browser, profile, tested, data["timelines"][0], problems)
 
         if args.synthetic:
             synthetic = os.path.join(args.out_dir, args.name + ".synthetic.selftest.html")

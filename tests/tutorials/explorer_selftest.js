@@ -36,7 +36,7 @@
 
   // Timings first, before anything waits: once the page has waited, headless
   // Chromium's virtual time stands still while a script runs.
-  const testing = !params.has("synthetic") && !params.has("shot");
+  const testing = !params.has("synthetic") && !params.has("shot") && !params.has("reopen");
   if (data.checks.length && testing) showPanel("checks");
   const firstCheck = $("#checks details.check");
   const failedOpenFirst = !firstCheck || firstCheck.dataset.passed === "true" || firstCheck.open;
@@ -127,7 +127,14 @@
     return { crossings, segments };
   };
 
-  if (params.has("shot")) {
+  if (params.has("reopen")) {
+    // A link to a view (&reopen&show=timeline&step=S&map=M,H&cell=R,C):
+    // what the timeline shows as the page opens, nothing clicked.
+    const box = $('#timeline [data-timeline="0"]');
+    result.reopened = { shown: !$("#timeline").classList.contains("hidden"), step: box?.dataset.step ?? null,
+                        map: $('[data-part="maps"]', box)?.dataset.map ?? null,
+                        cell: $('[data-part="vectors"] [data-role="vectors"]', box)?.dataset.cell ?? null };
+  } else if (params.has("shot")) {
     // A screenshot's state only (&shot&show=graph): the op searched for and
     // its first node selected, or the pair hovered.
     showPanel(params.get("show"));
@@ -164,7 +171,7 @@
                repeated_token: map.rows[twice], repeated_hover: hoverCell(surface, twice, 0) };
     });
   }
-  if (!params.has("shot")) {
+  if (!params.has("shot") && !params.has("reopen")) {
     if (data.graphs.length) {
       await part("graph", async () => {
         showPanel("graph");
