@@ -10,5 +10,6 @@
 #include "autograd/jacobian_picture.h"
 #include "autograd/op_checks.h"
 #include "autograd/ops.h"
+#include "autograd/timeline.h"
 #include "autograd/var.h"
 #include "core/core.h"

@@ -5,9 +5,10 @@
 //   page.add_graph("one training step", loss, parameter_names(model));  // before backward
 //   page.add_attention({"weights", queries, keys, {weights}});
 //   page.add_curve({"loss", "step", "loss", {{"train", losses}}});
+//   page.add_timeline(timeline);  // autograd/timeline.h, filled while training
 //   page.write("my_model.html");
 //
-// Four panels:
+// Five panels:
 //   * the graph of one recorded step, each node clickable (op, shape,
 //     value and gradient with heatmaps, the backward formula the op gave
 //     where it recorded itself, and where that was), searchable by op, with
@@ -16,7 +17,11 @@
 //     ones first, each Jacobian analytic against numeric, entry by entry;
 //   * attention maps with their tokens, a head selector and a slider over
 //     the output steps;
-//   * training curves.
+//   * training curves;
+//   * training timelines (autograd/timeline.h): one step slider, with play,
+//     that every part follows: the probe's maps, its layers' stuck units, the
+//     parameters' update sizes, the curves marked at the step, and the graph
+//     panel showing the probe's graph recorded nearest before it.
 // The page needs no network and no source tree: its script and style
 // (autograd/explorer/, ours, no library) are compiled into the library, and the
 // data is inside the page. Make the Explorer before the forward it will
@@ -43,6 +48,12 @@ struct AttentionMap {
   std::vector<std::string> rows, cols;
   std::vector<Tensor> heads;
   std::string row_label = "output", col_label = "input";
+  // What each weight is made of, where the program knows it
+  // (nn/multi_head_attention.h's query_key_vectors): per head the queries
+  // (rows x d) and keys (cols x d), the weight of (i, j) being the softmax
+  // over j of scale * q_i . k_j. The page shows them for a clicked weight.
+  std::vector<Tensor> queries = {}, keys = {};
+  double scale = 1;
 };
 
 // A training curve: y per epoch (or step), one series per line.
@@ -54,6 +65,12 @@ struct Curve {
   };
   std::vector<Series> series;
 };
+
+// Throws ShapeError unless every head is (rows x cols) of the map's labels,
+// and the queries and keys, where given, (rows x d) and (cols x d) per head.
+void check_attention_map(const AttentionMap& map);
+
+class Timeline;
 
 class Explorer {
  public:
@@ -69,6 +86,9 @@ class Explorer {
   void add_graph(const std::string& caption, const Var& loss, const NodeNames& names = {});
   void add_attention(AttentionMap map);
   void add_curve(Curve curve);
+  // A training run's timeline (autograd/timeline.h): the page replays it
+  // with a step slider; its probe graphs join the graph panel's list.
+  void add_timeline(const Timeline& timeline);
   // A note shown at the top of the gradient-check panel, with an address to
   // open: where the checks of what this page uses can be found when the
   // page itself holds none (a float program points to a double one's page).
@@ -80,7 +100,7 @@ class Explorer {
   bool enabled_;
   std::optional<ScopeRecording> scopes_;  // while enabled: layers record their graph scopes
   std::string title_, elsewhere_note_, elsewhere_address_;
-  std::vector<std::string> graphs_, checks_, attention_, curves_;  // each one JSON value
+  std::vector<std::string> graphs_, checks_, attention_, curves_, timelines_;  // each one JSON value
   GradcheckWatch watch_;
 };
 

@@ -104,6 +104,17 @@ MultiHeadAttention::Result MultiHeadAttention::attend_composed(const Var& q, con
   return {merge_heads(heads), weights};
 }
 
+MultiHeadAttention::Vectors MultiHeadAttention::query_key_vectors(const Tensor& query, const Tensor& key) {
+  if (query.rank() != 3 || key.rank() != 3 || query.dim(0) != key.dim(0) || query.dim(2) != options_.query_features ||
+      key.dim(2) != options_.key_features) {
+    throw_shape_error("MultiHeadAttention::query_key_vectors", "query {}, key {}: need (B,Tq,{}) and (B,Tv,{})",
+                      query.shape(), key.shape(), options_.query_features, options_.key_features);
+  }
+  const NoGradGuard no_graph;
+  return {split_heads(query_.forward(Var(query)), options_.key_dim).value(),
+          split_heads(key_.forward(Var(key)), options_.key_dim).value(), scale()};
+}
+
 MultiHeadAttention::Result MultiHeadAttention::forward(const Var& query, const Var& value,
                                                        const MultiHeadMasks& masks) {
   const Var key = masks.key.value_or(value);

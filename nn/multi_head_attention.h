@@ -79,6 +79,18 @@ class MultiHeadAttention : public Module {
     return forward(query, value, masks);
   }
 
+  // What each weight is made of, for a picture of it: the queries (B,
+  // heads, Tq, key_dim) and keys (B, heads, Tv, key_dim) of query (B, Tq,
+  // query_features) and key (B, Tv, key_features), and the fixed scale, so
+  // that head h's score of (i, j) is scale * q_i . k_j and its weight that
+  // row's softmax (before masks). Without a graph, whichever path forward
+  // takes (the fused one never keeps them).
+  struct Vectors {
+    Tensor queries, keys;
+    Real scale = 1;
+  };
+  [[nodiscard]] Vectors query_key_vectors(const Tensor& query, const Tensor& key);
+
   // One decoding step of self-attention, without building a graph: the new
   // position (B, 1, features) gives its query, and its key and value join
   // the cache, so the query sees every position decoded so far.

@@ -22,5 +22,6 @@
 #include "nn/progress.h"
 #include "nn/sequence_layer.h"
 #include "nn/text.h"
+#include "nn/timeline_recorder.h"
 #include "nn/transformer.h"
 #include "nn/translator.h"

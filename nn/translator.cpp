@@ -45,7 +45,7 @@ Var Translator::predict(const Var& decoder_outputs, const Encoded& encoded, Var*
   return vocabulary_((*attentional_)(concat({context, decoder_outputs}, -1)));
 }
 
-Var Translator::forward(const Tensor& source, const Tensor& decoder_input) {
+Var Translator::forward(const Tensor& source, const Tensor& decoder_input, Var* alignment) {
   // Scopes name the three parts in a picture of the graph.
   const Encoded encoded = [&] {
     const GraphScope scope("encoder");
@@ -56,7 +56,7 @@ Var Translator::forward(const Tensor& source, const Tensor& decoder_input) {
     return decoder_->run(target_embedding_(decoder_input), initial_decoder_state(encoded), Tensor());
   }();
   const GraphScope scope(attention_ ? "attention and output" : "output");
-  return predict(decoded.outputs, encoded, nullptr);
+  return predict(decoded.outputs, encoded, alignment);
 }
 
 Translator::Output Translator::translate(const Tensor& source, Index max_steps) {

@@ -48,8 +48,9 @@ class Translator : public Module {
   const TranslatorConfig& config() const { return config_; }
 
   // Training with teacher forcing: source (B, Ts) and decoder_input (B, Tt),
-  // token ids, the latter starting with <start> -> logits (B, Tt, V).
-  Var forward(const Tensor& source, const Tensor& decoder_input);
+  // token ids, the latter starting with <start> -> logits (B, Tt, V). With
+  // `alignment` (and attention on), the attention weights (B, Tt, Ts) land there.
+  Var forward(const Tensor& source, const Tensor& decoder_input, Var* alignment = nullptr);
 
   struct Output {
     Tensor tokens;     // (B, steps): predicted ids, <end> and anything after it to be ignored

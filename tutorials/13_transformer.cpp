@@ -153,6 +153,34 @@ class TransformerTranslator : public Module, public Seq2Seq {
     return decoded.cross_weights.reshape({config_.num_heads, prefix.dim(1), source.dim(1)});
   }
 
+  // Every layer's attention, heads apart, for one source (1, Ts), the
+  // decoder fed `prefix` (1, steps): each encoder layer's self-attention
+  // (heads, Ts, Ts), then each decoder layer's self- (heads, steps, steps)
+  // and cross-attention (heads, steps, Ts), named by layer.
+  std::vector<std::pair<std::string, Tensor>> attention_by_layer(const Tensor& source, const Tensor& prefix) {
+    const NoGradGuard no_graph;
+    std::vector<std::pair<std::string, Tensor>> maps;
+    const auto add = [&](std::string name, const Var& weights) {
+      maps.emplace_back(std::move(name), weights.value().reshape({weights.dim(1), weights.dim(2), weights.dim(3)}));
+    };
+    const Tensor mask = padding_mask(source);
+    Var x = embed(source_embedding_, source);
+    for (std::size_t l = 0; l < encoders_.size(); ++l) {
+      const auto result = (*encoders_[l])(x, {.padding_mask = mask, .return_attention_scores = true});
+      x = result.output;
+      add(fmt::format("encoder{} self-attention", l), result.weights);
+    }
+    const Var memory = encoder_norm_(x);
+    Var y = embed(target_embedding_, prefix);
+    for (std::size_t l = 0; l < decoders_.size(); ++l) {
+      const auto result = (*decoders_[l])(y, memory, {.memory_mask = mask, .return_attention_scores = true});
+      y = result.output;
+      add(fmt::format("decoder{} self-attention", l), result.self_weights);
+      add(fmt::format("decoder{} cross-attention", l), result.cross_weights);
+    }
+    return maps;
+  }
+
  private:
   struct Encoded {
     Var memory;   // (B, Ts, d_model)
@@ -253,6 +281,24 @@ void save_cross_attention(TransformerTranslator& model, const Vocabulary& source
   for (const HeatmapPanel& head : panels) heads.push_back(head.values);
   page.add_attention({.title = fmt::format("cross-attention, last decoder layer: \"{}\" -> \"{}\"", text, translation),
                       .rows = outputs, .cols = inputs, .heads = heads});
+}
+
+// The probe of the Transformer's timeline: one date fed its right answer,
+// every layer's attention with every head (the page's grid), and its loss.
+Var probe_dates(TransformerTranslator& model, const Vocabulary& chars, Timeline& timeline) {
+  const Translation probe{"saturday, february 13, 2044", "2044-02-13"};
+  const ParallelCorpus one = make_corpus({probe}, chars, chars);
+  std::vector<std::string> source = chars.split(probe.source), written = chars.split(probe.target), fed = written;
+  written.push_back("<end>");
+  fed.insert(fed.begin(), "<start>");
+  for (const auto& [name, heads] : model.attention_by_layer(one.source, one.decoder_input)) {
+    const bool encoder = name.starts_with("encoder"), cross = name.ends_with("cross-attention");
+    AttentionMap map{.title = name, .rows = encoder ? source : written, .cols = encoder ? source : cross ? source : fed,
+                     .row_label = encoder ? "input" : "output", .col_label = encoder || cross ? "input" : "fed"};
+    for (Index h = 0; h < heads.dim(0); ++h) map.heads.push_back(slice(heads, 0, h, h + 1).reshape({heads.dim(1), heads.dim(2)}));
+    timeline.add_map(std::move(map));
+  }
+  return cross_entropy(model.forward(one.source, one.decoder_input), one.decoder_target, Vocabulary::kPad);
 }
 
 // x (1, T, d) with its positions in reverse order.
@@ -356,7 +402,32 @@ int main(int argc, char** argv) {
   }
   Generator transformer_gen(options.seed + 1);
   TransformerTranslator transformer({.source_vocab = chars.size(), .target_vocab = chars.size()}, transformer_gen);
-  results.push_back(train_on_dates("Transformer", transformer, data, chars, transformer_training, transformer_gen));
+  // Its training, replayed on the page: fifty snapshots (25 quick), the
+  // probe date's every layer and head in the timeline's grid. No probe
+  // graphs: one date's graph through the Transformer is close to 1 MB, and
+  // the graph panel has one already.
+  Timeline timeline("the Transformer on dates: the training replayed");
+  const ParallelCorpus held_out = make_corpus({data.validation.begin(), data.validation.begin() + 32}, chars, chars);
+  TimelineRecorder recorder(timeline, transformer,
+      {.steps = training_steps(make_corpus(data.train, chars, chars), transformer_training),
+       .snapshots = options.quick ? 25 : 50, .graphs = 0,
+       .probe = [&](Timeline& t) { return probe_dates(transformer, chars, t); },
+       .held_out = [&] {
+         const Var logits = transformer.forward(held_out.source, held_out.decoder_input);
+         return Scalars{{"held-out loss", cross_entropy(logits, held_out.decoder_target, Vocabulary::kPad).item()}};
+       }});
+  TrainingOptions recorded = transformer_training;
+  recorded.recorder = &recorder;
+  results.push_back(train_on_dates("Transformer", transformer, data, chars, recorded, transformer_gen));
+  timeline.set_note(
+      "What to look for: the grid, a row per layer's attention (the encoder's self-attention, the decoder's self- and "
+      "cross-attention) and a column per head, on the probe date fed its right answer. Click a cell to open it. "
+      "Watch the cross-attention's heads find the source characters each output copies, and the causal "
+      "self-attention of the decoder stay below its diagonal.");
+  page.add_timeline(timeline);
+  fmt::print("timeline: {} snapshots; recording took {:.1f}% of the Transformer's training time\n",
+             timeline.snapshots().size(),
+             100 * recorder.seconds() / (results.back().score.training_seconds - recorder.seconds()));
   {
     Generator gen(options.seed + 1);
     TransformerTranslator unordered({.source_vocab = chars.size(), .target_vocab = chars.size(), .positions = false},

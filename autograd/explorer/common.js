@@ -193,7 +193,8 @@ function bitmap(cols, rows, colourAt) {
 //   outlined(r, c)  cells drawn with a black outline;
 //   rowLabels, colLabels  tokens written beside the rows and above the columns;
 //   mark            the row outlined in red (an attention map's step);
-//   legend          an element instead of the min / 0 / max legend.
+//   legend          an element instead of the min / 0 / max legend;
+//   onCell(r, c)    called on a click of a cell, or Enter on the focused one.
 // Returns a <figure> of the map and its legend.
 function heatmap(matrix, describe, options = {}) {
   const { rows, cols } = matrix;
@@ -265,7 +266,19 @@ function heatmap(matrix, describe, options = {}) {
     focusBox.setAttribute("visibility", "hidden");
   });
   const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  if (options.onCell) {
+    surface.style.cursor = "pointer";
+    surface.addEventListener("click", (event) => {
+      const hit = cellAt(event);
+      if (hit) options.onCell(...hit);
+    });
+  }
   surface.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && options.onCell && focused) {
+      event.preventDefault();
+      options.onCell(...focused);
+      return;
+    }
     const move = moves[event.key];
     if (!move || !focused) return;
     event.preventDefault();
@@ -334,4 +347,95 @@ function attentionTokens(shape, heatRows) {
   const rowTokens = positioned(map.rows);
   return { rows: Array.from({ length: heatRows }, (_, r) => rowTokens[r % rows]), cols: positioned(map.cols),
            row_label: map.row_label, col_label: map.col_label };
+}
+
+// ## The vectors behind a weight
+
+// What the weight of (r, c) in head h of `map` is made of, where the map
+// carries its queries and keys: q_r and k_c, their elementwise product,
+// its sum times the scale (the score), and row r's scores through the
+// softmax, which gives the weight again (beside the one recorded).
+function vectorsView(map, h, r, c) {
+  const q = map.queries[h], k = map.keys[h], d = q.cols;
+  const qr = q.data.slice(r * d, (r + 1) * d), kc = k.data.slice(c * d, (c + 1) * d);
+  const dot = (i, j) => {
+    let total = 0;
+    for (let x = 0; x < d; ++x) total += q.data[i * d + x] * k.data[j * d + x];
+    return total;
+  };
+  const scores = Array.from({ length: k.rows }, (_, j) => map.scale * dot(r, j));
+  const top = Math.max(...scores), exps = scores.map((s) => Math.exp(s - top)), total = exps.reduce((a, b) => a + b, 0);
+  const weights = exps.map((e) => e / total);
+  const row = (name, values) => html("div", { class: "vector" }, html("span", { class: "vector-name" }, name),
+    heatmap({ rows: 1, cols: values.length, data: values }, (_, x, v) => `${name}, component ${x}: ${number(v)}`, { cell: 14, name }));
+  const product = qr.map((v, x) => v * kc[x]);
+  const rows = positioned(map.rows), cols = positioned(map.cols);
+  return html("div", { class: "vectors", "data-role": "vectors", "data-cell": `${r},${c}` },
+    html("h3", {}, `why "${rows[r]}" gives "${cols[c]}" ${number(map.heads[h].data[r * map.heads[h].cols + c])}` +
+      (map.heads.length > 1 ? ` (head ${h})` : "")),
+    row(`query q (${map.row_label} "${rows[r]}")`, qr), row(`key k (${map.col_label} "${cols[c]}")`, kc), row("q \u2299 k", product),
+    html("p", { "data-role": "score" }, `score = ${number(map.scale)} \u00d7 \u03a3 q \u2299 k = ${number(map.scale)} \u00d7 ` +
+      `${number(dot(r, c))} = ${number(scores[c])}`),
+    html("table", { class: "stats" },
+      html("tr", {}, html("th", {}, map.col_label), ...cols.map((t, j) => html("th", j === c ? { class: "chosen" } : {}, t))),
+      html("tr", {}, html("th", {}, "score"), ...scores.map((s, j) => html("td", j === c ? { class: "chosen" } : {}, number(s)))),
+      html("tr", {}, html("th", {}, "softmax"), ...weights.map((w, j) => html("td", j === c ? { class: "chosen", "data-role": "recomputed" } : {}, number(w))))),
+    html("p", { class: "note" }, `The softmax of the row's scores gives ${number(weights[c])}; the run recorded ` +
+      `${number(map.heads[h].data[r * map.heads[h].cols + c])} (rounded to 3 decimals; a masked position's score is -\u221e).`));
+}
+
+// ## Pictures out
+
+// A map {rows, cols, data} as a standalone SVG document: a rectangle per
+// cell in the page's colours (the scale over [low, high]), the tokens
+// beside, the title above.
+function mapSvg(matrix, title, rowLabels, colLabels, low = 0, high = 1) {
+  const cell = 16, left = 100, top = 90, range = scale(low, high);
+  const width = left + matrix.cols * cell + 20, height = top + matrix.rows * cell + 20;
+  const picture = svg("svg", { xmlns: SVG_NS, width, height, viewBox: `0 0 ${width} ${height}`, "font-family": "sans-serif" },
+    svg("rect", { width, height, fill: "#fff" }), svg("text", { x: 8, y: 18, "font-size": 14 }, title));
+  for (let r = 0; r < matrix.rows; ++r) {
+    picture.append(svg("text", { x: left - 4, y: top + r * cell + 12, "text-anchor": "end", "font-size": 11 }, rowLabels[r]));
+    for (let c = 0; c < matrix.cols; ++c) {
+      const v = matrix.data[r * matrix.cols + c];
+      picture.append(svg("rect", { x: left + c * cell, y: top + r * cell, width: cell, height: cell, fill: cssColour(range.colour(v)),
+                                   "data-row": r, "data-col": c, "data-value": v }));
+    }
+  }
+  colLabels.forEach((label, c) => {
+    const x = left + c * cell + 11, y = top - 4;
+    picture.append(svg("text", { x, y, transform: `rotate(-45 ${x} ${y})`, "font-size": 11 }, label));
+  });
+  return picture;
+}
+
+// Two links that save a picture: as SVG (the document made when clicked)
+// and as PNG (that SVG drawn on a canvas). `name` is the file's name
+// without its extension; makeSvg() returns an <svg> element.
+function exportLinks(name, makeSvg) {
+  const text = () => {
+    const picture = makeSvg();
+    picture.setAttribute("xmlns", SVG_NS);
+    return new XMLSerializer().serializeToString(picture);
+  };
+  const asSvg = html("a", { class: "link export", "data-role": "export-svg", download: `${name}.svg`, href: "#" }, "SVG");
+  asSvg.addEventListener("click", () => {
+    asSvg.href = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text());
+  });
+  const asPng = html("a", { class: "link export", "data-role": "export-png", download: `${name}.png`, href: "#" }, "PNG");
+  asPng.addEventListener("click", (event) => {
+    if (asPng.dataset.ready) return;
+    event.preventDefault();
+    const source = text(), image = new Image();
+    image.onload = () => {
+      const canvas = html("canvas", { width: image.width, height: image.height });
+      canvas.getContext("2d").drawImage(image, 0, 0);
+      asPng.href = canvas.toDataURL("image/png");
+      asPng.dataset.ready = "true";
+      asPng.click();
+      delete asPng.dataset.ready;
+    };
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(source);
+  });
+  return html("span", { class: "exports" }, "save as ", asSvg, " ", asPng);
 }

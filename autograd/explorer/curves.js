@@ -84,7 +84,8 @@ function curvesPanel(section) {
     const picture = html("div");
     const toggle = html("input", { type: "checkbox", "data-role": "log-scale", onchange: (e) => picture.replaceChildren(drawCurve(curve, e.target.checked)) });
     toggle.disabled = !positive;
-    box.append(html("label", { class: "note" }, toggle, positive ? " log scale" : " log scale (not for values at or below zero)"), picture);
+    box.append(html("label", { class: "note" }, toggle, positive ? " log scale" : " log scale (not for values at or below zero)"), " ",
+               exportLinks(curve.title.replace(/[^a-z0-9]+/gi, "_"), () => picture.querySelector("svg").cloneNode(true)), picture);
     picture.append(drawCurve(curve, false));
     section.append(box);
   });

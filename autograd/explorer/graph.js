@@ -517,10 +517,21 @@ function graphPanel(section) {
   const steppers = html("div", { class: "steppers" });
   const views = new Map();
   let shown = null;
+  // A node selected in one graph stays selected in another of the same
+  // structure (the probe's graph at another step): as many nodes, and the
+  // same id with the same op and name.
   const show = (g) => {
+    const before = shown;
     if (!views.has(g)) views.set(g, new GraphView(data.graphs[g].graph, { view, details, results, steppers }));
     shown = views.get(g);
     explorer.graph = shown;
+    // The views share one drawing area: one shown again draws itself again.
+    if (before !== shown) shown.drawnState = null;
+    const kept = before && before.nodes[before.selected], same = kept && shown.nodes[kept.id];
+    if (same && before.nodes.length === shown.nodes.length && same.op === kept.op && same.name === kept.name) {
+      shown.reveal(kept.id);
+      shown.selected = kept.id;
+    }
     shown.render();
   };
   const chooser = html("select", { "aria-label": "graph", "data-role": "graph-choice", onchange: (e) => show(+e.target.value) },
@@ -547,5 +558,18 @@ function graphPanel(section) {
   } }, "fold all");
   section.append(html("div", { class: "toolbar" }, chooser, " ", search, " ", fold), results, steppers,
                  html("div", { class: "graph-row" }, view, details));
-  show(0);
+  explorer.showGraph = (g) => {
+    if (shown === views.get(g)) return;
+    chooser.value = g;
+    show(g);
+  };
+  show(explorer.followedGraph ?? 0);
+  chooser.value = explorer.followedGraph ?? 0;
+}
+
+// The graph a timeline's slider asks for: shown at once when the graph
+// panel is drawn, else when it is.
+function followGraph(g) {
+  explorer.followedGraph = g;
+  if (explorer.showGraph) explorer.showGraph(g);
 }

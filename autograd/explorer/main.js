@@ -23,19 +23,27 @@
 //     input: {shape[], rows, cols, shown_rows, shown_cols, analytic[], numeric[],
 //             difference[] (optional), beyond (optional), beyond_shown (optional)}
 //       (the shown block, row-major; difference = analytic - numeric in double)
-//   attention[]: {title, row_label, col_label, rows[], cols[], heads[]: {rows, cols, data[]}}
+//   attention[]: {title, row_label, col_label, rows[], cols[], heads[]: {rows, cols, data[]},
+//                 scale, queries[], keys[] (optional, together): per head {rows, cols, data[]},
+//                 the weight of (i, j) the softmax over j of scale * q_i . k_j}
 //   curves[]: {title, x_label, y_label, series[]: {name, y[]}}
+//   timelines[] (optional): {title, note, steps[]} (autograd/timeline.h)
+//     step: {step, scalars: {name: value}, parameters[]: {name, norm, grad_norm,
+//            log10_update}, activations[]: {layer, kind, share, count},
+//            maps[] (as attention[]'s, to 3 decimals), graph (optional: an index into graphs[])}
 //   checks_elsewhere (optional): {note, address}
 // Numbers are JSON numbers; NaN and the infinities are strings.
 
 // What the page holds, for the browser's console: the graph view shown.
 const explorer = { graph: null };
+data.timelines ??= [];
 
 const panels = [
   ["graph", "graph", data.graphs.length, graphPanel],
   ["checks", "gradient checks", data.checks.length, checksPanel],
   ["attention", "attention", data.attention.length, attentionPanel],
   ["curves", "training curves", data.curves.length, curvesPanel],
+  ["timeline", "training timeline", data.timelines.length, timelinePanel],
 ];
 document.title = data.title;
 const nav = html("nav", { "aria-label": "panels" });

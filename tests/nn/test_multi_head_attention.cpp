@@ -1,4 +1,5 @@
 #include "nn/nn.h"
+#include "tests/check_throws.h"
 
 #include <doctest/doctest.h>
 
@@ -256,4 +257,19 @@ TEST_CASE("MultiHeadAttention: errors name the shapes") {
                        "MultiHeadAttention: value_mask (2,5): need (2,4)", ShapeError);
   CHECK_THROWS_AS(mha(Var(zeros({2, 3, 4})), Var(zeros({3, 4, 5}))), ShapeError);
   CHECK_THROWS_AS(mha(Var(zeros({2, 3, 7})), Var(zeros({2, 4, 5}))), ShapeError);
+}
+
+TEST_CASE("multi-head attention: the query and key vectors give the weights, scale * q . k through a softmax") {
+  Generator gen(3);
+  MultiHeadAttention attention({.num_heads = 2, .key_dim = 3, .query_features = 4}, gen);
+  const Tensor x = gen.normal({1, 5, 4});
+  const Tensor weights = attention(Var(x), Var(x), {.return_attention_scores = true}).weights.value();
+  const MultiHeadAttention::Vectors vectors = attention.query_key_vectors(x, x);
+  CHECK(vectors.queries.shape() == Shape{1, 2, 5, 3});
+  CHECK(vectors.keys.shape() == Shape{1, 2, 5, 3});
+  CHECK(vectors.scale == doctest::Approx(1 / std::sqrt(3.0)));
+  const Tensor scores = matmul(vectors.queries, vectors.keys, Transpose::b) * vectors.scale;
+  CHECK(max(abs(softmax(scores) - weights)).item() < 1e-12);
+  check_throws<ShapeError>([&] { (void)attention.query_key_vectors(x, gen.normal({1, 5, 3})); },
+                           "MultiHeadAttention::query_key_vectors: query (1,5,4), key (1,5,3): need (B,Tq,4) and (B,Tv,4)");
 }

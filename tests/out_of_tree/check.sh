@@ -46,6 +46,11 @@ awk '/^```sh$/ { block = ""; inside = 1; next }
      inside && /^```/ { inside = 0; if (block ~ /softplus --op softplus/) { printf "%s", block; exit } next }
      inside { block = block $0 "\n" }' "$doc" > "$scratch/recipe.sh"
 [ -s "$scratch/my_model.cpp" ] && [ -s "$scratch/my_model.sh" ] || { echo "the model's page was not found in $explorer_doc"; exit 1; }
+awk '/^\/\/ my_training.cpp$/ { inside = 1 } inside && /^```/ { exit } inside' "$explorer_doc" > "$scratch/my_training.cpp"
+awk '/^```sh$/ { block = ""; inside = 1; next }
+     inside && /^```/ { inside = 0; if (block ~ /my_training.cpp/) { printf "%s", block; exit } next }
+     inside { block = block $0 "\n" }' "$explorer_doc" | sed 's/ && xdg-open my_training.html$//' > "$scratch/my_training.sh"
+[ -s "$scratch/my_training.cpp" ] && [ -s "$scratch/my_training.sh" ] || { echo "the training's timeline was not found in $explorer_doc"; exit 1; }
 # The build step before it: its `meson compile` line, which names the
 # library targets (on the build under test, already built, it checks that
 # they exist; `meson setup` is left out, the build being there).
@@ -67,6 +72,11 @@ echo "--- running, from $explorer_doc:"; cat my_model.sh; echo "---"
 PKG_CONFIG_PATH="$(dirname "$(find "$scratch/stage" -name attograd.pc)")" PATH="$scratch/bin:$PATH" sh -eu my_model.sh
 for expected in '"formula":"y = tanh(x)  ->  dx = g * (1 - y^2)"' '"name":"kernel"' '"title":"loss"'; do
   grep -qF "$expected" my_model.html || { echo "my_model.html lacks $expected"; exit 1; }
+done
+echo "--- running, from $explorer_doc:"; cat my_training.sh; echo "---"
+PKG_CONFIG_PATH="$(dirname "$(find "$scratch/stage" -name attograd.pc)")" PATH="$scratch/bin:$PATH" sh -eu my_training.sh
+for expected in '"timelines":[{"title":"training"' '{"name":"kernel","norm":' '"kind":"tanh saturated"' '"caption":"training: the probe at step 199"'; do
+  grep -qF "$expected" my_training.html || { echo "my_training.html lacks $expected"; exit 1; }
 done
 if command -v strace > /dev/null; then
   for program in "./softplus --op softplus --html watched.html" "./my_model"; do

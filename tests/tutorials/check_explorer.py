@@ -274,10 +274,74 @@ def check_page(args, data, text, result, problems):
             expect(colour == palette_colour(name, text), f"series {name!r} is {colour}, not its name's colour {palette_colour(name, text)}")
         expect(curves.get("points_focusable"), "a curve's points cannot be reached by keyboard")
 
+    timelines = data.get("timelines", [])
+    expect(panels.get("timelines", 0) == len(timelines), f"{len(timelines)} timelines in the data, {panels.get('timelines')} on the page")
+    if timelines:
+        check_timeline(args, timelines[0], data, result.get("timeline", {}), expect)
+
     legends = result.get("legends", {})
     expect(legends.get("figures", 0) == legends.get("with_legend", -1), f"a heatmap without its legend: {legends}")
     expect(result.get("controls_labelled"), "a control without a label")
     audit(result, problems)
+
+
+def check_timeline(args, timeline, data, found, expect):
+    """The timeline's slider: every part follows it, fast; the map drawn
+    at a step is the one recorded there; the graph panel shows the probe's
+    graph of the step, its selected node kept; the grid has a cell per map
+    and head; play walks the steps; the address keeps the step."""
+    parts = ["label", "markers", "map", "activations", "parameters"]
+    if any("graph" in s for s in timeline["steps"][1:]):
+        parts.append("graph")
+    if any(len(m["heads"]) > 1 for m in timeline["steps"][-1]["maps"]) or len(timeline["steps"][-1]["maps"]) > 1:
+        parts.append("grid")
+        expect(found.get("has_grid") and found.get("grid_cells") == found.get("recorded_heads"),
+               f"the grid has {found.get('grid_cells')} cells for {found.get('recorded_heads')} maps x heads")
+        expect(found.get("grid_opened"), "clicking a grid cell did not open its map")
+    if timeline["steps"][-1]["maps"] and "queries" in timeline["steps"][-1]["maps"][0]:
+        vectors = found.get("vectors", {})
+        expect(vectors.get("shown") and vectors.get("follows") and "score" in (vectors.get("score_line") or ""),
+               f"a clicked weight's vectors are not shown, or do not follow the slider: {vectors}")
+        expect(vectors.get("recomputed") is not None and abs(vectors["recomputed"] - vectors["recorded"]) <= 2e-3,
+               f"the softmax of the clicked weight's scores is {vectors.get('recomputed')}, the run recorded {vectors.get('recorded')}")
+    svg = found.get("svg", {})
+    expect(svg.get("parses") and svg.get("cells") == svg.get("wanted") and svg.get("colours_match") and svg.get("png_link"),
+           f"the opened map's SVG does not parse, or does not hold the map cell for cell, or has no PNG beside it: {svg}")
+    expect(found.get("png") == "data:image/png;base64,", f"the opened map's PNG was not drawn: {found.get('png')!r}")
+    expect("map=" in found.get("address", ""), f"the address does not keep the opened map: {found.get('address')}")
+    missing = [p for p in parts if p not in found.get("changed", [])]
+    expect(not missing, f"moving the timeline's slider left these parts as they were: {missing}")
+    expect(found.get("map_matches"), "the map drawn at the last step is not the one the run recorded there")
+    expect(found.get("redraw_ms") is not None and found["redraw_ms"] < args.redraw_ms,
+           f"the timeline's slider redrew in {found.get('redraw_ms')} ms, over {args.redraw_ms}")
+    if "graph" in parts:
+        expect(found.get("graph_shown") == str(found.get("graph_expected")),
+               f"the graph panel shows graph {found.get('graph_shown')}, not the probe's graph {found.get('graph_expected')} of the step")
+        expect(found.get("node_kept"), "the node selected in the probe's first graph is not selected in its last")
+    expect(found.get("played_to", 0) > 0, "play did not move the slider")
+    expect(found.get("address_step") == found.get("last_step"), f"the address keeps step {found.get('address_step')}, not {found.get('last_step')}")
+    if args.timeline_gate:
+        name, low, high = args.timeline_gate.split(",")
+        values = [s["scalars"].get(name) for s in timeline["steps"]]
+        expect(values[0] is not None and values[0] < float(low) and values[-1] > float(high),
+               f"the timeline's {name!r} goes from {values[0]} to {values[-1]}, not from under {low} to over {high}")
+
+
+def check_reopened(browser, profile, tested, timeline, problems):
+    """A link to a view opens it: the timeline at the step, map, head and
+    clicked weight the address names."""
+    snapshot = timeline["steps"][len(timeline["steps"]) // 2]
+    maps = snapshot["maps"]
+    if not maps:
+        return
+    m = len(maps) - 1
+    wanted = {"shown": True, "step": str(snapshot["step"]), "map": f"{m},{len(maps[m]['heads']) - 1}",
+              "cell": "1,1" if "queries" in maps[m] else None}
+    address = f"reopen&show=timeline&step={wanted['step']}&map={wanted['map']}&cell=1,1"
+    found = self_test(browser, profile, tested, address)
+    seen = found and found.get("reopened")
+    if seen != wanted:
+        problems.append(f"the address #{address} opened {seen}, not {wanted}")
 
 
 def audit(result, problems):
@@ -300,6 +364,8 @@ def main():
     parser.add_argument("--steps", type=int, default=0, help="the first folded run has this many steps")
     parser.add_argument("--open-all-ms", type=float, default=300, help="the time budget of 'open all' in the checks")
     parser.add_argument("--load-ms", type=float, default=1000, help="the time budget of the page's first drawing")
+    parser.add_argument("--redraw-ms", type=float, default=100, help="the time budget of the timeline slider's redraw")
+    parser.add_argument("--timeline-gate", default="", help="NAME,LOW,HIGH: the first timeline's scalar NAME starts under LOW, ends over HIGH")
     parser.add_argument("--synthetic", action="store_true", help="also time a generated 2,000-node graph and 400 x 400 map")
     parser.add_argument("--existing", action="store_true", help="check the page already in OUT_DIR (a full-mode run's)")
     parser.add_argument("--html-page", action="store_true", help="the program writes its page with --html PATH")
@@ -371,6 +437,9 @@ def main():
         if "axe" in result:
             print(f"accessibility audit by {axe}: {len(result['axe']['serious'])} serious or critical violations")
 
+        if data.get("timelines"):
+            check_reopened(browser, profile, tested, data["timelines"][0], problems)
+
         if args.synthetic:
             synthetic = os.path.join(args.out_dir, args.name + ".synthetic.selftest.html")
             start = text.index(DATA_START) + len(DATA_START)
@@ -385,7 +454,8 @@ def main():
                 timing = found["synthetic"]
                 print("the generated page reports:", json.dumps(found, indent=1))
                 # Its budgets are the layout's and the map's, below, not the whole first drawing's.
-                generated = argparse.Namespace(op="tanh", pair_used=["cat", "b"], most_boxes=0, steps=60, open_all_ms=300, load_ms=0)
+                generated = argparse.Namespace(op="tanh", pair_used=["cat", "b"], most_boxes=0, steps=60, open_all_ms=300, load_ms=0,
+                                               redraw_ms=100, timeline_gate="")
                 generated_problems = []
                 check_page(generated, made_data, made, found, generated_problems)
                 problems += [f"generated page: {p}" for p in generated_problems]
@@ -407,11 +477,15 @@ def main():
                     problems.append("generated page: the test of two modules of one type did not run")
 
         for panel, count in [("graph", len(data["graphs"])), ("checks", len(data["checks"])),
-                             ("attention", len(data["attention"])), ("curves", len(data["curves"]))]:
+                             ("attention", len(data["attention"])), ("curves", len(data["curves"])),
+                             ("timeline", len(data.get("timelines", [])))]:
             if count == 0:
                 continue
             shot = os.path.join(args.out_dir, f"{args.name}_{panel}.png")
             address = "file://" + os.path.abspath(tested) + "#shot&show=" + panel + "".join("&" + p for p in hash_parts)
+            if panel == "timeline":  # the middle of the run: something learnt, not all
+                steps = data["timelines"][0]["steps"]
+                address += f"&step={steps[len(steps) // 2]['step']}"
             # Every compositor stage before the capture: without it, part of a
             # scrolled panel can come out blank. Headless Chromium now and
             # then hangs on a capture: a second try, then a finding.

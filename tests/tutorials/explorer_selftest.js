@@ -36,12 +36,30 @@
 
   // Timings first, before anything waits: once the page has waited, headless
   // Chromium's virtual time stands still while a script runs.
-  const testing = !params.has("synthetic") && !params.has("shot");
+  const testing = !params.has("synthetic") && !params.has("shot") && !params.has("reopen");
   if (data.checks.length && testing) showPanel("checks");
   const firstCheck = $("#checks details.check");
   const failedOpenFirst = !firstCheck || firstCheck.dataset.passed === "true" || firstCheck.open;
   const openAll = $('#checks [data-role="open-all"]');
   const openAllMs = openAll && testing ? timed(() => click(openAll)) : 0;
+  // The timeline's slider, moved to the last step and back: each redraw timed.
+  let timelineRedrawMs = null;
+  if (data.timelines.length && testing) {
+    showPanel("timeline");
+    const slider = $('#timeline [data-timeline="0"] [data-role="timeline-step"]');
+    const move = (k) => timed(() => {
+      slider.value = k;
+      slider.dispatchEvent(new Event("input"));
+    });
+    timelineRedrawMs = Math.max(move(data.timelines[0].steps.length - 1), move(0));
+    // The slider took the graph panel to the probe's graph; the graph test
+    // below starts from the page's first graph, chosen as a reader would.
+    const chooser = $('[data-role="graph-choice"]');
+    if (chooser) {
+      chooser.value = 0;
+      chooser.dispatchEvent(new Event("change"));
+    }
+  }
 
   // The centre of a heatmap's cell (r, c) in the window (its cells are
   // data-cell pixels wide).
@@ -109,7 +127,14 @@
     return { crossings, segments };
   };
 
-  if (params.has("shot")) {
+  if (params.has("reopen")) {
+    // A link to a view (&reopen&show=timeline&step=S&map=M,H&cell=R,C):
+    // what the timeline shows as the page opens, nothing clicked.
+    const box = $('#timeline [data-timeline="0"]');
+    result.reopened = { shown: !$("#timeline").classList.contains("hidden"), step: box?.dataset.step ?? null,
+                        map: $('[data-part="maps"]', box)?.dataset.map ?? null,
+                        cell: $('[data-part="vectors"] [data-role="vectors"]', box)?.dataset.cell ?? null };
+  } else if (params.has("shot")) {
     // A screenshot's state only (&shot&show=graph): the op searched for and
     // its first node selected, or the pair hovered.
     showPanel(params.get("show"));
@@ -146,7 +171,7 @@
                repeated_token: map.rows[twice], repeated_hover: hoverCell(surface, twice, 0) };
     });
   }
-  if (!params.has("shot")) {
+  if (!params.has("shot") && !params.has("reopen")) {
     if (data.graphs.length) {
       await part("graph", async () => {
         showPanel("graph");
@@ -347,12 +372,114 @@
       });
     }
 
+    if (data.timelines.length) {
+      await part("timeline", async () => {
+        showPanel("timeline");
+        const timeline = data.timelines[0], box = $('#timeline [data-timeline="0"]'), last = timeline.steps.length - 1;
+        const slider = $('[data-role="timeline-step"]', box);
+        const move = (k) => {
+          slider.value = k;
+          slider.dispatchEvent(new Event("input"));
+        };
+        // What each part shows, to tell whether it followed the slider.
+        const state = () => ({
+          label: $('[data-role="timeline-step-label"]', box).textContent,
+          markers: $$('[data-role="marker"]', box).map((m) => m.getAttribute("x1")).join(),
+          map: $('[data-part="maps"] .heatmap', box)?.src ?? null,
+          grid: $$('[data-part="grid"] .heatmap', box).map((m) => m.src).join(),
+          activations: $('[data-part="activations"]', box).textContent,
+          parameters: $('[data-part="parameters"]', box).textContent,
+          graph: $('[data-role="graph-choice"]')?.value ?? null,
+        });
+        move(0);
+        // A node of the probe's graph selected at the first step stays selected at the last.
+        const graphOf = (k) => timeline.steps.slice(0, k + 1).reverse().find((s) => s.graph !== undefined)?.graph;
+        const probeNode = graphOf(0) !== undefined ? explorer.graph.nodes.find((n) => n.op === "softmax" || n.op === "tanh") : null;
+        if (probeNode) explorer.graph.select(probeNode.id);
+        const first = state();
+        move(last);
+        const after = state();
+        const changed = Object.keys(first).filter((k) => first[k] !== after[k]);
+        const unchanged = Object.keys(first).filter((k) => first[k] === after[k]);
+        // The map drawn at the last step is the one recorded there: each
+        // cell's colour is the colour of the recorded weight.
+        const recorded = timeline.steps[last].maps[0]?.heads[0];
+        const drawn = $('[data-part="maps"] .heatmap', box);
+        const colours = scale(0, 1);
+        const map_matches = !!recorded && cellColours(drawn).every((rgb, k) => {
+          const p = colours.colour(recorded.data[k]);
+          return rgb[0] === (p & 255) && rgb[1] === ((p >>> 8) & 255) && rgb[2] === ((p >>> 16) & 255);
+        });
+        const found = { steps: timeline.steps.length, changed, unchanged, map_matches, redraw_ms: timelineRedrawMs,
+                        has_grid: !!$('[data-part="grid"] [data-role="head-grid"]', box),
+                        grid_cells: $$('[data-part="grid"] .grid-cell', box).length,
+                        recorded_heads: timeline.steps[last].maps.reduce((n, m) => n + m.heads.length, 0),
+                        address_step: new URLSearchParams(location.hash.slice(1)).get("step"), last_step: String(timeline.steps[last].step),
+                        graph_expected: graphOf(last) ?? null, graph_shown: after.graph,
+                        node_kept: probeNode ? explorer.graph.selected === probeNode.id && selectedText() !== null : null };
+        // A weight clicked in a map that holds its queries and keys shows
+        // the vectors behind it, whose softmax gives the recorded weight
+        // again, and they follow the slider.
+        if (timeline.steps[last].maps[0]?.queries) {
+          const map = timeline.steps[last].maps[0], [r, c] = [1, map.cols.length - 2];
+          const surface = $('[data-part="maps"] .heatmap', box);
+          const [x, y] = cellCentre(surface, r, c);
+          surface.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: x, clientY: y }));
+          const view = () => $('[data-part="vectors"] [data-role="vectors"]', box);
+          const shown = view();
+          const recomputed = shown ? +$('[data-role="recomputed"]', shown).textContent : null;
+          const text = shown ? shown.textContent : null;
+          move(0);
+          found.vectors = { shown: !!shown, cell: shown?.dataset.cell ?? null, recomputed, recorded: map.heads[0].data[r * map.cols.length + c],
+                            score_line: shown ? $('[data-role="score"]', shown).textContent : null,
+                            follows: !!view() && view().textContent !== text };
+          move(last);
+        }
+        // The opened map saved as SVG: a document that parses, a cell per
+        // weight, each in the colour of the weight recorded at the step.
+        const exported = $('[data-part="maps"] [data-role="export-svg"]', box);
+        if (exported) {
+          click(exported);
+          const text = decodeURIComponent(exported.getAttribute("href").slice(exported.getAttribute("href").indexOf(",") + 1));
+          const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
+          const cells = $$("rect[data-row]", parsed);
+          const wanted = timeline.steps[last].maps[0].heads[0];
+          found.svg = { parses: !parsed.querySelector("parsererror") && parsed.documentElement.tagName === "svg", cells: cells.length,
+                        wanted: wanted.rows * wanted.cols, png_link: !!$('[data-part="maps"] [data-role="export-png"]', box),
+                        colours_match: cells.every((rect) => rect.getAttribute("fill") ===
+                          cssColour(colours.colour(wanted.data[+rect.dataset.row * wanted.cols + +rect.dataset.col]))) };
+        }
+        found.address = location.hash;
+        const png = $('[data-part="maps"] [data-role="export-png"]', box);
+        if (png) {
+          click(png);
+          await sleep(300);
+          found.png = png.getAttribute("href").slice(0, 22);
+        }
+        // A grid cell opens that map and head larger.
+        const cells = $$('[data-part="grid"] .grid-cell', box);
+        if (cells.length > 1) {
+          const cell = cells[cells.length - 1];
+          click(cell);
+          found.grid_opened = $('[data-part="maps"]', box).dataset.map === `${cell.dataset.map},${cell.dataset.head}`;
+        }
+        // Play walks the steps by itself.
+        move(0);
+        click($('[data-role="play"]', box));
+        await sleep(500);
+        found.played_to = +slider.value;
+        click($('[data-role="play"]', box));
+        return found;
+      });
+    }
+
     // Each panel drawn (every one has been shown above).
     result.panels = {
       graph_boxes: result.graph ? result.graph.folded_boxes : 0,
       checks: $$("#checks details.check").length,
       attention: $$("#attention .map").length,
       curves: $$("#curves .curve-chart").length,
+      timelines: $$("#timeline .timeline").length,
     };
     // Every heatmap on the page (after the clicks above) has its legend.
     const figures = $$("figure.heatmap-figure");
@@ -364,7 +491,7 @@
   if (window.axe && testing) {
     await part("axe", async () => {
       const found = [];
-      for (const id of ["graph", "checks", "attention", "curves"]) {
+      for (const id of ["graph", "checks", "attention", "curves", "timeline"]) {
         showPanel(id);
         const audit = await axe.run(document, { resultTypes: ["violations"] });
         for (const v of audit.violations) {

@@ -53,6 +53,10 @@ ParallelCorpus make_corpus(const std::vector<Translation>& pairs, const Vocabula
           target_vocab.encode_batch(targets, {.end = true})};
 }
 
+Index training_steps(const ParallelCorpus& corpus, const TrainingOptions& options) {
+  return options.epochs * ((corpus.source.dim(0) + options.batch_size - 1) / options.batch_size);
+}
+
 std::vector<Real> train_translator(Translator& model, const ParallelCorpus& corpus, const TrainingOptions& options,
                                    Generator& gen, const std::function<Real()>& validate) {
   TranslatorSeq2Seq adapted(model);
@@ -77,6 +81,7 @@ std::vector<Real> train_translator(Seq2Seq& model, const ParallelCorpus& corpus,
   Progress progress(options.epochs, batches_per_epoch);
   progress.print_every(options.print_every);
   std::vector<Real> losses;
+  Index step = 0;
   for (Index epoch = 0; epoch < options.epochs; ++epoch) {
     Real total = 0;
     for (const std::vector<Index>& batch : batches_by_length(corpus.source, options.batch_size, gen)) {
@@ -85,7 +90,10 @@ std::vector<Real> train_translator(Seq2Seq& model, const ParallelCorpus& corpus,
       adam.zero_grad();
       loss.backward();
       clip_grad_norm(parameters, options.clip_norm);
+      if (options.recorder) options.recorder->before_update(step);
       adam.step();
+      if (options.recorder) options.recorder->after_update(step, {{"training loss", loss.item()}});
+      ++step;
       total += loss.item();
       progress.batch_done(static_cast<Index>(batch.size()));
     }

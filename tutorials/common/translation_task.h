@@ -40,7 +40,13 @@ struct TrainingOptions {
   Real decay = 0.8;        // the learning rate is multiplied by this after each epoch
   Real clip_norm = 1;      // gradient norm clipping, the usual guard for recurrent nets
   Index print_every = 1;   // epoch lines
+  // Records the run's timeline (nn/timeline_recorder.h), made for
+  // training_steps(corpus, options) steps; none when null.
+  TimelineRecorder* recorder = nullptr;
 };
+
+// The optimizer steps a training run takes: a step per batch, every epoch.
+Index training_steps(const ParallelCorpus& corpus, const TrainingOptions& options);
 
 // What training and translating need from an encoder-decoder: the
 // library's Translator, or one a tutorial builds (tutorial 13's Transformer).
