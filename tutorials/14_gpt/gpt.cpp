@@ -134,7 +134,8 @@ double bits_per_char(CharModel& model, const std::vector<Index>& ids, Index cont
 }
 
 std::vector<double> train_chars(CharModel& model, const std::vector<Index>& ids, Index context, Index steps,
-                                Index batch, Real learning_rate, bool causal, Generator& gen) {
+                                Index batch, Real learning_rate, bool causal, Generator& gen,
+                                TimelineRecorder* recorder) {
   const std::vector<Var> parameters = model.trainable();
   Adam adam(parameters, {.lr = learning_rate});
   std::vector<double> losses;
@@ -152,10 +153,32 @@ std::vector<double> train_chars(CharModel& model, const std::vector<Index>& ids,
     const Var loss = cross_entropy(model.logits(id_tensor(inputs, batch, context), causal), id_tensor(targets, batch, context));
     loss.backward();
     clip_grad_norm(parameters, 1);
+    if (recorder != nullptr) recorder->before_update(s);
     adam.step();
     losses.push_back(static_cast<double>(loss.value().item()) / kLog2);
+    if (recorder != nullptr) recorder->after_update(s, {{"training bits per character", losses.back()}});
   }
   return losses;
+}
+
+Var probe_attention(Gpt& model, const std::vector<Index>& ids, const std::vector<std::string>& tokens, Timeline& timeline) {
+  const auto length = static_cast<Index>(tokens.size());
+  Tensor inputs = Tensor::empty({1, length}), targets = Tensor::empty({1, length});
+  for (Index i = 0; i < length; ++i) {
+    inputs.data()[i] = static_cast<Real>(ids[static_cast<std::size_t>(i)]);
+    targets.data()[i] = static_cast<Real>(ids[static_cast<std::size_t>(i + 1)]);
+  }
+  std::vector<Tensor> weights;
+  const Var logits = model.forward(inputs, true, &weights);
+  for (std::size_t l = 0; l < weights.size(); ++l) {
+    std::vector<Tensor> heads;
+    for (Index h = 0; h < model.config().num_heads; ++h) {
+      heads.push_back(slice(weights[l], 1, h, h + 1).reshape({length, length}));
+    }
+    timeline.add_map({.title = fmt::format("layer {}", l), .rows = tokens, .cols = tokens, .heads = heads,
+                      .row_label = "character", .col_label = "looks at"});
+  }
+  return cross_entropy(logits, targets);
 }
 
 Index sample_id(const Tensor& logits, double temperature, Index top_k, Generator& gen) {

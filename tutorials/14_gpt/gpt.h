@@ -85,8 +85,16 @@ double bits_per_char(CharModel& model, const std::vector<Index>& ids, Index cont
 
 // One training run: random windows of `context` + 1 characters, Adam with
 // gradient clipping. Returns the loss of each step, in bits per character.
+// A recorder, when given, sees every step (nn/timeline_recorder.h).
 std::vector<double> train_chars(CharModel& model, const std::vector<Index>& ids, Index context, Index steps,
-                                Index batch, Real learning_rate, bool causal, Generator& gen);
+                                Index batch, Real learning_rate, bool causal, Generator& gen,
+                                TimelineRecorder* recorder = nullptr);
+
+// A timeline's probe (nn/timeline_recorder.h): `ids` (T + 1 characters)
+// through the model, each layer's attention over the first T added to the
+// timeline as a map of its heads, named by `tokens`; returns the loss of
+// predicting each next character, whose graph the timeline keeps.
+Var probe_attention(Gpt& model, const std::vector<Index>& ids, const std::vector<std::string>& tokens, Timeline& timeline);
 
 // The next id from logits (V): temperature 0 takes the argmax, top_k > 0
 // keeps the k likeliest; <unk> (id 0) is never drawn.
