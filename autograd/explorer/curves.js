@@ -11,7 +11,10 @@ function niceStep(low, high, count) {
 // value), axes with ticks, the x axis in whole epochs (or steps), the y
 // axis linear or logarithmic.
 function drawCurve(curve, logarithmic) {
-  const width = 730, height = 300, left = 64, right = 560, top = 16, bottom = 250;
+  // Wide enough for the longest series name beside the chart (about 7 px a
+  // character at size 12).
+  const longest = Math.max(0, ...curve.series.map((s) => s.name.length));
+  const width = Math.max(730, 560 + 56 + 7 * longest), height = 300, left = 64, right = 560, top = 16, bottom = 250;
   const most = Math.max(1, ...curve.series.map((s) => s.y.length));
   const ys = logarithmic ? curve.series.flatMap((s) => s.y.map(Math.log10)) : curve.series.flatMap((s) => s.y);
   let [low, high] = extent(ys);
