@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <thread>
 
 namespace atto::distributed {
 
@@ -31,6 +33,21 @@ void World::abort(const std::string& why) const {
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, 1);
   std::abort();  // MPI_Abort does not return; this tells the compiler so
+}
+
+double World::time_on_root_alone(const std::function<void()>& call) const {
+  double seconds = 0;
+  if (is_root()) {
+    const auto started = std::chrono::steady_clock::now();
+    call();
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+  MPI_Request done;
+  MPI_Ibarrier(MPI_COMM_WORLD, &done);
+  for (int finished = 0; !finished; MPI_Test(&done, &finished, MPI_STATUS_IGNORE)) {
+    if (!is_root()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return seconds;
 }
 
 int run_on_every_rank(int argc, char** argv, const std::function<int(World&)>& body) {

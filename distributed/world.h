@@ -27,6 +27,10 @@ class World {
   [[nodiscard]] int size() const { return size_; }
   [[nodiscard]] bool is_root() const { return rank_ == 0; }
   void barrier() const;
+  // Runs `call` on rank 0 alone while the other ranks wait asleep (waiting
+  // in a collective call, a rank would spin on a core the timing needs);
+  // returns the seconds it took on rank 0, 0 on the others.
+  double time_on_root_alone(const std::function<void()>& call) const;
 
   // Prints "rank r of n: why" on standard error and ends every rank of the
   // job with exit status 1 (MPI_Abort): a rank that cannot go on must not

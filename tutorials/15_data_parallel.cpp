@@ -37,7 +37,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <thread>
 #include <type_traits>
 
 #include <unistd.h>
@@ -212,23 +211,6 @@ std::pair<double, double> order_cost(GradientAverager& averager, const Gpt& mode
   return {median(ordered), median(plain)};
 }
 
-// Rank 0 runs `call` alone while the other ranks sleep (waiting in a
-// collective call, a rank would spin on a core); the seconds it took.
-double on_rank_0_alone(const World& world, const std::function<void()>& call) {
-  double seconds = 0;
-  if (world.is_root()) {
-    const double started = now();
-    call();
-    seconds = now() - started;
-  }
-  MPI_Request done;
-  MPI_Ibarrier(MPI_COMM_WORLD, &done);
-  for (int finished = 0; !finished; MPI_Test(&done, &finished, MPI_STATUS_IGNORE)) {
-    if (!world.is_root()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return seconds;
-}
-
 // ## 3. The ranks: each its slice, then the average
 //
 // Four lines more than a loop of one process: the parameters broadcast
@@ -271,7 +253,7 @@ int run_rank(World& world, const Options& options) {
     communication.push_back(averager.last_cost().communication_seconds);
     compute.push_back(ranks_step.back() - communication.back() - averager.last_cost().arithmetic_seconds);
     for (const int threads : {1, 2}) {
-      const double seconds = on_rank_0_alone(world, [&] {
+      const double seconds = world.time_on_root_alone([&] {
         set_num_threads(threads);
         one_process_step(one_process, one_adam, setup, one_sampler, round);
         set_num_threads(1);

@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -103,23 +102,6 @@ struct GptStep {
   Tensor inputs, targets;
 };
 
-// Rank 0 runs `call` while the other ranks sleep (a rank waiting in a
-// collective call would spin on its core); the seconds it took.
-double on_root_alone(const World& world, const std::function<void()>& call) {
-  double seconds = 0;
-  if (world.is_root()) {
-    const double started = now();
-    call();
-    seconds = now() - started;
-  }
-  MPI_Request done;
-  MPI_Ibarrier(MPI_COMM_WORLD, &done);
-  for (int finished = 0; !finished; MPI_Test(&done, &finished, MPI_STATUS_IGNORE)) {
-    if (!world.is_root()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return seconds;
-}
-
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
@@ -157,7 +139,7 @@ void bench_step(const World& world, int reps) {
     const double started = now();
     ranks_step();
     world.barrier();
-    const double seconds = now() - started, one = on_root_alone(world, single_step);
+    const double seconds = now() - started, one = world.time_on_root_alone(single_step);
     if (r >= 2) together.push_back(seconds), alone.push_back(one);
   }
   if (world.is_root()) {
