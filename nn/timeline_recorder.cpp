@@ -65,7 +65,9 @@ void TimelineRecorder::before_update(Index step) {
   grad_norms_.clear();
   for (const auto& [name, parameter] : parameters_) {
     before_.push_back(parameter.value().clone());
-    grad_norms_.push_back(parameter.has_grad() ? norm(parameter.grad()) : 0.0);
+    // A parameter the loss does not reach (a model's stored sizes) has no
+    // gradient: it is not being trained, and the timeline leaves it out.
+    grad_norms_.push_back(parameter.has_grad() ? std::optional<double>(norm(parameter.grad())) : std::nullopt);
   }
   kept_at_ = step;
 }
@@ -87,9 +89,10 @@ void TimelineRecorder::after_update(Index step, const Scalars& scalars) {
     model_.train(training);
   }
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    if (!grad_norms_[i]) continue;
     const Tensor& now = parameters_[i].second.value();
     const double was = norm(before_[i]), moved = distance(now, before_[i]);
-    timeline_.add_parameter({.name = parameters_[i].first, .norm = norm(now), .grad_norm = grad_norms_[i],
+    timeline_.add_parameter({.name = parameters_[i].first, .norm = norm(now), .grad_norm = *grad_norms_[i],
                              .update_ratio = moved / (was > 0 ? was : std::max(norm(now), 1e-300))});
   }
   kept_at_ = -1;

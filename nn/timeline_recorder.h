@@ -20,6 +20,7 @@
 #include "nn/module.h"
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -65,7 +66,7 @@ class TimelineRecorder {
   std::set<Index> graph_snapshots_;  // which snapshots (counted from 0) keep the probe's graph
   std::vector<std::pair<std::string, Var>> parameters_;
   std::vector<Tensor> before_;  // the parameters before a recorded step's update
-  std::vector<double> grad_norms_;
+  std::vector<std::optional<double>> grad_norms_;  // none: no gradient this step
   Index kept_at_ = -1;          // the step before_ belongs to
   double seconds_ = 0;
 };

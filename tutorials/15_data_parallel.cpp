@@ -239,7 +239,8 @@ int run_rank(World& world, const Options& options) {
   // The speed of each layout, step by step in turn, so that all three see
   // the same machine (other programs come and go): a step of the two
   // ranks; then rank 0 alone, as one process, on one thread and on two.
-  // These steps go on training copies; the checkpoint above is the result.
+  // The ranks' model trains on past the checkpoint (which holds the result
+  // above); the one-process model is a fresh copy timed beside it.
   Generator one_gen(setup.seed);
   Gpt one_process(setup.config, setup.code_points, one_gen);
   Adam one_adam = make_adam(one_process);

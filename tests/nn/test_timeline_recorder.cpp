@@ -84,3 +84,23 @@ TEST_CASE("timeline recorder: the probe runs in eval mode, its graph kept at the
   CHECK(last.activations[0].kind == "tanh saturated");
   CHECK(recorder.seconds() > 0);
 }
+
+TEST_CASE("timeline recorder: a parameter the loss does not reach is left out") {
+  struct WithStored : Module {
+    Dense layer{2, {.units = 2}};
+    Var stored{ones({3}), true};  // kept in checkpoints, never in the loss
+    WithStored() {
+      register_module("layer", layer);
+      register_parameter("stored", stored);
+    }
+    std::string type_name() const override { return "WithStored"; }
+  } model;
+  Timeline timeline("run");
+  TimelineRecorder recorder(timeline, model, {.steps = 1, .snapshots = 1});
+  sum(model.layer(Var(ones({1, 2})))).backward();
+  recorder.before_update(0);
+  recorder.after_update(0);
+  std::vector<std::string> names;
+  for (const ParameterStep& p : timeline.snapshots().at(0).parameters) names.push_back(p.name);
+  CHECK(names == std::vector<std::string>{"layer.kernel", "layer.bias"});
+}

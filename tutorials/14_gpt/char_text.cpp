@@ -3,31 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
 
 namespace atto::tutorial {
-
-std::string utf8(std::uint32_t c) {
-  std::string s;
-  if (c < 0x80) {
-    s += static_cast<char>(c);
-  } else if (c < 0x800) {
-    s += static_cast<char>(0xC0 | (c >> 6));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    s += static_cast<char>(0xE0 | (c >> 12));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    s += static_cast<char>(0xF0 | (c >> 18));
-    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return s;
-}
 
 std::uint32_t code_point(const std::string& character) {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(character[i])); };
@@ -39,19 +20,15 @@ std::uint32_t code_point(const std::string& character) {
   }
 }
 
-std::vector<std::string> read_characters(const std::string& path, std::size_t minimum_characters) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TextError(fmt::format("cannot read '{}'", path));
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.empty()) throw TextError(fmt::format("'{}' is empty", path));
+std::vector<std::string> utf8_characters(const std::string& bytes, const std::string& what) {
   std::vector<std::string> chars;
   for (std::size_t i = 0; i < bytes.size();) {
     const auto lead = static_cast<unsigned char>(bytes[i]);
-    if (lead == 0) throw TextError(fmt::format("'{}' is binary: a NUL byte at offset {}", path, i));
+    if (lead == 0) throw TextError(fmt::format("{} is binary: a NUL byte at offset {}", what, i));
     const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
     bool valid = length > 0 && i + length <= bytes.size();
     for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(bytes[i + k]) >> 6) == 0x2;
-    if (!valid) throw TextError(fmt::format("'{}' is not UTF-8 text: a bad byte at offset {}", path, i));
+    if (!valid) throw TextError(fmt::format("{} is not UTF-8 text: a bad byte at offset {}", what, i));
     std::string c = bytes.substr(i, length);
     i += length;
     if (c == "\r") continue;
@@ -61,6 +38,23 @@ std::vector<std::string> read_characters(const std::string& path, std::size_t mi
     }
     chars.push_back(std::move(c));
   }
+  return chars;
+}
+
+std::vector<std::string> read_characters(const std::string& path, std::size_t minimum_characters) {
+  // A regular file of bounded size: a device or a pipe could be read forever.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) throw TextError(fmt::format("cannot read '{}': not a regular file", path));
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) throw TextError(fmt::format("cannot read '{}': {}", path, error.message()));
+  if (size > kMostTextBytes) {
+    throw TextError(fmt::format("'{}' is {} bytes, more than this tutorial trains on ({})", path, size, kMostTextBytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TextError(fmt::format("cannot read '{}'", path));
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) throw TextError(fmt::format("'{}' is empty", path));
+  std::vector<std::string> chars = utf8_characters(bytes, fmt::format("'{}'", path));
   if (chars.size() < minimum_characters) {
     throw TextError(fmt::format("'{}' is too short: {} characters, at least {} needed", path, chars.size(),
                                 minimum_characters));
@@ -124,15 +118,6 @@ CharVocabulary::CharVocabulary(const std::vector<std::string>& training) {
   const std::set<std::string> distinct(training.begin(), training.end());
   chars_.assign(distinct.begin(), distinct.end());
   for (std::size_t i = 0; i < chars_.size(); ++i) ids_[chars_[i]] = static_cast<Index>(i) + 1;
-}
-
-CharVocabulary CharVocabulary::from_code_points(const std::vector<std::uint32_t>& code_points) {
-  CharVocabulary v;
-  for (std::uint32_t c : code_points) {
-    v.chars_.push_back(utf8(c));
-    v.ids_[v.chars_.back()] = static_cast<Index>(v.chars_.size());
-  }
-  return v;
 }
 
 Index CharVocabulary::id(const std::string& character) const {

@@ -5,6 +5,7 @@
 
 #include "core/tensor.h"
 
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -18,8 +19,16 @@ struct TextError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The file's code points, each as its UTF-8 string; backspace overstrikes
-// (old fortune files underline with "_\b") are undone. Throws TextError.
+// The most bytes a text file may hold (the tutorial trains for minutes).
+constexpr std::uintmax_t kMostTextBytes = 64u << 20;
+
+// The code points of `bytes`, each as its UTF-8 string; backspace overstrikes
+// (old fortune files underline with "_\b") are undone. Throws TextError,
+// naming `what`, on a NUL byte or bytes that are not UTF-8.
+std::vector<std::string> utf8_characters(const std::string& bytes, const std::string& what);
+
+// The same for a regular file of at most kMostTextBytes, and at least
+// `minimum_characters` characters. Throws TextError saying what is wrong.
 std::vector<std::string> read_characters(const std::string& path, std::size_t minimum_characters);
 
 // Characters split into documents: at lines holding only "%" (the fortune
@@ -41,23 +50,18 @@ TextSplit split_text(const std::vector<std::vector<std::string>>& documents);
 class CharVocabulary {
  public:
   explicit CharVocabulary(const std::vector<std::string>& training);
-  // From the code points a checkpoint stored (id order, <unk> left out).
-  static CharVocabulary from_code_points(const std::vector<std::uint32_t>& code_points);
   Index size() const { return static_cast<Index>(chars_.size()) + 1; }
   Index id(const std::string& character) const;  // 0 when unknown
   const std::string& character(Index id) const;  // "<unk>" for 0
   std::vector<Index> encode(const std::vector<std::string>& text, Index* unknown = nullptr) const;
   std::vector<std::uint32_t> code_points() const;
-  bool operator==(const CharVocabulary& other) const { return chars_ == other.chars_; }
 
  private:
-  CharVocabulary() = default;
   std::vector<std::string> chars_;  // id - 1 -> character, sorted
   std::map<std::string, Index> ids_;
 };
 
-// UTF-8 of one code point, and the other way.
-std::string utf8(std::uint32_t code_point);
+// The code point of one UTF-8 character.
 std::uint32_t code_point(const std::string& character);
 
 }  // namespace atto::tutorial

@@ -80,7 +80,8 @@ class Gpt : public CharModel {
 
 // Held-out bits per character of a model: the text cut into windows of
 // `context` characters, each character predicted from the ones before it
-// in its window (the first from none).
+// in its window (a window's first target from one); every character but
+// the text's first is scored once.
 double bits_per_char(CharModel& model, const std::vector<Index>& ids, Index context, bool causal);
 
 // One training run: random windows of `context` + 1 characters, Adam with
