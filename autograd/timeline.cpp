@@ -94,7 +94,8 @@ void Timeline::begin(Index step) {
     throw ArgumentError(fmt::format("Timeline '{}': step {} after step {}: steps must increase", title_, step,
                                     snapshots_.back().step));
   }
-  snapshots_.push_back({.step = step});
+  Snapshot& snapshot = snapshots_.emplace_back();
+  snapshot.step = step;
 }
 
 Snapshot& Timeline::latest() {

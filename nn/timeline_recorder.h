@@ -38,10 +38,10 @@ struct TimelineOptions {
   // with a graph recorded): it adds its attention maps to the snapshot
   // (Timeline::add_map) and returns its loss, whose graph gives the layers'
   // activation shares and the page's probe graphs. Empty: no probe.
-  std::function<Var(Timeline&)> probe;
+  std::function<Var(Timeline&)> probe = {};
   // Scalars worth their cost only now and then (a held-out loss): computed
   // at the recorded steps only.
-  std::function<Scalars()> held_out;
+  std::function<Scalars()> held_out = {};
 };
 
 class TimelineRecorder {

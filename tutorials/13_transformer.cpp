@@ -115,7 +115,7 @@ Var probe_dates(TransformerTranslator& model, const Vocabulary& chars, Timeline&
   for (const auto& [name, heads] : model.attention_by_layer(one.source, one.decoder_input)) {
     const bool encoder = name.starts_with("encoder"), cross = name.ends_with("cross-attention");
     AttentionMap map{.title = name, .rows = encoder ? source : written, .cols = encoder ? source : cross ? source : fed,
-                     .row_label = encoder ? "input" : "output", .col_label = encoder || cross ? "input" : "fed"};
+                     .heads = {}, .row_label = encoder ? "input" : "output", .col_label = encoder || cross ? "input" : "fed"};
     for (Index h = 0; h < heads.dim(0); ++h) map.heads.push_back(slice(heads, 0, h, h + 1).reshape({heads.dim(1), heads.dim(2)}));
     timeline.add_map(std::move(map));
   }
