@@ -39,6 +39,16 @@ bool same_bits(const atto::Tensor& a, const atto::Tensor& b) {
 
 atto::Tensor flat(const atto::Tensor& t) { return t.reshape({t.numel()}); }
 
+// A training step's model made, three Adam steps taken: its parameters, flat.
+template <class Step>
+atto::Tensor three_steps() {
+  Step step;
+  for (int i = 0; i < 3; ++i) step();
+  std::vector<atto::Tensor> values;
+  for (const atto::Var& p : step.parameters) values.push_back(flat(p.value()));
+  return atto::concat(values, 0);
+}
+
 std::vector<ScalingCase> cases() {
   atto::Generator gen(9);
   const atto::Tensor a = gen.uniform({1024, 1024}, -1, 1), b = gen.uniform({1024, 1024}, -1, 1);
@@ -62,20 +72,8 @@ std::vector<ScalingCase> cases() {
          atto::sum((*lstm)(x).output).backward();
          return atto::concat({flat(x.grad()), flat(lstm->cell().recurrent_kernel().grad())}, 0);
        }},
-      {"seq2seq: model + 3 Adam steps", [] {
-         Seq2seqStep step;
-         for (int i = 0; i < 3; ++i) step();
-         std::vector<atto::Tensor> values;
-         for (const atto::Var& p : step.parameters) values.push_back(flat(p.value()));
-         return atto::concat(values, 0);
-       }},
-      {"GPT: model + 3 Adam steps", [] {
-         GptStep step;
-         for (int i = 0; i < 3; ++i) step();
-         std::vector<atto::Tensor> values;
-         for (const atto::Var& p : step.parameters) values.push_back(flat(p.value()));
-         return atto::concat(values, 0);
-       }, 1.5},
+      {"seq2seq: model + 3 Adam steps", three_steps<Seq2seqStep>},
+      {"GPT: model + 3 Adam steps", three_steps<GptStep>, 1.5},
   };
 }
 
