@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
   const tutorial::Options options = tutorial::parse_options(
       argc, argv, "Tutorial 06: attention over image patches vs models that treat every region alike, and a small CNN.");
   Generator gen(options.seed);
-  const Index train_count = options.quick ? 600 : 3000, epochs = options.quick ? 8 : 30;
-  const Images train_set = make_images(train_count, gen), test_set = make_images(1000, gen);
+  const FirstTask task = first_task(options.quick, gen);
+  const Index train_count = task.train_count, epochs = task.epochs;
+  const Images &train_set = task.train, &test_set = task.test;
   const Tensor train_patches = to_patches(train_set.pixels), test_patches = to_patches(test_set.pixels);
   fmt::print("{} training and {} held-out images of 12x12, each cut into {} patches of {} pixels\n", train_count,
              test_set.labels.numel(), kPatches, kPatch * kPatch);

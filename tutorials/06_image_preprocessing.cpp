@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
       argc, argv, "Tutorial 06, second part: what each preprocessing step of the article is worth, measured.");
   // The first part's images and training: the same seed gives the same images.
   Generator gen(options.seed);
-  const Index train_count = options.quick ? 600 : 3000, epochs = options.quick ? 8 : 30;
-  const Images train_set = make_images(train_count, gen), test_set = make_images(1000, gen);
+  const FirstTask task = first_task(options.quick, gen);
+  const Index train_count = task.train_count, epochs = task.epochs;
+  const Images &train_set = task.train, &test_set = task.test;
   fmt::print("held-out accuracy of attention pooling ({} training and {} held-out images):\n\n", train_count,
              test_set.labels.numel());
   Generator damage(options.seed + 500);

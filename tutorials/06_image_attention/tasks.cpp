@@ -1,6 +1,7 @@
 #include "tutorials/06_image_attention/tasks.h"
 
 #include <numeric>
+#include <utility>
 #include <vector>
 
 namespace atto::tutorial::image_attention {
@@ -40,6 +41,13 @@ Images make_images(Index count, Generator& gen) {
     data.target_cell.data()[n] = static_cast<Real>(cell);
   }
   return data;
+}
+
+FirstTask first_task(bool quick, Generator& gen) {
+  const Index train_count = quick ? 600 : 3000;
+  Images train = make_images(train_count, gen);
+  Images test = make_images(1000, gen);
+  return {train_count, quick ? 8 : 30, std::move(train), std::move(test)};
 }
 
 Pairs make_pairs(Index count, Generator& gen) {

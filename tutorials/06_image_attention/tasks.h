@@ -27,6 +27,15 @@ struct Images {
 };
 Images make_images(Index count, Generator& gen);
 
+// The first task's data as both parts of tutorial 06 draw it, so that one
+// seed gives both the same images: 600 training images in quick mode (3000
+// in full), 1000 held out, and the epochs to train on them.
+struct FirstTask {
+  Index train_count, epochs;
+  Images train, test;
+};
+FirstTask first_task(bool quick, Generator& gen);
+
 struct Pairs {
   Tensor pixels;  // (N, 12, 12)
   Tensor labels;  // (N): 1 same shape, 0 different
