@@ -70,6 +70,24 @@ void parallel_blocks(Index n, Index block, Body&& body) {
              [](void* context, Index begin, Index end) { (*static_cast<Callable*>(context))(begin, end); });
 }
 
+// Copies (slice, concat, split) move memory and do no arithmetic: a second
+// thread pays off only when there is far more of it. Measured on a 2-core
+// machine, unslicing 82K elements took 12 us on one thread and 37-53 us on
+// two; at 2M elements two threads win.
+inline constexpr Index kParallelCopyGrain = Index{1} << 19;
+
+// Calls body(begin, end) on consecutive blocks of [0, n) of `elements_per_item`
+// elements each, copied: parallel_for's rule with the copy grain.
+template <class Body>
+void parallel_copy_for(Index n, Index elements_per_item, Body&& body) {
+  const Index per_item = std::max<Index>(elements_per_item, 1);
+  if (n * per_item < kParallelCopyGrain) {
+    if (n > 0) body(Index{0}, n);
+    return;
+  }
+  parallel_blocks(n, std::max<Index>(kParallelCopyGrain / per_item, 1), std::forward<Body>(body));
+}
+
 // Calls body(begin, end) on consecutive blocks of [0, n). `cost_per_item`
 // scales the grain for items that are more expensive than one element.
 template <class Body>
