@@ -140,7 +140,12 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
   if (m == 0 || n == 0) return;
   if (k == 0) return zero_or_keep(m, n, c, ldc, accumulate);
   const Index MR = kernel.mr, NR = kernel.nr, KC = kernel.kc, MC = kernel.mc, NC = kernel.nc;
-  const int threads = parallel && m * n * k >= kParallelMultiplyAdds ? region_threads() : 1;
+  // Threads share out C's tiles, so a product also needs enough of C to
+  // share: a (48 x 48) weight gradient summed over 768 rows ran slower on
+  // two threads than on one, each of its three depth blocks a barrier with
+  // little work between.
+  const bool worth_threads = m * n * k >= kParallelMultiplyAdds && m * n >= kParallelOutputs;
+  const int threads = parallel && worth_threads ? region_threads() : 1;
   // Rows per tile: at most MC, with the tile count a multiple of the thread
   // count so that on an idle machine no thread idles at the end. The split
   // changes who computes an element, never the order it is summed in.

@@ -30,9 +30,12 @@ void gemm(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Inde
 // runs on one thread: a parallel region costs a few microseconds when the
 // cores are idle. When another program holds a core a region would cost a
 // whole scheduler time slice, but then region_threads() (core/parallel.h)
-// keeps it to one thread. Measured on tutorial 09's training step at 2
-// threads: 1.45x one thread's speed at this threshold, 1.32x at 4 times it.
+// keeps it to one thread. Measured on tutorial 15's model (products of
+// (768 x 48)(48 x 48), 1.8M each): its step at 2 threads ran 1.37-1.42x one
+// thread's speed with this threshold, 1.23-1.32x with 4 times it.
 inline constexpr Index kParallelMultiplyAdds = Index{1} << 19;
+// ...and only when C has at least this many elements to share out.
+inline constexpr Index kParallelOutputs = 4096;
 
 // The same product with no threads of its own, for callers that already run
 // one gemm per thread (a batched matmul spreads its batch over threads).

@@ -361,13 +361,13 @@ int main(int argc, char** argv) {
   //
   // A rank's step is its half of the batch (forward, backward, Adam) and the
   // average: two collective calls moving the gradient's parts. Threads split
-  // each op instead, and only an op above the kernels' grain (2M
-  // multiply-adds for a product, 32k elements otherwise: core/parallel.h);
-  // in this model most are smaller (a slice's 768 rows by 48 by 48 is 1.8M),
-  // so most of a step runs on one thread whatever the count. Ranks split the
-  // whole step, and meet once in it. The kernels also take no more threads
-  // than other programs leave cores idle, so on a busy machine "2 threads"
-  // may be one.
+  // each op instead, and only an op above the kernels' grain (512k
+  // multiply-adds for a product with 4,096 outputs or more, core/gemm.h;
+  // 32k elements otherwise, core/parallel.h): a slice's 768 rows by 48 by 48
+  // is 1.8M, but a (48 x 48) weight gradient stays on one thread, and so do
+  // the small ops between the products. Ranks split the whole step, and meet
+  // once in it. The kernels also take no more threads than other programs
+  // leave cores idle, so on a busy machine "2 threads" may be one.
   fmt::print("\n== 4. a step, median of {}, the three timed in turn by the ranks' job (rank 0 alone for one process;\n"
              "   CPU: the machine this runs on; the kernels found {} of 2 cores free before it) ==\n",
              setup.timed_steps, idle_threads);
