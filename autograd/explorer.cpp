@@ -135,7 +135,9 @@ void Explorer::add_curve(Curve curve) {
   if (!enabled_) return;
   Json json;
   json.begin_object().key("title").value(curve.title).key("x_label").value(curve.x_label);
-  json.key("y_label").value(curve.y_label).key("series").begin_array();
+  json.key("y_label").value(curve.y_label);
+  if (curve.steps_per_point > 0) json.key("steps_per_point").value(curve.steps_per_point);
+  json.key("series").begin_array();
   for (const Curve::Series& series : curve.series) {
     json.begin_object().key("name").value(series.name).key("y").begin_array();
     for (double y : series.y) json.value(y);

@@ -64,6 +64,11 @@ struct Curve {
     std::vector<double> y;
   };
   std::vector<Series> series;
+  // Training steps per point, when the curve's x axis counts the steps of
+  // a run a timeline on the page replays (an epoch of 625 steps: 625; a
+  // loss per step: 1): the page marks the timeline's step on the curve,
+  // point i ending at step (i + 1) * steps_per_point - 1. 0: not marked.
+  Index steps_per_point = 0;
 };
 
 // Throws ShapeError unless every head is (rows x cols) of the map's labels,

@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
   Generator gen(options.seed + 1);
   Translator attentive({.source_vocab = chars.size(), .target_vocab = chars.size(), .attention = true}, gen);
   fmt::print("{}", attentive.summary());
-  // Its training, replayed on the page: a hundred snapshots (fifty in quick
+  // Its training, replayed on the page: a hundred snapshots (25 in quick
   // mode) of the losses, of each weight's update against its size, of the
   // layers' stuck units, and of the probe's alignment (its graph at the
   // first, middle and last of them). The held-out loss is on 32 validation
@@ -317,9 +317,10 @@ int main(int argc, char** argv) {
     const Var logits = attentive.forward(held_out.source, held_out.decoder_input);
     return Scalars{{"held-out loss", cross_entropy(logits, held_out.decoder_target, Vocabulary::kPad).item()}};
   };
+  const Index recorder_steps = training_steps(make_corpus(data.train, chars, chars), date_training);
   TimelineRecorder recorder(timeline, attentive,
-                            {.steps = training_steps(make_corpus(data.train, chars, chars), date_training),
-                             .snapshots = options.quick ? 50 : 100, .graphs = page.enabled() ? 3 : 0,
+                            {.steps = recorder_steps,
+                             .snapshots = options.quick ? 25 : 100, .graphs = page.enabled() ? 3 : 0,
                              .probe = [&](Timeline& t) { return probe_dates(attentive, chars, t); },
                              .held_out = held_out_loss});
   TrainingOptions recorded = date_training;
@@ -352,10 +353,14 @@ int main(int argc, char** argv) {
                         gen_bottleneck);
   const Trained trained_without = train_on_dates(bottleneck, data, chars, date_training, gen_bottleneck);
   const DateScore& without = trained_without.score;
+  // Both runs take the same steps per epoch: the timeline's step is marked on their curves.
+  const Index steps_per_epoch = recorder_steps / date_training.epochs;
   page.add_curve({.title = "Dates: training loss", .y_label = "cross-entropy",
-                  .series = {{"with attention", trained_with.losses}, {"without", trained_without.losses}}});
+                  .series = {{"with attention", trained_with.losses}, {"without", trained_without.losses}},
+                  .steps_per_point = steps_per_epoch});
   page.add_curve({.title = "Dates: validation exact match", .y_label = "exact match",
-                  .series = {{"with attention", trained_with.validation}, {"without", trained_without.validation}}});
+                  .series = {{"with attention", trained_with.validation}, {"without", trained_without.validation}},
+                  .steps_per_point = steps_per_epoch});
   if (page.enabled()) {
     // One training date's step, as the explorer draws it: the loss, back
     // through the output layer and attention to both LSTMs.

@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   TwoLookups model(gen);
   fmt::print("{}", model.summary());
 
-  // The training, recorded: fifty snapshots (a hundred in full mode) of the
+  // The training, recorded: 25 snapshots (a hundred in full mode) of the
   // losses, the update sizes, the layers' stuck units and the probe's maps.
   tutorial::ExplorerPage page(options, "Tutorial 11: multi-head self-attention");
   const Index steps = options.quick ? kQuickSteps : kFullSteps;

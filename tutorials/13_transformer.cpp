@@ -263,7 +263,11 @@ int main(int argc, char** argv) {
                100 * r.score.by_bucket[0], 100 * r.score.by_bucket[1], 100 * r.score.by_bucket[2], 100 * r.score.all,
                r.seconds_per_epoch);
   }
-  Curve losses{.title = "Dates: training loss per epoch", .y_label = "cross-entropy", .series = {}};
+  // The timeline's step is marked on these curves, the models taking the
+  // Transformer's steps per epoch (the same data, the same batch size).
+  Curve losses{.title = "Dates: training loss per epoch", .y_label = "cross-entropy", .series = {},
+               .steps_per_point = training_steps(make_corpus(data.train, chars, chars), transformer_training) /
+                                  transformer_training.epochs};
   for (const DateResult& r : results) losses.series.push_back({r.name, r.losses});
   page.add_curve(losses);
   if (page.enabled()) {

@@ -313,7 +313,7 @@ int main(int argc, char** argv) {
              [&] { Index n = 0; for (const Var& p : gpt.trainable()) n += p.value().numel(); return n; }(), steps, batch,
              learning_rate);
   // The training is recorded for the page's timeline (autograd/timeline.h):
-  // a hundred snapshots (fifty quick) of the training and held-out bits per
+  // a hundred snapshots (25 quick) of the training and held-out bits per
   // character (the held-out text's first 1,024 characters), the update
   // sizes, and a probe, the first characters of the held-out text, with
   // each layer's attention over them.
@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
   Timeline timeline("the GPT's training replayed");
   TimelineRecorder recorder(
       timeline, gpt,
-      {.steps = steps, .snapshots = options.quick ? 50 : 100, .graphs = page.enabled() ? 3 : 0,
+      {.steps = steps, .snapshots = options.quick ? 25 : 100, .graphs = page.enabled() ? 3 : 0,
        .probe = [&](Timeline& t) { return probe_attention(gpt, probe_ids, probe_tokens, t); },
        .held_out = [&] { return Scalars{{"held-out bits per character", bits_per_char(gpt, held_start, config.context, true)}}; }});
   auto start = std::chrono::steady_clock::now();
@@ -394,7 +394,8 @@ int main(int argc, char** argv) {
              timeline.snapshots().size(), held_first, held_last, on_previous(first), on_previous(last));
   page.add_timeline(timeline);
   page.add_curve({.title = "training loss per step", .x_label = "step", .y_label = "bits per character",
-                  .series = {{"bigram network", bigram_losses}, {"GPT, causal", gpt_losses}, {"GPT, no mask", open_losses}}});
+                  .series = {{"bigram network", bigram_losses}, {"GPT, causal", gpt_losses}, {"GPT, no mask", open_losses}},
+                  .steps_per_point = 1});
 
   // ## 5. Sampling
   //

@@ -7,9 +7,15 @@ function niceStep(low, high, count) {
   return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-9));
 }
 
+// The training step a timeline's slider is at, for the curves that belong
+// to the run it replays (curve.steps_per_point): null until a timeline is
+// drawn. The timeline panel announces each move with a "timeline-step" event.
+const timelineAt = { step: null };
+
 // One chart: each series a line with its points (hover or focus one for its
 // value), axes with ticks, the x axis in whole epochs (or steps), the y
-// axis linear or logarithmic.
+// axis linear or logarithmic. A curve with steps_per_point gets a marker
+// line at the timeline's step, which chart.follow(step) moves.
 function drawCurve(curve, logarithmic) {
   // Wide enough for the longest series name beside the chart (about 7 px a
   // character at size 12).
@@ -77,6 +83,23 @@ function drawCurve(curve, logarithmic) {
     chart.append(svg("line", { x1: right + 20, y1: 20 + 18 * k, x2: right + 44, y2: 20 + 18 * k, stroke, "stroke-width": 3 }),
                  svg("text", { x: right + 50, y: 24 + 18 * k, "font-size": 12, "data-role": "series-name" }, series.name));
   });
+  if (curve.steps_per_point > 0) {
+    const marker = svg("line", { class: "marker", "data-role": "step-marker", x1: left, y1: top, x2: left, y2: bottom, visibility: "hidden" });
+    const label = svg("text", { x: left, y: top - 4, "text-anchor": "middle", "font-size": 11, "data-role": "step-marker-label", visibility: "hidden" });
+    chart.append(marker, label);
+    chart.follow = (step) => {
+      if (step === null) return;
+      // Point i ends at step (i + 1) * steps_per_point - 1: between points the
+      // marker stands where the step falls, before the first at the first.
+      const at = Math.min(Math.max((step + 1) / curve.steps_per_point - 1, 0), most - 1);
+      for (const part of [marker, label]) part.setAttribute("visibility", "visible");
+      marker.setAttribute("x1", x(at));
+      marker.setAttribute("x2", x(at));
+      label.setAttribute("x", x(at));
+      label.textContent = `timeline: step ${step}`;
+    };
+    chart.follow(timelineAt.step);
+  }
   return chart;
 }
 
@@ -90,6 +113,9 @@ function curvesPanel(section) {
     box.append(html("label", { class: "note" }, toggle, positive ? " log scale" : " log scale (not for values at or below zero)"), " ",
                exportLinks(curve.title.replace(/[^a-z0-9]+/gi, "_"), () => picture.querySelector("svg").cloneNode(true)), picture);
     picture.append(drawCurve(curve, false));
+    if (curve.steps_per_point > 0) {
+      document.addEventListener("timeline-step", () => picture.querySelector("svg").follow(timelineAt.step));
+    }
     section.append(box);
   });
 }

@@ -26,7 +26,8 @@
 //   attention[]: {title, row_label, col_label, rows[], cols[], heads[]: {rows, cols, data[]},
 //                 scale, queries[], keys[] (optional, together): per head {rows, cols, data[]},
 //                 the weight of (i, j) the softmax over j of scale * q_i . k_j}
-//   curves[]: {title, x_label, y_label, series[]: {name, y[]}}
+//   curves[]: {title, x_label, y_label, series[]: {name, y[]}, steps_per_point (optional:
+//             training steps per point, for curves a timeline's step is marked on)}
 //   timelines[] (optional): {title, note, steps[]} (autograd/timeline.h)
 //     step: {step, scalars: {name: value}, parameters[]: {name, norm, grad_norm,
 //            log10_update}, activations[]: {layer, kind, share, count},

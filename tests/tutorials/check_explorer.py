@@ -311,6 +311,10 @@ def check_timeline(args, timeline, data, found, expect):
     expect("map=" in found.get("address", ""), f"the address does not keep the opened map: {found.get('address')}")
     missing = [p for p in parts if p not in found.get("changed", [])]
     expect(not missing, f"moving the timeline's slider left these parts as they were: {missing}")
+    if any(c.get("steps_per_point", 0) > 0 for c in data["curves"]):
+        wanted = f"timeline: step {timeline['steps'][-1]['step']}"
+        expect(found.get("curve_marker") == wanted,
+               f"the training curve of the timeline's run is marked {found.get('curve_marker')!r}, not {wanted!r}")
     expect(found.get("map_matches"), "the map drawn at the last step is not the one the run recorded there")
     expect(found.get("redraw_ms") is not None and found["redraw_ms"] < args.redraw_ms,
            f"the timeline's slider redrew in {found.get('redraw_ms')} ms, over {args.redraw_ms}")

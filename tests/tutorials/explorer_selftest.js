@@ -399,6 +399,15 @@
         const first = state();
         move(last);
         const after = state();
+        // A training curve of the run the timeline replays is marked at its step.
+        const tied = data.curves.findIndex((c) => c.steps_per_point > 0);
+        let curveMarker = null;
+        if (tied >= 0) {
+          showPanel("curves");
+          const label = $(`#curves [data-curve="${tied}"] [data-role="step-marker-label"]`);
+          curveMarker = label?.getAttribute("visibility") === "visible" ? label.textContent : null;
+          showPanel("timeline");
+        }
         const changed = Object.keys(first).filter((k) => first[k] !== after[k]);
         const unchanged = Object.keys(first).filter((k) => first[k] === after[k]);
         // The map drawn at the last step is the one recorded there: each
@@ -411,6 +420,7 @@
           return rgb[0] === (p & 255) && rgb[1] === ((p >>> 8) & 255) && rgb[2] === ((p >>> 16) & 255);
         });
         const found = { steps: timeline.steps.length, changed, unchanged, map_matches, redraw_ms: timelineRedrawMs,
+                        curve_marker: curveMarker,
                         has_grid: !!$('[data-part="grid"] [data-role="head-grid"]', box),
                         grid_cells: $$('[data-part="grid"] .grid-cell', box).length,
                         recorded_heads: timeline.steps[last].maps.reduce((n, m) => n + m.heads.length, 0),
