@@ -52,6 +52,8 @@ struct AttentionMap {
   // (nn/multi_head_attention.h's query_key_vectors): per head the queries
   // (rows x d) and keys (cols x d), the weight of (i, j) being the softmax
   // over j of scale * q_i . k_j. The page shows them for a clicked weight.
+  // The page's softmax knows no mask: a map whose weights a mask shaped
+  // (causal self-attention, padding) should carry none.
   std::vector<Tensor> queries = {}, keys = {};
   double scale = 1;
 };

@@ -110,11 +110,16 @@ void Timeline::add_parameter(ParameterStep parameter) { latest().parameters.push
 void Timeline::add_map(AttentionMap map) {
   Snapshot& snapshot = latest();
   check_attention_map(map);
-  for (Tensor& head : map.heads) {
-    Tensor rounded = head.clone();
-    for (Index i = 0; i < rounded.numel(); ++i) rounded.data()[i] = std::round(rounded.data()[i] * Real(1000)) / Real(1000);
-    head = rounded;
-  }
+  const auto round_all = [](std::vector<Tensor>& tensors) {
+    for (Tensor& t : tensors) {
+      Tensor rounded = t.clone();
+      for (Index i = 0; i < rounded.numel(); ++i) rounded.data()[i] = std::round(rounded.data()[i] * Real(1000)) / Real(1000);
+      t = rounded;
+    }
+  };
+  round_all(map.heads);
+  round_all(map.queries);
+  round_all(map.keys);
   snapshot.maps.push_back(std::move(map));
 }
 

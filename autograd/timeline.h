@@ -67,7 +67,8 @@ class Timeline {
   void add_scalar(const std::string& name, double value);
   void add_parameter(ParameterStep parameter);
   void add_activations(const Var& root) { latest().activations = activation_shares(root); }
-  // Rounded to 3 decimals; checked as Explorer::add_attention checks.
+  // Weights, queries and keys rounded to 3 decimals; checked as
+  // Explorer::add_attention checks.
   void add_map(AttentionMap map);
   void add_graph(const Var& loss, const NodeNames& names = {});
   // What to look for, in words, and what the run measured: shown above the slider.

@@ -70,16 +70,20 @@ TransformerEncoderLayer::Result TransformerEncoderLayer::forward(const Var& x, c
   check_mask("TransformerEncoderLayer", "padding_mask", masks.padding_mask, {x.shape()[0], x.shape()[1]});
   const MultiHeadMasks attention_masks{.value_mask = masks.padding_mask, .use_causal_mask = masks.use_causal_mask,
                                        .return_attention_scores = masks.return_attention_scores};
-  const auto attend = [&](const Var& input) { return self_attention_(input, input, attention_masks); };
+  MultiHeadAttention::Vectors vectors;
+  const auto attend = [&](const Var& input) {
+    if (masks.return_query_key_vectors) vectors = self_attention_.query_key_vectors(input.value(), input.value());
+    return self_attention_(input, input, attention_masks);
+  };
   const auto feed_forward = [&](const Var& input) { return dropout_(feedforward2_(dropout_(feedforward1_(input)))); };
   if (options_.normalize_first) {
     const auto attended = attend((*norm1_)(x));
     const Var h = x + dropout_(attended.output);
-    return {h + feed_forward((*norm2_)(h)), attended.weights};
+    return {h + feed_forward((*norm2_)(h)), attended.weights, vectors};
   }
   const auto attended = attend(x);
   const Var h = (*norm1_)(x + dropout_(attended.output));
-  return {(*norm2_)(h + feed_forward(h)), attended.weights};
+  return {(*norm2_)(h + feed_forward(h)), attended.weights, vectors};
 }
 
 TransformerDecoderLayer::TransformerDecoderLayer(const TransformerOptions& options, Generator& gen)
@@ -111,11 +115,14 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, c
   if (memory.shape()[0] != x.shape()[0]) {
     throw_shape_error("TransformerDecoderLayer", "input {} and memory {}: batches differ", x.shape(), memory.shape());
   }
+  MultiHeadAttention::Vectors self_vectors, cross_vectors;
   const auto self_attend = [&](const Var& input) {
+    if (masks.return_query_key_vectors) self_vectors = self_attention_.query_key_vectors(input.value(), input.value());
     return self_attention_(input, input, {.value_mask = masks.target_mask, .use_causal_mask = true,
                                           .return_attention_scores = masks.return_attention_scores});
   };
   const auto cross_attend = [&](const Var& input) {
+    if (masks.return_query_key_vectors) cross_vectors = cross_attention_.query_key_vectors(input.value(), memory.value());
     return cross_attention_(input, memory,
                             {.value_mask = masks.memory_mask, .return_attention_scores = masks.return_attention_scores});
   };
@@ -125,13 +132,13 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::forward(const Var& x, c
     const Var h1 = x + dropout_(self.output);
     const auto cross = cross_attend((*norm2_)(h1));
     const Var h2 = h1 + dropout_(cross.output);
-    return {h2 + feed_forward((*norm3_)(h2)), self.weights, cross.weights};
+    return {h2 + feed_forward((*norm3_)(h2)), self.weights, cross.weights, self_vectors, cross_vectors};
   }
   const auto self = self_attend(x);
   const Var h1 = (*norm1_)(x + dropout_(self.output));
   const auto cross = cross_attend(h1);
   const Var h2 = (*norm2_)(h1 + dropout_(cross.output));
-  return {(*norm3_)(h2 + feed_forward(h2)), self.weights, cross.weights};
+  return {(*norm3_)(h2 + feed_forward(h2)), self.weights, cross.weights, self_vectors, cross_vectors};
 }
 
 TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& position, const Tensor& memory,
@@ -156,13 +163,13 @@ TransformerDecoderLayer::Result TransformerDecoderLayer::step(const Tensor& posi
     const Var h1 = x + self.output;
     const auto cross = cross_attend((*norm2_)(h1));
     const Var h2 = h1 + cross.output;
-    return {h2 + feed_forward((*norm3_)(h2)), self.weights, cross.weights};
+    return {h2 + feed_forward((*norm3_)(h2)), self.weights, cross.weights, {}, {}};
   }
   const auto self = self_attend(x);
   const Var h1 = (*norm1_)(x + self.output);
   const auto cross = cross_attend(h1);
   const Var h2 = (*norm2_)(h1 + cross.output);
-  return {(*norm3_)(h2 + feed_forward(h2)), self.weights, cross.weights};
+  return {(*norm3_)(h2 + feed_forward(h2)), self.weights, cross.weights, {}, {}};
 }
 
 Tensor positional_encoding(Index length, Index d_model) {

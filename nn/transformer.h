@@ -56,6 +56,7 @@ struct TransformerEncoderMasks {
   Tensor padding_mask = Tensor();        // (B, T): 1 at real positions, or empty
   bool use_causal_mask = false;          // position i attends to positions j <= i only
   bool return_attention_scores = false;  // fill Result::weights
+  bool return_query_key_vectors = false;  // fill Result::vectors
 };
 
 // A decoder layer's masks: target_mask (B, Tt) and memory_mask (B, Ts) hold
@@ -63,7 +64,8 @@ struct TransformerEncoderMasks {
 struct TransformerDecoderMasks {
   Tensor target_mask = Tensor();
   Tensor memory_mask = Tensor();
-  bool return_attention_scores = false;  // fill Result::self_weights and cross_weights
+  bool return_attention_scores = false;   // fill Result::self_weights and cross_weights
+  bool return_query_key_vectors = false;  // fill Result::self_vectors and cross_vectors
 };
 
 // What greedy decoding keeps between steps: the self-attention's keys and
@@ -78,6 +80,10 @@ class TransformerEncoderLayer : public Module {
   struct Result {
     Var output;   // (B, T, features)
     Var weights;  // self-attention (B, heads, T, T); empty unless return_attention_scores
+    // The queries and keys behind the weights, as the layer fed its
+    // attention (after the norm, in pre-norm), recomputed without a graph
+    // (MultiHeadAttention::query_key_vectors); empty unless return_query_key_vectors.
+    MultiHeadAttention::Vectors vectors = {};
   };
   Result forward(const Var& x, const TransformerEncoderMasks& masks = {});
   Result operator()(const Var& x, const TransformerEncoderMasks& masks = {}) {
@@ -102,6 +108,8 @@ class TransformerDecoderLayer : public Module {
     Var output;               // (B, Tt, features)
     Var self_weights;         // (B, heads, Tt, Tt)
     Var cross_weights;        // (B, heads, Tt, Ts): where each target position looks in the source
+    // As the encoder layer's vectors; empty unless return_query_key_vectors.
+    MultiHeadAttention::Vectors self_vectors = {}, cross_vectors = {};
   };
   // Self-attention is causal: target position i sees targets j <= i.
   Result forward(const Var& x, const Var& memory, const TransformerDecoderMasks& masks = {});

@@ -106,17 +106,29 @@ void save_cross_attention(TransformerTranslator& model, const Vocabulary& source
 
 // The probe of the Transformer's timeline: one date fed its right answer,
 // every layer's attention with every head (the page's grid), and its loss.
+// The cross-attention, where each output character looks in the date,
+// carries the queries and keys behind its weights (click a weight on the
+// page); the others go without, to keep the page small (the decoder's
+// self-attention would anyway: a causal mask shapes its weights, and the
+// page's softmax of a row of scores knows no mask).
 Var probe_dates(TransformerTranslator& model, const Vocabulary& chars, Timeline& timeline) {
   const Translation probe{"saturday, february 13, 2044", "2044-02-13"};
   const ParallelCorpus one = make_corpus({probe}, chars, chars);
   std::vector<std::string> source = chars.split(probe.source), written = chars.split(probe.target), fed = written;
   written.push_back("<end>");
   fed.insert(fed.begin(), "<start>");
-  for (const auto& [name, heads] : model.attention_by_layer(one.source, one.decoder_input)) {
+  for (const auto& [name, heads, vectors] : model.attention_by_layer(one.source, one.decoder_input)) {
     const bool encoder = name.starts_with("encoder"), cross = name.ends_with("cross-attention");
     AttentionMap map{.title = name, .rows = encoder ? source : written, .cols = encoder ? source : cross ? source : fed,
-                     .heads = {}, .row_label = encoder ? "input" : "output", .col_label = encoder || cross ? "input" : "fed"};
-    for (Index h = 0; h < heads.dim(0); ++h) map.heads.push_back(slice(heads, 0, h, h + 1).reshape({heads.dim(1), heads.dim(2)}));
+                     .heads = {}, .row_label = encoder ? "input" : "output", .col_label = encoder || cross ? "input" : "fed",
+                     .queries = {}, .keys = {}, .scale = vectors.scale};
+    const Index rows = heads.dim(1), cols = heads.dim(2), d = vectors.queries.dim(3);
+    for (Index h = 0; h < heads.dim(0); ++h) {
+      map.heads.push_back(slice(heads, 0, h, h + 1).reshape({rows, cols}));
+      if (!cross) continue;
+      map.queries.push_back(slice(vectors.queries, 1, h, h + 1).reshape({rows, d}));
+      map.keys.push_back(slice(vectors.keys, 1, h, h + 1).reshape({cols, d}));
+    }
     timeline.add_map(std::move(map));
   }
   return cross_entropy(model.forward(one.source, one.decoder_input), one.decoder_target, Vocabulary::kPad);

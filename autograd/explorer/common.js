@@ -381,7 +381,7 @@ function vectorsView(map, h, r, c) {
       html("tr", {}, html("th", {}, "score"), ...scores.map((s, j) => html("td", j === c ? { class: "chosen" } : {}, number(s)))),
       html("tr", {}, html("th", {}, "softmax"), ...weights.map((w, j) => html("td", j === c ? { class: "chosen", "data-role": "recomputed" } : {}, number(w))))),
     html("p", { class: "note" }, `The softmax of the row's scores gives ${number(weights[c])}; the run recorded ` +
-      `${number(map.heads[h].data[r * map.heads[h].cols + c])} (rounded to 3 decimals; a masked position's score is -\u221e).`));
+      `${number(map.heads[h].data[r * map.heads[h].cols + c])} (rounded to 3 decimals).`));
 }
 
 // ## Pictures out

@@ -66,6 +66,34 @@ TEST_CASE("TransformerDecoderLayer: causal (a later target changes no earlier ou
   CHECK(max(slice(slice(result.self_weights.value(), 2, 0, 1), 3, 1, 4)).item() < 1e-12);
 }
 
+TEST_CASE("Transformer layers: the query and key vectors they return give their weights, pre- and post-norm") {
+  for (bool normalize_first : {true, false}) {
+    CAPTURE(normalize_first);
+    Generator gen(24);
+    const TransformerOptions options{.features = 4, .num_heads = 2, .intermediate_dim = 5, .normalize_first = normalize_first};
+    TransformerEncoderLayer encoder(options, gen);
+    TransformerDecoderLayer decoder(options, gen);
+    const Tensor x = gen.normal({1, 3, 4}), memory = gen.normal({1, 5, 4});
+    const auto weights_of = [](const MultiHeadAttention::Vectors& v) {
+      return softmax(matmul(v.queries, v.keys, Transpose::b) * v.scale);
+    };
+    const auto encoded = encoder(Var(x), {.return_attention_scores = true, .return_query_key_vectors = true});
+    CHECK(encoded.vectors.queries.shape() == Shape{1, 2, 3, 2});
+    CHECK(max(abs(weights_of(encoded.vectors) - encoded.weights.value())).item() < 1e-12);
+    const auto decoded = decoder(Var(x), Var(memory), {.return_attention_scores = true, .return_query_key_vectors = true});
+    CHECK(decoded.cross_vectors.keys.shape() == Shape{1, 2, 5, 2});
+    CHECK(max(abs(weights_of(decoded.cross_vectors) - decoded.cross_weights.value())).item() < 1e-12);
+    // The self-attention is causal: the vectors give the weights once the
+    // mask is applied, here the upper triangle's scores set to -inf.
+    Tensor scores = matmul(decoded.self_vectors.queries, decoded.self_vectors.keys, Transpose::b) * decoded.self_vectors.scale;
+    for (Index h = 0; h < 2; ++h)
+      for (Index i = 0; i < 3; ++i)
+        for (Index j = i + 1; j < 3; ++j) scores.at({0, h, i, j}) = -INFINITY;
+    CHECK(max(abs(softmax(scores) - decoded.self_weights.value())).item() < 1e-12);
+    CHECK(encoder(Var(x)).vectors.queries.numel() == 0);
+  }
+}
+
 TEST_CASE("Transformer layers: options and shapes they refuse, named in the message") {
   CHECK_THROWS_WITH_AS(TransformerEncoderLayer({.features = 6, .num_heads = 4}),
                        "TransformerEncoderLayer: features 6 must be a positive multiple of num_heads 4, intermediate_dim 0 >= 0",

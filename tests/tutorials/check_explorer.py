@@ -298,7 +298,7 @@ def check_timeline(args, timeline, data, found, expect):
         expect(found.get("has_grid") and found.get("grid_cells") == found.get("recorded_heads"),
                f"the grid has {found.get('grid_cells')} cells for {found.get('recorded_heads')} maps x heads")
         expect(found.get("grid_opened"), "clicking a grid cell did not open its map")
-    if timeline["steps"][-1]["maps"] and "queries" in timeline["steps"][-1]["maps"][0]:
+    if any("queries" in m for m in timeline["steps"][-1]["maps"]):
         vectors = found.get("vectors", {})
         expect(vectors.get("shown") and vectors.get("follows") and "score" in (vectors.get("score_line") or ""),
                f"a clicked weight's vectors are not shown, or do not follow the slider: {vectors}")

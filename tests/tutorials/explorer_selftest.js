@@ -430,8 +430,11 @@
         // A weight clicked in a map that holds its queries and keys shows
         // the vectors behind it, whose softmax gives the recorded weight
         // again, and they follow the slider.
-        if (timeline.steps[last].maps[0]?.queries) {
-          const map = timeline.steps[last].maps[0], [r, c] = [1, map.cols.length - 2];
+        const withVectors = timeline.steps[last].maps.findIndex((m) => m.queries);
+        if (withVectors >= 0) {
+          const openMap = (m) => { const cell = $(`[data-part="grid"] .grid-cell[data-map="${m}"][data-head="0"]`, box); if (cell) click(cell); };
+          openMap(withVectors);
+          const map = timeline.steps[last].maps[withVectors], [r, c] = [1, map.cols.length - 2];
           const surface = $('[data-part="maps"] .heatmap', box);
           const [x, y] = cellCentre(surface, r, c);
           surface.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: x, clientY: y }));
@@ -444,6 +447,7 @@
                             score_line: shown ? $('[data-role="score"]', shown).textContent : null,
                             follows: !!view() && view().textContent !== text };
           move(last);
+          openMap(0);
         }
         // The opened map saved as SVG: a document that parses, a cell per
         // weight, each in the colour of the weight recorded at the step.

@@ -124,30 +124,40 @@ class TransformerTranslator : public Module, public Seq2Seq {
     return decoded.cross_weights.reshape({config_.num_heads, prefix.dim(1), source.dim(1)});
   }
 
-  // Every layer's attention, heads apart, for one source (1, Ts), the
-  // decoder fed `prefix` (1, steps): each encoder layer's self-attention
-  // (heads, Ts, Ts), then each decoder layer's self- (heads, steps, steps)
-  // and cross-attention (heads, steps, Ts), named by layer.
-  std::vector<std::pair<std::string, Tensor>> attention_by_layer(const Tensor& source, const Tensor& prefix) {
+  // One attention of one layer: its weights, heads apart, and the queries
+  // and keys behind them, (1, heads, rows, d) and (1, heads, cols, d).
+  struct LayerAttention {
+    std::string name;
+    Tensor weights;  // (heads, rows, cols)
+    MultiHeadAttention::Vectors vectors;
+  };
+  // Every layer's attention for one source (1, Ts), the decoder fed
+  // `prefix` (1, steps): each encoder layer's self-attention (heads, Ts,
+  // Ts), then each decoder layer's self- (heads, steps, steps) and
+  // cross-attention (heads, steps, Ts), named by layer.
+  std::vector<LayerAttention> attention_by_layer(const Tensor& source, const Tensor& prefix) {
     const NoGradGuard no_graph;
-    std::vector<std::pair<std::string, Tensor>> maps;
-    const auto add = [&](std::string name, const Var& weights) {
-      maps.emplace_back(std::move(name), weights.value().reshape({weights.dim(1), weights.dim(2), weights.dim(3)}));
+    std::vector<LayerAttention> maps;
+    const auto add = [&](std::string name, const Var& weights, MultiHeadAttention::Vectors vectors) {
+      maps.push_back({std::move(name), weights.value().reshape({weights.dim(1), weights.dim(2), weights.dim(3)}),
+                      std::move(vectors)});
     };
     const Tensor mask = padding_mask(source);
     Var x = embed(source_embedding_, source);
     for (std::size_t l = 0; l < encoders_.size(); ++l) {
-      const auto result = (*encoders_[l])(x, {.padding_mask = mask, .return_attention_scores = true});
+      const auto result = (*encoders_[l])(
+          x, {.padding_mask = mask, .return_attention_scores = true, .return_query_key_vectors = true});
       x = result.output;
-      add(fmt::format("encoder{} self-attention", l), result.weights);
+      add(fmt::format("encoder{} self-attention", l), result.weights, result.vectors);
     }
     const Var memory = encoder_norm_(x);
     Var y = embed(target_embedding_, prefix);
     for (std::size_t l = 0; l < decoders_.size(); ++l) {
-      const auto result = (*decoders_[l])(y, memory, {.memory_mask = mask, .return_attention_scores = true});
+      const auto result = (*decoders_[l])(
+          y, memory, {.memory_mask = mask, .return_attention_scores = true, .return_query_key_vectors = true});
       y = result.output;
-      add(fmt::format("decoder{} self-attention", l), result.self_weights);
-      add(fmt::format("decoder{} cross-attention", l), result.cross_weights);
+      add(fmt::format("decoder{} self-attention", l), result.self_weights, result.self_vectors);
+      add(fmt::format("decoder{} cross-attention", l), result.cross_weights, result.cross_vectors);
     }
     return maps;
   }
