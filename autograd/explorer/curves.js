@@ -8,9 +8,11 @@ function niceStep(low, high, count) {
 }
 
 // The training step a timeline's slider is at, for the curves that belong
-// to the run it replays (curve.steps_per_point): null until a timeline is
-// drawn. The timeline panel announces each move with a "timeline-step" event.
-const timelineAt = { step: null };
+// to the run it replays (curve.steps_per_point): the address's step until a
+// timeline is drawn, null without one. The timeline panel announces each
+// move with a "timeline-step" event.
+const addressedStep = new URLSearchParams(location.hash.slice(1)).get("step");
+const timelineAt = { step: addressedStep !== null && isFinite(+addressedStep) ? +addressedStep : null };
 
 // One chart: each series a line with its points (hover or focus one for its
 // value), axes with ticks, the x axis in whole epochs (or steps), the y
