@@ -20,7 +20,9 @@
 //          [--prompt TEXT] [--temperature T] [--top-k K] [--samples N] [--load CKPT --sample]
 #include "nn/nn.h"
 #include "tutorials/14_gpt/char_text.h"
+#include "tutorials/14_gpt/counts.h"
 #include "tutorials/14_gpt/gpt.h"
+#include "tutorials/14_gpt/timeline_reading.h"
 #include "tutorials/common/explorer.h"
 #include "tutorials/common/options.h"
 
@@ -53,53 +55,6 @@ double number_flag(const Options& options, const std::string& flag, double fallb
     std::exit(2);
   }
   return value;
-}
-
-// Bits per character of a model that gives every character the same
-// probabilities next, whatever came before: counts + k, normalised.
-double unigram_bits(const std::vector<Index>& train, const std::vector<Index>& held_out, Index vocab, double k) {
-  std::vector<double> counts(static_cast<std::size_t>(vocab), k);
-  for (Index id : train) counts[static_cast<std::size_t>(id)] += 1;
-  const double total = static_cast<double>(train.size()) + k * static_cast<double>(vocab);
-  double bits = 0;
-  for (std::size_t i = 1; i < held_out.size(); ++i) bits -= std::log2(counts[static_cast<std::size_t>(held_out[i])] / total);
-  return bits / static_cast<double>(held_out.size() - 1);
-}
-
-// The same from the one character before: counts of pairs + k.
-double bigram_bits(const std::vector<Index>& train, const std::vector<Index>& held_out, Index vocab, double k) {
-  const auto v = static_cast<std::size_t>(vocab);
-  std::vector<double> pairs(v * v, k), rows(v, k * static_cast<double>(vocab));
-  for (std::size_t i = 1; i < train.size(); ++i) {
-    pairs[static_cast<std::size_t>(train[i - 1]) * v + static_cast<std::size_t>(train[i])] += 1;
-    rows[static_cast<std::size_t>(train[i - 1])] += 1;
-  }
-  double bits = 0;
-  for (std::size_t i = 1; i < held_out.size(); ++i) {
-    const auto previous = static_cast<std::size_t>(held_out[i - 1]);
-    bits -= std::log2(pairs[previous * v + static_cast<std::size_t>(held_out[i])] / rows[previous]);
-  }
-  return bits / static_cast<double>(held_out.size() - 1);
-}
-
-// The words of a text (letters and apostrophes, lower-cased).
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> words(1);
-  for (char c : text) {
-    if (std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '\'') {
-      words.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!words.back().empty()) {
-      words.emplace_back();
-    }
-  }
-  if (words.back().empty()) words.pop_back();
-  return words;
-}
-
-std::string text_of(const CharVocabulary& vocab, const std::vector<Index>& ids, std::size_t from = 0) {
-  std::string text;
-  for (std::size_t i = from; i < ids.size(); ++i) text += vocab.character(ids[i]);
-  return text;
 }
 
 double mean_of_last(const std::vector<double>& values, std::size_t count) {
@@ -367,10 +322,6 @@ int main(int argc, char** argv) {
   // guess's to the GPT's; and in the first layer a head learns to look at
   // the character just before, the bigram's one clue, which every later
   // layer builds on (its weight there is printed, not checked).
-  const auto scalar = [](const Snapshot& snapshot, const std::string& name) {
-    for (const auto& [key, value] : snapshot.scalars) if (key == name) return value;
-    return std::nan("");
-  };
   const auto on_previous = [&](const Snapshot& snapshot) {
     double best = 0;
     for (const Tensor& head : snapshot.maps.front().heads) {
@@ -393,6 +344,46 @@ int main(int argc, char** argv) {
              "layer 0's head nearest the previous character: {:.2f} of its weight there at step 0, {:.2f} at the end\n",
              timeline.snapshots().size(), held_first, held_last, on_previous(first), on_previous(last));
   page.add_timeline(timeline);
+
+  // ### A learning rate ten times too high
+  //
+  // The same model from the same start, an eighth of the steps, at ten
+  // times the learning rate, recorded too. The update-to-parameter ratio
+  // shows it at the first step: Adam moves each weight by about the
+  // learning rate whatever its gradient, so every weight matrix moves ten
+  // times as far against its size. The held-out bits say it was too high:
+  // after the same steps they are worse than the chosen rate's.
+  const Index fast_steps = steps / 8;
+  Timeline fast_timeline(fmt::format("the same start at ten times the learning rate ({:g}), {} steps", 10.0 * learning_rate,
+                                     fast_steps));
+  {
+    Generator fast_gen(options.seed + 2);
+    Gpt fast(config, vocab.code_points(), fast_gen);
+    TimelineRecorder fast_recorder(
+        fast_timeline, fast,
+        {.steps = fast_steps, .snapshots = 10, .graphs = 0,
+         .probe = [&](Timeline& t) { return probe_attention(fast, probe_ids, probe_tokens, t); }, .held_out = [&] {
+           return Scalars{{"held-out bits per character", bits_per_char(fast, held_start, config.context, true)}};
+         }});
+    (void)train_chars(fast, train_ids, config.context, fast_steps, batch, 10 * learning_rate, true, fast_gen,
+                      &fast_recorder);
+  }
+  const double ratio_chosen = median_log10_kernel_update(first),
+               ratio_fast = median_log10_kernel_update(fast_timeline.snapshots().front());
+  const double held_chosen = scalar_before(timeline, fast_steps, "held-out bits per character"),
+               held_fast = scalar_before(fast_timeline, fast_steps, "held-out bits per character");
+  const bool too_high_shows = ratio_fast >= ratio_chosen + 0.9 && held_fast >= held_chosen + 0.25;
+  fmt::print("ten times the learning rate: at step 0 the weight matrices' update is 10^{:.2f} of their size against "
+             "10^{:.2f} (needed: 0.9 higher); after {} steps held-out bits {:.2f} against {:.2f} (needed: 0.25 worse)\n",
+             ratio_fast, ratio_chosen, fast_steps, held_fast, held_chosen);
+  fast_timeline.set_note(fmt::format(
+      "What to look for: the chart of update / parameter at step 0. Adam moves each weight by about the learning "
+      "rate, so at ten times the rate every weight matrix moves ten times as far against its size: the median "
+      "matrix by 10^{:.2f} of it, against 10^{:.2f} in the run above. It was too high: after {} steps the held-out "
+      "bits per character are {:.2f}, against {:.2f} at the chosen rate. The run checks both (a ratio at least 0.9 "
+      "decades higher, bits at least 0.25 worse).",
+      ratio_fast, ratio_chosen, fast_steps, held_fast, held_chosen));
+  page.add_timeline(fast_timeline);
   page.add_curve({.title = "training loss per step", .x_label = "step", .y_label = "bits per character",
                   .series = {{"bigram network", bigram_losses}, {"GPT, causal", gpt_losses}, {"GPT, no mask", open_losses}},
                   .steps_per_point = 1});
@@ -502,5 +493,6 @@ int main(int argc, char** argv) {
                "model's, held-out 1 bit over, a fifth of its samples' characters and three times the masked model's share repeated)\n");
   }
   if (!same_tokens) fmt::print("\ngenerating with the key-value cache changed a character\n");
-  return beats_bigram && mask_matters && same_tokens && timeline_falls ? 0 : 1;
+  if (!too_high_shows) fmt::print("\nten times the learning rate did not show in the update ratio and the held-out bits\n");
+  return beats_bigram && mask_matters && same_tokens && timeline_falls && too_high_shows ? 0 : 1;
 }

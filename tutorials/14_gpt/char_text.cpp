@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -236,6 +237,25 @@ std::vector<std::vector<std::string>> builtin_proverbs() {
     documents.push_back(std::move(chars));
   }
   return documents;
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> words(1);
+  for (char c : text) {
+    if (std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '\'') {
+      words.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+std::string text_of(const CharVocabulary& vocab, const std::vector<Index>& ids, std::size_t from) {
+  std::string text;
+  for (std::size_t i = from; i < ids.size(); ++i) text += vocab.character(ids[i]);
+  return text;
 }
 
 }  // namespace atto::tutorial

@@ -64,4 +64,10 @@ class CharVocabulary {
 // The code point of one UTF-8 character.
 std::uint32_t code_point(const std::string& character);
 
+// The words of a text (letters and apostrophes, lower-cased).
+[[nodiscard]] std::vector<std::string> words_of(const std::string& text);
+
+// The characters of `ids` from position `from` on, as text.
+[[nodiscard]] std::string text_of(const CharVocabulary& vocab, const std::vector<Index>& ids, std::size_t from = 0);
+
 }  // namespace atto::tutorial
