@@ -67,8 +67,8 @@ struct Curve {
   };
   std::vector<Series> series;
   // Training steps per point, when the curve's x axis counts the steps of
-  // a run a timeline on the page replays (an epoch of 625 steps: 625; a
-  // loss per step: 1): the page marks the timeline's step on the curve,
+  // the run the page's first timeline replays (an epoch of 625 steps: 625;
+  // a loss per step: 1): the page marks the timeline's step on the curve,
   // point i ending at step (i + 1) * steps_per_point - 1. 0: not marked.
   Index steps_per_point = 0;
 };

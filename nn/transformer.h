@@ -56,7 +56,7 @@ struct TransformerEncoderMasks {
   Tensor padding_mask = Tensor();        // (B, T): 1 at real positions, or empty
   bool use_causal_mask = false;          // position i attends to positions j <= i only
   bool return_attention_scores = false;  // fill Result::weights
-  bool return_query_key_vectors = false;  // fill Result::vectors
+  bool return_query_key_vectors = false;  // fill Result::vectors (forward only)
 };
 
 // A decoder layer's masks: target_mask (B, Tt) and memory_mask (B, Ts) hold
@@ -65,7 +65,7 @@ struct TransformerDecoderMasks {
   Tensor target_mask = Tensor();
   Tensor memory_mask = Tensor();
   bool return_attention_scores = false;   // fill Result::self_weights and cross_weights
-  bool return_query_key_vectors = false;  // fill Result::self_vectors and cross_vectors
+  bool return_query_key_vectors = false;  // fill Result::self_vectors and cross_vectors (forward only, not step)
 };
 
 // What greedy decoding keeps between steps: the self-attention's keys and

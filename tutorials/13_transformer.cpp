@@ -122,10 +122,11 @@ Var probe_dates(TransformerTranslator& model, const Vocabulary& chars, Timeline&
     AttentionMap map{.title = name, .rows = encoder ? source : written, .cols = encoder ? source : cross ? source : fed,
                      .heads = {}, .row_label = encoder ? "input" : "output", .col_label = encoder || cross ? "input" : "fed",
                      .queries = {}, .keys = {}, .scale = vectors.scale};
-    const Index rows = heads.dim(1), cols = heads.dim(2), d = vectors.queries.dim(3);
+    const Index rows = heads.dim(1), cols = heads.dim(2);
     for (Index h = 0; h < heads.dim(0); ++h) {
       map.heads.push_back(slice(heads, 0, h, h + 1).reshape({rows, cols}));
       if (!cross) continue;
+      const Index d = vectors.queries.dim(3);
       map.queries.push_back(slice(vectors.queries, 1, h, h + 1).reshape({rows, d}));
       map.keys.push_back(slice(vectors.keys, 1, h, h + 1).reshape({cols, d}));
     }

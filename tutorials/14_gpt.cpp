@@ -14,7 +14,8 @@
 //
 // The order of the story: what "good" means (bits per character, and the
 // simplest models' scores), the GPT beside them, why its attention must not
-// look ahead, sampling, a key-value cache, a checkpoint to keep.
+// look ahead, its training replayed (and the same start at ten times the
+// learning rate), sampling, a key-value cache, a checkpoint to keep.
 //
 // Run it:  build/tutorials/14_gpt [--quick] [--threads N] [--seed S] [--out DIR] [--text FILE]
 //          [--prompt TEXT] [--temperature T] [--top-k K] [--samples N] [--load CKPT --sample]
@@ -318,6 +319,8 @@ int main(int argc, char** argv) {
   fmt::print("training took {:.1f} s ({:.1f} ms a step), recording its timeline {:.1f}% of that\n", train_seconds,
              1000 * train_seconds / static_cast<double>(steps), 100 * recorder.seconds() / train_seconds);
 
+  // ### Section 3's training, replayed
+  //
   // What the timeline shows. The held-out score falls from the uniform
   // guess's to the GPT's; and in the first layer a head learns to look at
   // the character just before, the bigram's one clue, which every later
@@ -347,13 +350,15 @@ int main(int argc, char** argv) {
 
   // ### A learning rate ten times too high
   //
-  // The same model from the same start, an eighth of the steps, at ten
-  // times the learning rate, recorded too. The update-to-parameter ratio
-  // shows it at the first step: Adam moves each weight by about the
-  // learning rate whatever its gradient, so every weight matrix moves ten
-  // times as far against its size. The held-out bits say it was too high:
-  // after the same steps they are worse than the chosen rate's.
-  const Index fast_steps = steps / 8;
+  // The same model from the same start (the same batches), about an eighth
+  // of the steps, at ten times the learning rate at every step (the same
+  // schedule, scaled), recorded too. The update-to-parameter ratio shows it
+  // at the first step: Adam moves each weight by about the learning rate
+  // whatever its gradient, so every weight matrix moves ten times as far
+  // against its size. The held-out bits say it was too high: at the last
+  // step, one the run above recorded too, they are worse than the chosen
+  // rate's.
+  const Index fast_steps = steps / 8 / recorder.every() * recorder.every() + 1;
   Timeline fast_timeline(fmt::format("the same start at ten times the learning rate ({:g}), {} steps", 10.0 * learning_rate,
                                      fast_steps));
   {
@@ -366,7 +371,7 @@ int main(int argc, char** argv) {
            return Scalars{{"held-out bits per character", bits_per_char(fast, held_start, config.context, true)}};
          }});
     (void)train_chars(fast, train_ids, config.context, fast_steps, batch, 10 * learning_rate, true, fast_gen,
-                      &fast_recorder);
+                      &fast_recorder, steps);
   }
   const double ratio_chosen = median_log10_kernel_update(first),
                ratio_fast = median_log10_kernel_update(fast_timeline.snapshots().front());
@@ -374,15 +379,15 @@ int main(int argc, char** argv) {
                held_fast = scalar_before(fast_timeline, fast_steps, "held-out bits per character");
   const bool too_high_shows = ratio_fast >= ratio_chosen + 0.9 && held_fast >= held_chosen + 0.25;
   fmt::print("ten times the learning rate: at step 0 the weight matrices' update is 10^{:.2f} of their size against "
-             "10^{:.2f} (needed: 0.9 higher); after {} steps held-out bits {:.2f} against {:.2f} (needed: 0.25 worse)\n",
-             ratio_fast, ratio_chosen, fast_steps, held_fast, held_chosen);
+             "10^{:.2f} (needed: 0.9 higher); at step {} held-out bits {:.2f} against {:.2f} (needed: 0.25 worse)\n",
+             ratio_fast, ratio_chosen, fast_steps - 1, held_fast, held_chosen);
   fast_timeline.set_note(fmt::format(
       "What to look for: the chart of update / parameter at step 0. Adam moves each weight by about the learning "
       "rate, so at ten times the rate every weight matrix moves ten times as far against its size: the median "
-      "matrix by 10^{:.2f} of it, against 10^{:.2f} in the run above. It was too high: after {} steps the held-out "
+      "matrix by 10^{:.2f} of it, against 10^{:.2f} in the run above. It was too high: at step {} the held-out "
       "bits per character are {:.2f}, against {:.2f} at the chosen rate. The run checks both (a ratio at least 0.9 "
       "decades higher, bits at least 0.25 worse).",
-      ratio_fast, ratio_chosen, fast_steps, held_fast, held_chosen));
+      ratio_fast, ratio_chosen, fast_steps - 1, held_fast, held_chosen));
   page.add_timeline(fast_timeline);
   page.add_curve({.title = "training loss per step", .x_label = "step", .y_label = "bits per character",
                   .series = {{"bigram network", bigram_losses}, {"GPT, causal", gpt_losses}, {"GPT, no mask", open_losses}},

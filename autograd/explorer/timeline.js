@@ -117,8 +117,10 @@ function timelinePanel(section) {
       box.dataset.step = snapshot.step;
       label.textContent = `step ${snapshot.step} (${k + 1} of ${steps.length})`;
       for (const chart of charts) chart.follow(k);
-      timelineAt.step = snapshot.step;
-      document.dispatchEvent(new CustomEvent("timeline-step"));
+      if (t === 0) {  // curves belong to the first timeline's run, as the address does
+        timelineAt.step = snapshot.step;
+        document.dispatchEvent(new CustomEvent("timeline-step"));
+      }
       const several = snapshot.maps.some((m) => m.heads.length > 1) || snapshot.maps.length > 1;
       const exists = opened[0] >= 0 && opened[0] < snapshot.maps.length && opened[1] >= 0 && opened[1] < snapshot.maps[opened[0]].heads.length;
       if (!exists) opened = [0, 0];

@@ -47,22 +47,22 @@ TEST_CASE("shape ops: concat, stack and split are inverse") {
   CHECK(concat({zeros({0, 3}), a}, 0).shape() == Shape{2, 3});
 }
 
-TEST_CASE("shape ops: slices and joins of a million elements copy the right ones") {
-  // Big enough for the copies to be shared among threads (core/parallel.h's
+TEST_CASE("shape ops: slices and joins of two million elements copy the right ones") {
+  // Big enough for every copy to be shared among threads (core/parallel.h's
   // copy grain); slices along the last axis are single runs per row, or
   // single elements with a step.
   const Index n = 1024;
-  const Tensor x = arange(n * n).reshape({n, n});
+  const Tensor x = arange(2 * n * n).reshape({2 * n, n});
   const Tensor middle = slice(x, 1, 3, 1000);
   const Tensor stepped = slice(x, 1, 1, n, 3);
-  for (const Index row : {Index{0}, Index{511}, n - 1}) {
+  for (const Index row : {Index{0}, Index{511}, 2 * n - 1}) {
     CHECK(middle.at({row, 0}) == x.at({row, 3}));
     CHECK(middle.at({row, 996}) == x.at({row, 999}));
     CHECK(stepped.at({row, 5}) == x.at({row, 16}));
   }
   const Index halves[] = {n / 2, n / 2};
   const auto parts = split(x, 1, halves);
-  CHECK(parts[1].at({n - 1, 0}) == x.at({n - 1, n / 2}));
+  CHECK(parts[1].at({2 * n - 1, 0}) == x.at({2 * n - 1, n / 2}));
   CHECK(allclose(concat({parts[0], parts[1]}, 1), x, 0, 0));
   const Tensor back = unslice(stepped, x.shape(), 1, 1, n, 3);
   CHECK(back.at({7, 4}) == x.at({7, 4}));

@@ -124,8 +124,9 @@ class TransformerTranslator : public Module, public Seq2Seq {
     return decoded.cross_weights.reshape({config_.num_heads, prefix.dim(1), source.dim(1)});
   }
 
-  // One attention of one layer: its weights, heads apart, and the queries
-  // and keys behind them, (1, heads, rows, d) and (1, heads, cols, d).
+  // One attention of one layer: its weights, heads apart, and (decoder
+  // layers only) the queries and keys behind them, (1, heads, rows, d) and
+  // (1, heads, cols, d).
   struct LayerAttention {
     std::string name;
     Tensor weights;  // (heads, rows, cols)
@@ -145,10 +146,9 @@ class TransformerTranslator : public Module, public Seq2Seq {
     const Tensor mask = padding_mask(source);
     Var x = embed(source_embedding_, source);
     for (std::size_t l = 0; l < encoders_.size(); ++l) {
-      const auto result = (*encoders_[l])(
-          x, {.padding_mask = mask, .return_attention_scores = true, .return_query_key_vectors = true});
+      const auto result = (*encoders_[l])(x, {.padding_mask = mask, .return_attention_scores = true});
       x = result.output;
-      add(fmt::format("encoder{} self-attention", l), result.weights, result.vectors);
+      add(fmt::format("encoder{} self-attention", l), result.weights, {});
     }
     const Var memory = encoder_norm_(x);
     Var y = embed(target_embedding_, prefix);

@@ -135,8 +135,9 @@ double bits_per_char(CharModel& model, const std::vector<Index>& ids, Index cont
 
 std::vector<double> train_chars(CharModel& model, const std::vector<Index>& ids, Index context, Index steps,
                                 Index batch, Real learning_rate, bool causal, Generator& gen,
-                                TimelineRecorder* recorder) {
+                                TimelineRecorder* recorder, Index schedule_steps) {
   const std::vector<Var> parameters = model.trainable();
+  const auto schedule = static_cast<double>(schedule_steps > 0 ? schedule_steps : steps);
   Adam adam(parameters, {.lr = learning_rate});
   std::vector<double> losses;
   const Index starts = static_cast<Index>(ids.size()) - context - 1;
@@ -147,8 +148,8 @@ std::vector<double> train_chars(CharModel& model, const std::vector<Index>& ids,
       inputs.insert(inputs.end(), start, start + context);
       targets.insert(targets.end(), start + 1, start + context + 1);
     }
-    // The learning rate falls linearly to a tenth over the run.
-    adam.set_learning_rate(learning_rate * static_cast<Real>(1 - 0.9 * static_cast<double>(s) / static_cast<double>(steps)));
+    // The learning rate falls linearly to a tenth over the schedule.
+    adam.set_learning_rate(learning_rate * static_cast<Real>(1 - 0.9 * static_cast<double>(s) / schedule));
     adam.zero_grad();
     const Var loss = cross_entropy(model.logits(id_tensor(inputs, batch, context), causal), id_tensor(targets, batch, context));
     loss.backward();

@@ -85,11 +85,14 @@ class Gpt : public CharModel {
 double bits_per_char(CharModel& model, const std::vector<Index>& ids, Index context, bool causal);
 
 // One training run: random windows of `context` + 1 characters, Adam with
-// gradient clipping. Returns the loss of each step, in bits per character.
-// A recorder, when given, sees every step (nn/timeline_recorder.h).
+// gradient clipping, the learning rate falling linearly to a tenth over
+// `schedule_steps` (0: over this run's `steps`; a run stopped early on a
+// longer run's schedule passes that run's steps). Returns the loss of each
+// step, in bits per character. A recorder, when given, sees every step
+// (nn/timeline_recorder.h).
 std::vector<double> train_chars(CharModel& model, const std::vector<Index>& ids, Index context, Index steps,
                                 Index batch, Real learning_rate, bool causal, Generator& gen,
-                                TimelineRecorder* recorder = nullptr);
+                                TimelineRecorder* recorder = nullptr, Index schedule_steps = 0);
 
 // A timeline's probe (nn/timeline_recorder.h): `ids` (T + 1 characters)
 // through the model, each layer's attention over the first T added to the
