@@ -6,9 +6,9 @@
 // This tutorial trains one such block on sequences of 8 digits, where
 // output position i names two digits: the one at the mirrored position
 // T-1-i (read in turn, they are the sequence reversed) and the one at the
-// next position, i+1 (the last position wraps round to the first). No content-based
-// rule finds either; the block has to route by position, which it learns
-// from position embeddings added to the digit embeddings.
+// next position, i+1 (the last position wraps round to the first). No
+// content-based rule finds either; the block has to route by position,
+// which it learns from position embeddings added to the digit embeddings.
 //
 // Why two heads: one head's softmax row is one weighting of the positions.
 // Put on both routes, it would return the average of two digits' vectors,
@@ -215,9 +215,9 @@ int main(int argc, char** argv) {
   TwoLookups model(gen);
   fmt::print("{}", model.summary());
 
-  // The training, recorded: 25 snapshots and the last step's (a hundred
-  // and the last in full mode) of the
-  // losses, the update sizes, the layers' stuck units and the probe's maps.
+  // The training, recorded: 25 snapshots and the last step's (a hundred and
+  // the last in full mode) of the losses, the update sizes, the layers'
+  // stuck units and the probe's maps.
   tutorial::ExplorerPage page(options, "Tutorial 11: multi-head self-attention");
   const Index steps = options.quick ? kQuickSteps : kFullSteps;
   Generator held_out_gen(options.seed + 5);
@@ -247,8 +247,8 @@ int main(int argc, char** argv) {
   fmt::print("\ntimeline: {} snapshots; the head nearest each route puts on it, at step 0 and at step {}: mirror "
              "{:.2f} -> {:.2f} (head {}), next {:.2f} -> {:.2f} (head {}) (expected under 0.3, then over 0.8, on "
              "different heads); the heads are {:.2f} apart at step 0 and {:.2f} at the end (total variation, 0: the "
-             "same maps, 1: nothing in common, 0.75 for these two routes exactly; expected over {} at the end); recording took {:.1f}% of the "
-             "training time\n",
+             "same maps, 1: nothing in common, 0.75 for these two routes exactly; expected over {} at the end); "
+             "recording took {:.1f}% of the training time\n",
              timeline.snapshots().size(), last.step, mirror_start, mirror_end, mirror_head, next_start, next_end,
              next_head, heads_apart(first), heads_apart(last), kApartAtEnd,
              100 * recorder.seconds() / (seconds - recorder.seconds()));
@@ -258,8 +258,8 @@ int main(int argc, char** argv) {
       "its weight there at step 0, {:.2f} at the end), and the diagonal above the main one, where each position "
       "reads the next digit (head {}: {:.2f}, then {:.2f}). The heads specialise: {:.2f} apart at step 0, {:.2f} at "
       "the end (0: the same maps, 1: nothing in common; the two routes meet in rows 3 and 7, so 0.75 is as far as "
-      "they can be). The run checks each route under 0.3 at the start and over "
-      "0.8 at the end, on different heads, and the heads over {} apart at the end.",
+      "they can be). The run checks each route under 0.3 at the start and over 0.8 at the end, on different "
+      "heads, and the heads over {} apart at the end.",
       mirror_head, mirror_start, mirror_end, next_head, next_start, next_end, heads_apart(first), heads_apart(last),
       kApartAtEnd));
 
