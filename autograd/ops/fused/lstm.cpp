@@ -136,14 +136,18 @@ void backward_row(const Real* __restrict gates, const Real* __restrict c_prev, c
 // Batch rows never meet inside the time loop: each block of rows runs
 // through all T steps on its own thread, in one parallel region per pass
 // instead of one per step, and gives the same bits whichever thread runs it.
-// Eight rows fill the matmul kernel's register tiles; a sequence with fewer
-// multiply-adds than one parallel product (core/gemm.h) stays on one thread.
+// Eight rows fill the matmul kernel's register tiles. A sequence of fewer
+// than 2M recurrent multiply-adds stays on one thread: its per-step
+// products are a few microseconds per block, and the threads' steps drift
+// apart and wait at the region's end (tutorial 09's phrasebook model, 16
+// rows of a few steps, trained at 0.6x one thread's speed on two below it).
 constexpr Index kRowsPerBlock = 8;
+constexpr Index kParallelRecurrentWork = Index{1} << 21;
 
 template <class Body>
 void for_row_blocks(const LstmShape& s, Body&& body) {
   const Index work = s.batch * s.steps * s.units * 4 * s.units;
-  if (work < kParallelMultiplyAdds || s.batch <= kRowsPerBlock) {
+  if (work < kParallelRecurrentWork || s.batch <= kRowsPerBlock) {
     body(Index{0}, s.batch);
     return;
   }
