@@ -18,6 +18,15 @@ const ActivationShare* find_share(const std::vector<ActivationShare>& shares, co
   return nullptr;
 }
 
+// The page `page` writes, as text (written to `path` and removed again).
+std::string page_text(const Explorer& page, const std::string& path) {
+  page.write(path);
+  std::stringstream text;
+  text << std::ifstream(path).rdbuf();
+  std::remove(path.c_str());
+  return text.str();
+}
+
 }  // namespace
 
 TEST_CASE("activation shares: saturated tanh and sigmoid units, dead ReLU columns, one-hot softmax rows") {
@@ -82,12 +91,7 @@ TEST_CASE("explorer: a timeline's snapshots and its probe graphs reach the page'
   }
   Explorer page("timeline test");
   page.add_timeline(timeline);
-  const std::string path = "test_timeline_page.html";
-  page.write(path);
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  std::remove(path.c_str());
-  const std::string html = text.str();
+  const std::string html = page_text(page, "test_timeline_page.html");
   CHECK(html.find(R"("timelines":[{"title":"run","note":"","steps":[{"step":0,"scalars":{"loss":1})") != std::string::npos);
   CHECK(html.find(R"({"name":"w","norm":1,"grad_norm":0.5,"log10_update":-3})") != std::string::npos);
   CHECK(html.find(R"({"layer":"","kind":"tanh saturated","share":0,"count":2})") != std::string::npos);
@@ -101,15 +105,20 @@ TEST_CASE("explorer: an attention map's queries and keys, checked against its he
   check_attention_map(map);
   Explorer page("vectors");
   page.add_attention(map);
-  const std::string path = "test_vectors_page.html";
-  page.write(path);
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  std::remove(path.c_str());
-  CHECK(text.str().find(R"("scale":0.5,"queries":[{"rows":1,"cols":2,"data":[1,2]}],"keys":[{"rows":2,"cols":2,)") !=
+  CHECK(page_text(page, "test_vectors_page.html").find(R"("scale":0.5,"queries":[{"rows":1,"cols":2,"data":[1,2]}],"keys":[{"rows":2,"cols":2,)") !=
         std::string::npos);
   map.keys = {tensor({{0.5, 0.0}})};
   check_throws<ShapeError>([&] { check_attention_map(map); },
                            "Explorer: attention map 'm': 1 queries and 1 keys for 1 heads; need per head (rows, d) and "
                            "(cols, d)");
+}
+
+TEST_CASE("explorer: a curve tied to the timeline's run says its steps per point, others say nothing") {
+  Explorer page("curves");
+  page.add_curve({.title = "per epoch", .y_label = "loss", .series = {{"a", {1.0, 0.5}}}, .steps_per_point = 625});
+  page.add_curve({.title = "alone", .y_label = "loss", .series = {{"b", {1.0}}}});
+  const std::string html = page_text(page, "test_curves_page.html");
+  CHECK(html.find(R"("title":"per epoch","x_label":"epoch","y_label":"loss","steps_per_point":625,"series")") !=
+        std::string::npos);
+  CHECK(html.find(R"("title":"alone","x_label":"epoch","y_label":"loss","series")") != std::string::npos);
 }
