@@ -22,6 +22,9 @@ struct GemmKernel {
   // packed (kc x nr) strip of B, both stored k-major.
   void (*micro_kernel)(Index kc, const Real* a, const Real* b, Real* c, Index ldc, Index rows, Index cols,
                        bool accumulate);
+  // The same set with a narrower tile, or null: products whose width it
+  // pads less use it (core/gemm_micro_kernel.cpp).
+  const GemmKernel* narrow;
 };
 
 // y[i] = f(x[i] - shift) for i < n, with the functions of core/scalar_math.h.

@@ -10,6 +10,8 @@ namespace atto {
 
 namespace {
 
+constexpr Index kBatchedParallelMultiplyAdds = kParallelMultiplyAdds / 8;
+
 // Shapes of one product, checked: the batch shape (broadcast) and m, n, k.
 struct Plan {
   Shape batch;
@@ -87,10 +89,14 @@ void matmul_into(Tensor& out, const Tensor& a, const Tensor& b, Transpose transp
     return;
   }
   // Many independent products: one per thread, each gemm running serially,
-  // and threads only when all of them together are worth a parallel region
-  // (kParallelMultiplyAdds, as for a single gemm).
+  // and threads once all of them together hold kBatchedParallelMultiplyAdds.
+  // That is an eighth of a single gemm's threshold: the threads share whole
+  // products with no barrier between them, and small products spend most of
+  // their time packing (tutorial 09's attention, 32 products of (10 x 64)
+  // by (64 x 20), ran at a fifth of a large product's speed per
+  // multiply-add).
   const auto batch_strides = contiguous_strides(p.batch);
-  const Index cost_per_product = p.m * p.n * p.k / (kParallelMultiplyAdds / kParallelGrain) + 1;
+  const Index cost_per_product = p.m * p.n * p.k / (kBatchedParallelMultiplyAdds / kParallelGrain) + 1;
   parallel_for(batches, cost_per_product, [&](Index begin, Index end) {
     for (Index item = begin; item < end; ++item) {
       Index a_offset = 0, b_offset = 0;

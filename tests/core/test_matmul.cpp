@@ -115,6 +115,36 @@ TEST_CASE("matmul: batched 3-D and 4-D, with broadcast batch dims") {
   }
 }
 
+TEST_CASE("gemm: few rows and many columns, shared out by column strips on two threads") {
+  // A weight gradient's shape: the threads take whole column strips
+  // (core/gemm.cpp), with ragged last strips and depths past one block.
+  const int saved = num_threads();
+  set_yield_to_other_programs(false);
+  set_num_threads(2);
+  Generator gen(13);
+  struct Case {
+    Index m, n, k;
+  };
+  for (const Case& s : {Case{40, 300, 700}, Case{96, 64, 1000}, Case{3, 1000, 300}, Case{64, 256, 640}}) {
+    for (bool ta : {false, true}) {
+      for (bool tb : {false, true}) {
+        CAPTURE(s.m);
+        CAPTURE(s.n);
+        CAPTURE(s.k);
+        CAPTURE(ta);
+        CAPTURE(tb);
+        const Tensor a = ta ? gen.uniform({s.k, s.m}, -1, 1) : gen.uniform({s.m, s.k}, -1, 1);
+        const Tensor b = tb ? gen.uniform({s.n, s.k}, -1, 1) : gen.uniform({s.k, s.n}, -1, 1);
+        Tensor c = full({s.m, s.n}, 0.25);
+        matmul_into(c, a, b, transpose_of(ta, tb), Into::add);
+        check_product(a, b, ta, tb, c, 0.25);
+      }
+    }
+  }
+  set_num_threads(saved);
+  set_yield_to_other_programs(true);
+}
+
 TEST_CASE("gemm: a packed B gives the same bits as packing it on every call") {
   Generator gen(12);
   // Sizes that cross the depth block (256) and the column block (4032), with ragged edges.

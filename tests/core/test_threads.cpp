@@ -35,6 +35,13 @@ TEST_CASE("threads: every kernel gives the same bits on 1 and 2 threads") {
   same_bits_on_1_and_2_threads("batched matmul", [&] {
     return matmul(big.reshape({7, 100, 900}), other);
   });
+  // A weight gradient: few rows, many columns, shared out by column strips.
+  same_bits_on_1_and_2_threads("matmul, few rows", [&] {
+    return matmul(slice(big, 1, 0, 40), slice(other, 0, 0, 700), Transpose::a);
+  });
+  // Attention's many small products: 32 of (10 x 64)(64 x 20).
+  const Tensor queries = gen.normal({32, 10, 64}), keys = gen.normal({32, 20, 64});
+  same_bits_on_1_and_2_threads("batched small matmuls", [&] { return matmul(queries, keys, Transpose::b); });
   same_bits_on_1_and_2_threads("sum", [&] { return sum(big); });
   same_bits_on_1_and_2_threads("sum axis 0", [&] { return sum(big, 0); });
   same_bits_on_1_and_2_threads("sum axis 1", [&] { return sum(big, 1); });

@@ -4,10 +4,11 @@
 // the famous (softmax - one_hot) / count, with no Jacobian in sight.
 #include "autograd/ops.h"
 #include "autograd/var.h"
+#include "core/cpu_kernels.h"
 #include "core/errors.h"
-#include "core/scalar_math.h"
 #include "core/softmax.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -91,12 +92,16 @@ Var cross_entropy_of_picked(const Var& logits, const std::vector<Index>& picked)
                 [log_probs, picked, scale, classes](const Tensor& g) -> Grads {
                   Tensor dx = Tensor::empty(log_probs.shape());
                   const Real factor = g.item() * scale;
+                  const detail::VectorMathKernel& math = detail::active_vector_math();
                   for (size_t r = 0; r < picked.size(); ++r) {
-                    const Real* lp = log_probs.data() + r * classes;
                     Real* d = dx.data() + r * classes;
-                    for (Index c = 0; c < classes; ++c) {
-                      d[c] = picked[r] < 0 ? Real(0) : factor * (exp_of(lp[c]) - Real(c == picked[r]));
+                    if (picked[r] < 0) {
+                      std::fill_n(d, classes, Real(0));
+                      continue;
                     }
+                    math.exp(log_probs.data() + r * classes, 0, d, classes);  // softmax(x_r)
+                    d[picked[r]] -= 1;
+                    math.scale(d, factor, classes);
                   }
                   return {dx};
                 });

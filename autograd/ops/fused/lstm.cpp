@@ -171,11 +171,11 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
   tape->mask = mask;
   std::copy_n(h0.value().data(), B * U, tape->h.data());
   std::copy_n(c0.value().data(), B * U, tape->c.data());
-  // z = x kernel + bias for all steps at once: (T*B, I)(I, 4U)
+  // z = x kernel for all steps at once: (T*B, I)(I, 4U); each row block
+  // adds the bias to its own rows below, on its own thread.
   Real* z = tape->gates.data();
   const Real* b = bias.value().data();
-  for (Index row = 0; row < T * B; ++row) std::copy_n(b, G, z + row * G);
-  gemm(T * B, G, s.input, {tape->x.data(), s.input, false}, {kernel.value().data(), G, false}, z, G, true);
+  gemm(T * B, G, s.input, {tape->x.data(), s.input, false}, {kernel.value().data(), G, false}, z, G, false);
 
   Tensor states = Tensor::empty({B, T, 2 * U});
   const PackedB recurrent_packed(U, G, {recurrent.value().data(), G, false});  // packed once for all T steps
@@ -187,7 +187,11 @@ Var lstm_sequence(const Var& x, const Var& h0, const Var& c0, const Var& kernel,
       Real* h_next = tape->h.data() + (t + 1) * B * U;
       Real* c_next = tape->c.data() + (t + 1) * B * U;
       Real* tanh_c = tape->tanh_c.data() + t * B * U;
-      // z_t += h_{t-1} recurrent
+      // z_t = x_t kernel + bias + h_{t-1} recurrent
+      for (Index bi = r0; bi < r1; ++bi) {
+        Real* __restrict zb = zt + bi * G;
+        for (Index j = 0; j < G; ++j) zb[j] += b[j];
+      }
       gemm_serial(r1 - r0, {h_prev + r0 * U, U, false}, recurrent_packed, zt + r0 * G, G, true);
       for (Index bi = r0; bi < r1; ++bi) {
         Real* zb = zt + bi * G;
