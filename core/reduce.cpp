@@ -4,6 +4,7 @@
 #include "core/errors.h"
 #include "core/parallel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -35,16 +36,17 @@ Tensor fold_axis(const char* op, const Tensor& x, int axis, bool keepdim, Acc in
   const Real* in = x.data();
   Real* o = out.data();
   // Work is split over (outer, chunk of inner) so a reduction over axis 0 of
-  // a (rows, cols) matrix still spreads its columns over threads.
-  constexpr Index kChunk = 256;
+  // a (rows, cols) matrix still spreads its columns over threads: a bias
+  // gradient, (640, 256) summed over its rows, is four chunks.
+  constexpr Index kChunk = 64;
   const Index chunks = (v.inner + kChunk - 1) / kChunk;
   parallel_for(v.outer * chunks, v.n * std::min(v.inner, kChunk), [&](Index begin, Index end) {
-    std::vector<Acc> acc;
+    Acc acc[kChunk];
     for (Index item = begin; item < end; ++item) {
       const Index outer = item / chunks;
       const Index first = (item % chunks) * kChunk;
       const Index width = std::min(kChunk, v.inner - first);
-      acc.assign(width, init);
+      std::fill_n(acc, width, init);
       for (Index k = 0; k < v.n; ++k) {
         const Real* row = in + (outer * v.n + k) * v.inner + first;
         for (Index i = 0; i < width; ++i) acc[i] = step(acc[i], row[i], k);
