@@ -69,7 +69,13 @@ template <class F>
       const Real* rb = pb + *offset_b;
       Real* ro = o + row * cols;
       const Index step_a = sa[rank - 1], step_b = sb[rank - 1];
-      for (Index j = 0; j < cols; ++j) ro[j] = f(ra[j * step_a], rb[j * step_b]);
+      // Unit steps spelled out, so that the common rows (a bias added to
+      // each row of a batch) compile to vector code.
+      if (step_a == 1 && step_b == 1) {
+        for (Index j = 0; j < cols; ++j) ro[j] = f(ra[j], rb[j]);
+      } else {
+        for (Index j = 0; j < cols; ++j) ro[j] = f(ra[j * step_a], rb[j * step_b]);
+      }
     }
   });
   return out;
