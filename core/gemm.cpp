@@ -54,16 +54,56 @@ inline Real element(const GemmOperand& x, Index row, Index col) {
   return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
 }
 
+// Four rows of A, each contiguous along the depth, written into a strip as
+// its columns (out[p * MR + r] = rows[r][p]): four depths at a time are
+// transposed in registers, eight memory operations for sixteen values
+// instead of thirty-two. This file is built for every CPU, so the vectors
+// are the compiler's generic ones: 128-bit on any x86-64 or ARM64.
+using Quad = Real __attribute__((vector_size(4 * sizeof(Real))));
+
+void pack_four_rows(const Real* const rows[4], Index kc, Index MR, Real* out) {
+  Index p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    Quad r[4];
+    for (int i = 0; i < 4; ++i) std::memcpy(&r[i], rows[i] + p, sizeof(Quad));
+    const Quad low01 = __builtin_shufflevector(r[0], r[1], 0, 4, 1, 5);   // r0[0] r1[0] r0[1] r1[1]
+    const Quad high01 = __builtin_shufflevector(r[0], r[1], 2, 6, 3, 7);  // r0[2] r1[2] r0[3] r1[3]
+    const Quad low23 = __builtin_shufflevector(r[2], r[3], 0, 4, 1, 5);
+    const Quad high23 = __builtin_shufflevector(r[2], r[3], 2, 6, 3, 7);
+    const Quad depth[4] = {__builtin_shufflevector(low01, low23, 0, 1, 4, 5),
+                           __builtin_shufflevector(low01, low23, 2, 3, 6, 7),
+                           __builtin_shufflevector(high01, high23, 0, 1, 4, 5),
+                           __builtin_shufflevector(high01, high23, 2, 3, 6, 7)};
+    for (int i = 0; i < 4; ++i) std::memcpy(out + (p + i) * MR, &depth[i], sizeof(Quad));
+  }
+  for (; p < kc; ++p) {
+    for (int i = 0; i < 4; ++i) out[p * MR + i] = rows[i][p];
+  }
+}
+
 // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into MR-row strips,
 // zero-padding the last strip.
 void pack_a(const GemmKernel& kernel, const GemmOperand& a, Index i0, Index mc, Index p0, Index kc, Real* out) {
   const Index MR = kernel.mr;
   for (Index strip = 0; strip < mc; strip += MR) {
     const Index rows = std::min(MR, mc - strip);
-    for (Index p = 0; p < kc; ++p) {
-      for (Index r = 0; r < rows; ++r) out[p * MR + r] = element(a, i0 + strip + r, p0 + p);
-      for (Index r = rows; r < MR; ++r) out[p * MR + r] = 0;
+    if (a.transposed) {  // op(A)'s column p is stored row p0 + p: a strip's values lie side by side
+      for (Index p = 0; p < kc; ++p) {
+        const Real* stored = a.data + (p0 + p) * a.ld + i0 + strip;
+        for (Index r = 0; r < rows; ++r) out[p * MR + r] = stored[r];
+      }
+    } else {  // op(A)'s row i is stored row i: each row of the strip lies along the depth
+      const auto row = [&](Index r) { return a.data + (i0 + strip + r) * a.ld + p0; };
+      Index r = 0;
+      for (; r + 4 <= rows; r += 4) {
+        const Real* const four[4] = {row(r), row(r + 1), row(r + 2), row(r + 3)};
+        pack_four_rows(four, kc, MR, out + r);
+      }
+      for (; r < rows; ++r) {
+        for (Index p = 0; p < kc; ++p) out[p * MR + r] = row(r)[p];
+      }
     }
+    for (Index p = 0; p < kc; ++p) std::fill(out + p * MR + rows, out + (p + 1) * MR, Real(0));
     out += kc * MR;
   }
 }
