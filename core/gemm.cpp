@@ -50,18 +50,28 @@ struct PackBuffers {
 };
 thread_local PackBuffers tls_buffers;
 
-inline Real element(const GemmOperand& x, Index row, Index col) {
-  return x.transposed ? x.data[col * x.ld + row] : x.data[row * x.ld + col];
+// Both operands are packed into strips stored depth-major: a strip `width`
+// values wide (MR rows of A, NR columns of B) holds, for each depth p, its
+// values side by side at out[p * width], zero-padded past `count`. Whether a
+// strip's values lie side by side in the stored matrix or each along the
+// depth depends on the operand and its transpose; one function for each.
+
+// Values side by side: out[p * width + r] = first[p * ld + r].
+void pack_runs(const Real* first, Index ld, Index count, Index kc, Index width, Real* out) {
+  for (Index p = 0; p < kc; ++p) {
+    std::memcpy(out + p * width, first + p * ld, count * sizeof(Real));
+    std::fill(out + p * width + count, out + (p + 1) * width, Real(0));
+  }
 }
 
-// Four rows of A, each contiguous along the depth, written into a strip as
-// its columns (out[p * MR + r] = rows[r][p]): four depths at a time are
-// transposed in registers, eight memory operations for sixteen values
-// instead of thirty-two. This file is built for every CPU, so the vectors
-// are the compiler's generic ones: 128-bit on any x86-64 or ARM64.
+// Four stored rows, each along the depth, written as a strip's columns
+// (out[p * width + i] = rows[i][p]): four depths at a time are transposed
+// in registers, eight memory operations for sixteen values instead of
+// thirty-two. This file is built for every CPU, so the vectors are the
+// compiler's generic ones: 128-bit on any x86-64 or ARM64.
 using Quad = Real __attribute__((vector_size(4 * sizeof(Real))));
 
-void pack_four_rows(const Real* const rows[4], Index kc, Index MR, Real* out) {
+void pack_four_rows(const Real* const rows[4], Index kc, Index width, Real* out) {
   Index p = 0;
   for (; p + 4 <= kc; p += 4) {
     Quad r[4];
@@ -74,50 +84,48 @@ void pack_four_rows(const Real* const rows[4], Index kc, Index MR, Real* out) {
                            __builtin_shufflevector(low01, low23, 2, 3, 6, 7),
                            __builtin_shufflevector(high01, high23, 0, 1, 4, 5),
                            __builtin_shufflevector(high01, high23, 2, 3, 6, 7)};
-    for (int i = 0; i < 4; ++i) std::memcpy(out + (p + i) * MR, &depth[i], sizeof(Quad));
+    for (int i = 0; i < 4; ++i) std::memcpy(out + (p + i) * width, &depth[i], sizeof(Quad));
   }
   for (; p < kc; ++p) {
-    for (int i = 0; i < 4; ++i) out[p * MR + i] = rows[i][p];
+    for (int i = 0; i < 4; ++i) out[p * width + i] = rows[i][p];
   }
 }
 
-// Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into MR-row strips,
-// zero-padding the last strip.
+// Each value along the depth: out[p * width + r] = first[r * ld + p].
+void pack_rows_as_columns(const Real* first, Index ld, Index count, Index kc, Index width, Real* out) {
+  Index r = 0;
+  for (; r + 4 <= count; r += 4) {
+    const Real* const four[4] = {first + r * ld, first + (r + 1) * ld, first + (r + 2) * ld, first + (r + 3) * ld};
+    pack_four_rows(four, kc, width, out + r);
+  }
+  for (; r < count; ++r) {
+    for (Index p = 0; p < kc; ++p) out[p * width + r] = first[r * ld + p];
+  }
+  for (Index p = 0; p < kc; ++p) std::fill(out + p * width + count, out + (p + 1) * width, Real(0));
+}
+
+// Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into MR-row strips.
+// op(A) row i is stored row i, or with a transpose stored column i.
 void pack_a(const GemmKernel& kernel, const GemmOperand& a, Index i0, Index mc, Index p0, Index kc, Real* out) {
   const Index MR = kernel.mr;
   for (Index strip = 0; strip < mc; strip += MR) {
-    const Index rows = std::min(MR, mc - strip);
-    if (a.transposed) {  // op(A)'s column p is stored row p0 + p: a strip's values lie side by side
-      for (Index p = 0; p < kc; ++p) {
-        const Real* stored = a.data + (p0 + p) * a.ld + i0 + strip;
-        for (Index r = 0; r < rows; ++r) out[p * MR + r] = stored[r];
-      }
-    } else {  // op(A)'s row i is stored row i: each row of the strip lies along the depth
-      const auto row = [&](Index r) { return a.data + (i0 + strip + r) * a.ld + p0; };
-      Index r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        const Real* const four[4] = {row(r), row(r + 1), row(r + 2), row(r + 3)};
-        pack_four_rows(four, kc, MR, out + r);
-      }
-      for (; r < rows; ++r) {
-        for (Index p = 0; p < kc; ++p) out[p * MR + r] = row(r)[p];
-      }
+    const Index rows = std::min(MR, mc - strip), i = i0 + strip;
+    if (a.transposed) {
+      pack_runs(a.data + p0 * a.ld + i, a.ld, rows, kc, MR, out);
+    } else {
+      pack_rows_as_columns(a.data + i * a.ld + p0, a.ld, rows, kc, MR, out);
     }
-    for (Index p = 0; p < kc; ++p) std::fill(out + p * MR + rows, out + (p + 1) * MR, Real(0));
     out += kc * MR;
   }
 }
 
-// Packs depth [p0, p0+kc) x columns [j0, j0+NR) of op(B) into one NR-wide strip.
+// Packs depth [p0, p0+kc) x columns [j0, j0+cols) of op(B) into one NR-wide
+// strip. op(B) column j is stored column j, or with a transpose stored row j.
 void pack_b_strip(const GemmKernel& kernel, const GemmOperand& b, Index p0, Index kc, Index j0, Index cols, Real* out) {
-  const Index NR = kernel.nr;
-  for (Index p = 0; p < kc; ++p) {
-    if (!b.transposed && cols == NR) {
-      std::memcpy(out + p * NR, b.data + (p0 + p) * b.ld + j0, NR * sizeof(Real));
-      continue;
-    }
-    for (Index c = 0; c < cols; ++c) out[p * NR + c] = element(b, p0 + p, j0 + c);
-    for (Index c = cols; c < NR; ++c) out[p * NR + c] = 0;
+  if (b.transposed) {
+    pack_rows_as_columns(b.data + j0 * b.ld + p0, b.ld, cols, kc, kernel.nr, out);
+  } else {
+    pack_runs(b.data + p0 * b.ld + j0, b.ld, cols, kc, kernel.nr, out);
   }
 }
 
