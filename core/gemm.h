@@ -34,7 +34,8 @@ void gemm(Index m, Index n, Index k, GemmOperand a, GemmOperand b, Real* c, Inde
 // (768 x 48)(48 x 48), 1.8M each): its step at 2 threads ran 1.37-1.42x one
 // thread's speed with this threshold, 1.23-1.32x with 4 times it.
 inline constexpr Index kParallelMultiplyAdds = Index{1} << 19;
-// ...and only when C has at least this many elements to share out.
+// ...and only when C has at least this many elements to share out, or few
+// rows and two column strips or more (core/gemm.cpp).
 inline constexpr Index kParallelOutputs = 4096;
 
 // The same product with no threads of its own, for callers that already run
