@@ -68,7 +68,8 @@ void pack_runs(const Real* first, Index ld, Index count, Index kc, Index width, 
 // (out[p * width + i] = rows[i][p]): four depths at a time are transposed
 // in registers, eight memory operations for sixteen values instead of
 // thirty-two. This file is built for every CPU, so the vectors are the
-// compiler's generic ones: 128-bit on any x86-64 or ARM64.
+// compiler's generic ones: in float 128-bit, which any x86-64 or ARM64 has
+// (in double the compiler splits them in two).
 using Quad = Real __attribute__((vector_size(4 * sizeof(Real))));
 
 void pack_four_rows(const Real* const rows[4], Index kc, Index width, Real* out) {
@@ -231,9 +232,11 @@ void gemm_impl(const GemmKernel& kernel, Index m, Index n, Index k, GemmOperand 
   // share: a (48 x 48) weight gradient summed over 768 rows ran slower on
   // two threads than on one, each of its three depth blocks a barrier with
   // little work between. Products with few rows and a column strip for each
-  // thread share out their strips instead, with one barrier.
+  // thread share out their strips instead, with one barrier, as long as the
+  // whole of op(A) packed fits the buffer a row-wise product keeps for B.
   const Index strips = (n + NR - 1) / NR;
-  const bool by_column_strips = !prepacked && m <= MC && strips >= 2;
+  const bool by_column_strips =
+      !prepacked && m <= MC && strips >= 2 && (m + MR - 1) / MR * MR * k <= NC * KC;
   const bool worth_threads =
       m * n * k >= kParallelMultiplyAdds && (m * n >= kParallelOutputs || by_column_strips);
   const int threads = parallel && worth_threads ? region_threads() : 1;
